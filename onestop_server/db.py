@@ -1,0 +1,289 @@
+"""The reference server's schema (SQLAlchemy 2 Core) and the change log every write goes through.
+
+Portable SQL only: SQLite by default, PostgreSQL a database URL away. Neighbours: ``app`` (HTTP),
+``auth`` (tokens), ``sync_api`` (reads the change log), ``actions`` (writes through
+``record_change``), ``seed`` (demo data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+metadata = MetaData()
+
+departments = Table(
+    "departments",
+    metadata,
+    Column("id", String(32), primary_key=True),  # short stable id, e.g. "stnmt"
+    Column("name", String(200), nullable=False),
+    Column("office_code", String(64), nullable=False),  # QCVN 102:2016 office identifier
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("role", String(16), nullable=False),  # officer | head | admin
+    Column("department_id", String(32), ForeignKey("departments.id"), nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("device_id", String(128), nullable=False),  # client-generated
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(200), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=True),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("device_id", "user_id", name="uq_device_user"),
+)
+
+# Tokens are random strings; only their SHA-256 is stored.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("family_id", String(64), nullable=False, index=True),
+    Column("device_pk", Integer, ForeignKey("devices.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("rotated_at", DateTime(timezone=True), nullable=True),  # set when exchanged
+    Column("revoked_at", DateTime(timezone=True), nullable=True),  # whole family revoked
+)
+
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("family_id", String(64), nullable=False, index=True),
+    Column("device_pk", Integer, ForeignKey("devices.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
+procedures = Table(
+    "procedures",
+    metadata,
+    Column("code", String(64), primary_key=True),  # e.g. 1.012756.000.00.00.H57
+    Column("name", String(300), nullable=False),
+    Column("field_code", String(32), nullable=False),
+    Column("field_name", String(200), nullable=False),
+    Column("department_id", String(32), ForeignKey("departments.id"), nullable=False),
+    Column("working_hours", Integer, nullable=False),  # allowed time; 1 working day = 8 hours
+)
+
+# A dossier's scalar columns are what queries filter on; ``data`` holds the rest of its fields
+# (applicant, fees, summary...), and ``payload`` the full JSON document served by /sync/changes,
+# rebuilt on every change so that a snapshot is a concatenation of stored strings.
+dossiers = Table(
+    "dossiers",
+    metadata,
+    Column("id", String(36), primary_key=True),  # uuid
+    Column("code", String(64), nullable=False, unique=True),
+    Column("department_id", String(32), ForeignKey("departments.id"), nullable=False),
+    Column("assignee_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("procedure_code", String(64), ForeignKey("procedures.code"), nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("step", String(32), nullable=True),
+    Column("version", Integer, nullable=False, default=1),
+    Column("seq", BigInteger, nullable=False, default=0),  # change-log seq of the last change
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("returned_at", DateTime(timezone=True), nullable=True),
+    Column("clock_stopped_at", DateTime(timezone=True), nullable=True),
+    Column("supplement_count", Integer, nullable=False, default=0),
+    Column("apology_count", Integer, nullable=False, default=0),
+    Column("data", JSON, nullable=False),
+    Column("payload", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_dossiers_assignee_seq", dossiers.c.assignee_id, dossiers.c.seq)
+Index("ix_dossiers_department_seq", dossiers.c.department_id, dossiers.c.seq)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dossier_id", String(36), ForeignKey("dossiers.id"), nullable=False, index=True),
+    Column("name", String(255), nullable=False),
+    Column("kind", String(16), nullable=False),  # submitted | result
+    Column("mime", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),  # blob stored on disk under this name
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_by", Integer, ForeignKey("users.id"), nullable=True),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dossier_id", String(36), ForeignKey("dossiers.id"), nullable=False, index=True),
+    Column("author_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("client_id", String(128), nullable=True),
+)
+
+# The process-control slip (Mẫu 05): one row per handover or step.
+history = Table(
+    "history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("dossier_id", String(36), ForeignKey("dossiers.id"), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("from_status", Integer, nullable=True),
+    Column("to_status", Integer, nullable=True),
+    Column("from_step", String(32), nullable=True),
+    Column("to_step", String(32), nullable=True),
+    Column("handed_to_id", Integer, ForeignKey("users.id"), nullable=True),
+    Column("step_due_at", DateTime(timezone=True), nullable=True),
+    Column("content", Text, nullable=False, default=""),
+    Column("details", JSON, nullable=True),
+)
+
+# The change log. Every write to a dossier appends one row; ``seq`` is monotonic. The row keeps
+# the scope before and after the change so that a pull can send removals to whoever lost it.
+# A NULL department/assignee after the change means "visible to nobody" (e.g. withdrawn).
+changes = Table(
+    "changes",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("dossier_id", String(36), nullable=False),
+    Column("department_id", String(32), nullable=True),
+    Column("assignee_id", Integer, nullable=True),
+    Column("prev_department_id", String(32), nullable=True),
+    Column("prev_assignee_id", Integer, nullable=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_changes_prev_assignee", changes.c.prev_assignee_id, changes.c.seq)
+Index("ix_changes_prev_department", changes.c.prev_department_id, changes.c.seq)
+
+# Sync bookkeeping: ``min_seq`` is the oldest cursor still served (older ones get
+# "resync required" after the log is compacted).
+server_meta = Table(
+    "server_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+# Idempotency: the stored answer of every keyed request, per user.
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # method + path + body hash
+    Column("status_code", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# Admin overrides of the public-holiday calendar: extra days off and Saturday make-up days.
+calendar_overrides = Table(
+    "calendar_overrides",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("working", Boolean, nullable=False),  # True: a make-up working day; False: a day off
+    Column("note", String(200), nullable=False, default=""),
+)
+
+# On-call tables (policies, check-ins, recalls, events) are added by the on-call issue.
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def sqlite_url(path: str) -> str:
+    return f"sqlite:///{path}"
+
+
+def create_all(engine: Engine) -> None:
+    metadata.create_all(engine)
+
+
+def record_change(
+    conn: Connection,
+    dossier_id: str,
+    *,
+    department_id: str | None,
+    assignee_id: int | None,
+    prev_department_id: str | None,
+    prev_assignee_id: int | None,
+    at: Any,
+) -> int:
+    """Append a change-log row and stamp the dossier with its seq; returns the new seq.
+
+    Call inside the transaction that changed the dossier, after the dossier row is written.
+    """
+    seq = conn.execute(
+        insert(changes)
+        .values(
+            dossier_id=dossier_id,
+            department_id=department_id,
+            assignee_id=assignee_id,
+            prev_department_id=prev_department_id,
+            prev_assignee_id=prev_assignee_id,
+            at=at,
+        )
+        .returning(changes.c.seq)
+    ).scalar_one()
+    conn.execute(update(dossiers).where(dossiers.c.id == dossier_id).values(seq=seq))
+    return int(seq)
+
+
+def max_seq(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(changes.c.seq), 0))).scalar_one())
