@@ -1,0 +1,428 @@
+"""Authentication: argon2 login, per-device registration, opaque rotating tokens.
+
+Tokens are ``secrets.token_urlsafe(32)`` strings; only their SHA-256 hex is stored. A login
+starts a token *family*; each refresh rotates the refresh token inside the family, and presenting
+an already-rotated refresh token revokes the whole family (``auth.refresh_reused``). A revoked
+device or a disabled account answers a distinct 403 code so the client can wipe itself.
+
+Other routers depend on ``current_user`` (-> ``CurrentUser``) and ``require_role``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from onestop_server import db
+from onestop_server.deps import Settings, as_utc, get_clock, get_engine, get_settings
+from onestop_server.errors import ApiError
+
+router = APIRouter(tags=["auth"])
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so both failures take about as long.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-" + secrets.token_hex(8))
+_LAST_SEEN_EVERY = timedelta(minutes=5)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: int
+    username: str
+    full_name: str
+    role: str
+    department_id: str | None
+    device_pk: int
+    family_id: str
+
+
+# ---- request / response models -------------------------------------------------------------
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+    device_id: str = Field(min_length=1, max_length=128)
+    device_name: str | None = Field(default=None, max_length=200)
+
+
+class RefreshIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=256)
+    device_id: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    title: str
+    role: str
+    department_id: str | None
+    department_name: str | None
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+    user: UserOut
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+
+def _invalid_token() -> ApiError:
+    return ApiError(401, "auth.invalid_token", "The token is missing, unknown or revoked.")
+
+
+def _expired() -> ApiError:
+    return ApiError(401, "auth.token_expired", "The token has expired.")
+
+
+def _device_revoked() -> ApiError:
+    return ApiError(403, "auth.device_revoked", "This device has been revoked.")
+
+
+def _account_disabled() -> ApiError:
+    return ApiError(403, "auth.account_disabled", "This account has been disabled.")
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+
+def user_out(conn: Connection, user_id: int) -> UserOut:
+    row = conn.execute(
+        select(
+            db.users.c.id,
+            db.users.c.username,
+            db.users.c.full_name,
+            db.users.c.title,
+            db.users.c.role,
+            db.users.c.department_id,
+            db.departments.c.name.label("department_name"),
+        )
+        .select_from(
+            db.users.outerjoin(db.departments, db.departments.c.id == db.users.c.department_id)
+        )
+        .where(db.users.c.id == user_id)
+    ).one()
+    return UserOut(
+        id=row.id,
+        username=row.username,
+        full_name=row.full_name,
+        title=row.title or "",
+        role=row.role,
+        department_id=row.department_id,
+        department_name=row.department_name,
+    )
+
+
+def revoke_family(conn: Connection, family_id: str, now: datetime) -> None:
+    """Revoke every access and refresh token of a family."""
+    conn.execute(
+        update(db.refresh_tokens)
+        .where(and_(db.refresh_tokens.c.family_id == family_id, db.refresh_tokens.c.revoked_at.is_(None)))
+        .values(revoked_at=now)
+    )
+    conn.execute(
+        update(db.access_tokens)
+        .where(and_(db.access_tokens.c.family_id == family_id, db.access_tokens.c.revoked_at.is_(None)))
+        .values(revoked_at=now)
+    )
+
+
+def revoke_device_tokens(conn: Connection, device_pk: int, now: datetime) -> None:
+    families = conn.execute(
+        select(db.refresh_tokens.c.family_id)
+        .where(db.refresh_tokens.c.device_pk == device_pk)
+        .distinct()
+    ).scalars().all()
+    for family in families:
+        revoke_family(conn, family, now)
+    conn.execute(
+        update(db.access_tokens)
+        .where(and_(db.access_tokens.c.device_pk == device_pk, db.access_tokens.c.revoked_at.is_(None)))
+        .values(revoked_at=now)
+    )
+
+
+def _issue(
+    conn: Connection, *, user_id: int, device_pk: int, family_id: str, now: datetime, settings: Settings
+) -> TokenOut:
+    access, refresh = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    conn.execute(
+        insert(db.access_tokens).values(
+            token_hash=token_hash(access),
+            family_id=family_id,
+            device_pk=device_pk,
+            user_id=user_id,
+            expires_at=now + settings.access_ttl,
+        )
+    )
+    conn.execute(
+        insert(db.refresh_tokens).values(
+            token_hash=token_hash(refresh),
+            family_id=family_id,
+            device_pk=device_pk,
+            user_id=user_id,
+            created_at=now,
+            expires_at=now + settings.refresh_ttl,
+        )
+    )
+    return TokenOut(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=int(settings.access_ttl.total_seconds()),
+        user=user_out(conn, user_id),
+    )
+
+
+def _verify_password(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# ---- dependencies ----------------------------------------------------------------------------
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip()
+    if scheme.lower() != "bearer" or not token or len(token) > 256:
+        raise _invalid_token()
+    return token
+
+
+def current_user(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+) -> CurrentUser:
+    """The authenticated caller, from ``Authorization: Bearer <access token>``."""
+    token = _bearer(request)
+    now = get_clock(request).now()
+    t, u, d = db.access_tokens, db.users, db.devices
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(
+                t.c.family_id,
+                t.c.expires_at,
+                t.c.revoked_at,
+                t.c.device_pk,
+                u.c.id,
+                u.c.username,
+                u.c.full_name,
+                u.c.role,
+                u.c.department_id,
+                u.c.disabled_at,
+                d.c.revoked_at.label("device_revoked_at"),
+                d.c.last_seen_at,
+            )
+            .select_from(t.join(u, u.c.id == t.c.user_id).join(d, d.c.id == t.c.device_pk))
+            .where(t.c.token_hash == token_hash(token))
+        ).one_or_none()
+    if row is None:
+        raise _invalid_token()
+    if row.device_revoked_at is not None:
+        raise _device_revoked()
+    if row.disabled_at is not None:
+        raise _account_disabled()
+    if row.revoked_at is not None:
+        raise _invalid_token()
+    expires_at = as_utc(row.expires_at)
+    if expires_at is None or expires_at <= now:
+        raise _expired()
+    last_seen = as_utc(row.last_seen_at)
+    if last_seen is None or now - last_seen > _LAST_SEEN_EVERY:
+        with engine.begin() as conn:
+            conn.execute(update(d).where(d.c.id == row.device_pk).values(last_seen_at=now))
+    return CurrentUser(
+        id=row.id,
+        username=row.username,
+        full_name=row.full_name,
+        role=row.role,
+        department_id=row.department_id,
+        device_pk=row.device_pk,
+        family_id=row.family_id,
+    )
+
+
+CurrentUserDep = Annotated[CurrentUser, Depends(current_user)]
+
+
+def require_role(*roles: str) -> Callable[..., Any]:
+    """A dependency that returns the caller when their role is one of ``roles`` (else 403)."""
+
+    def dependency(user: CurrentUserDep) -> CurrentUser:
+        if user.role not in roles:
+            raise ApiError(403, "auth.forbidden", "Your role is not allowed to do this.")
+        return user
+
+    return dependency
+
+
+# ---- routes ----------------------------------------------------------------------------------
+
+
+@router.post("/api/v1/auth/login", response_model=TokenOut)
+def login(
+    body: LoginIn,
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> TokenOut:
+    now = get_clock(request).now()
+    with engine.connect() as conn:
+        user = conn.execute(
+            select(db.users.c.id, db.users.c.password_hash, db.users.c.disabled_at).where(
+                db.users.c.username == body.username
+            )
+        ).one_or_none()
+    ok = _verify_password(user.password_hash if user else _DUMMY_HASH, body.password)
+    if user is None or not ok:
+        raise ApiError(401, "auth.invalid_credentials", "Wrong username or password.")
+    if user.disabled_at is not None:
+        raise _account_disabled()
+    with engine.begin() as conn:
+        device = conn.execute(
+            select(db.devices.c.id, db.devices.c.revoked_at).where(
+                and_(db.devices.c.device_id == body.device_id, db.devices.c.user_id == user.id)
+            )
+        ).one_or_none()
+        if device is None:
+            device_pk = int(
+                conn.execute(
+                    insert(db.devices)
+                    .values(
+                        device_id=body.device_id,
+                        user_id=user.id,
+                        name=body.device_name or "",
+                        created_at=now,
+                        last_seen_at=now,
+                    )
+                    .returning(db.devices.c.id)
+                ).scalar_one()
+            )
+        else:
+            if device.revoked_at is not None:
+                raise _device_revoked()
+            device_pk = int(device.id)
+            values: dict[str, Any] = {"last_seen_at": now}
+            if body.device_name:
+                values["name"] = body.device_name
+            conn.execute(update(db.devices).where(db.devices.c.id == device_pk).values(**values))
+        return _issue(
+            conn,
+            user_id=user.id,
+            device_pk=device_pk,
+            family_id=secrets.token_hex(16),
+            now=now,
+            settings=settings,
+        )
+
+
+@router.post("/api/v1/auth/refresh", response_model=TokenOut)
+def refresh(
+    body: RefreshIn,
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> TokenOut:
+    now = get_clock(request).now()
+    r, u, d = db.refresh_tokens, db.users, db.devices
+    reused = False
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(
+                r.c.token_hash,
+                r.c.family_id,
+                r.c.user_id,
+                r.c.device_pk,
+                r.c.expires_at,
+                r.c.rotated_at,
+                r.c.revoked_at,
+                u.c.disabled_at,
+                d.c.device_id,
+                d.c.revoked_at.label("device_revoked_at"),
+            )
+            .select_from(r.join(u, u.c.id == r.c.user_id).join(d, d.c.id == r.c.device_pk))
+            .where(r.c.token_hash == token_hash(body.refresh_token))
+        ).one_or_none()
+        if row is None or row.device_id != body.device_id:
+            raise _invalid_token()
+        if row.device_revoked_at is not None:
+            raise _device_revoked()
+        if row.disabled_at is not None:
+            raise _account_disabled()
+        if row.rotated_at is not None:
+            revoke_family(conn, row.family_id, now)
+            reused = True
+        else:
+            if row.revoked_at is not None:
+                raise _invalid_token()
+            expires_at = as_utc(row.expires_at)
+            if expires_at is None or expires_at <= now:
+                raise _expired()
+            rotated = conn.execute(
+                update(r)
+                .where(and_(r.c.token_hash == row.token_hash, r.c.rotated_at.is_(None), r.c.revoked_at.is_(None)))
+                .values(rotated_at=now)
+            ).rowcount
+            if rotated != 1:  # lost a race with a concurrent refresh of the same token
+                revoke_family(conn, row.family_id, now)
+                reused = True
+            else:
+                conn.execute(update(d).where(d.c.id == row.device_pk).values(last_seen_at=now))
+                return _issue(
+                    conn,
+                    user_id=row.user_id,
+                    device_pk=row.device_pk,
+                    family_id=row.family_id,
+                    now=now,
+                    settings=settings,
+                )
+    assert reused  # the family revocation above is committed before answering
+    raise ApiError(
+        401, "auth.refresh_reused", "This refresh token was already used; the session is revoked."
+    )
+
+
+@router.post("/api/v1/auth/logout", status_code=204, response_class=Response)
+def logout(
+    user: CurrentUserDep,
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+) -> Response:
+    with engine.begin() as conn:
+        revoke_family(conn, user.family_id, get_clock(request).now())
+    return Response(status_code=204)
+
+
+@router.get("/api/v1/me", response_model=UserOut)
+def me(user: CurrentUserDep, engine: Annotated[Engine, Depends(get_engine)]) -> UserOut:
+    with engine.connect() as conn:
+        return user_out(conn, user.id)
