@@ -19,7 +19,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
@@ -59,7 +59,10 @@ class WorkingCalendar:
         override_notes: Mapping[date, str] | None = None,
     ) -> None:
         self.time_zone = time_zone
-        self.tz = ZoneInfo(time_zone)
+        try:
+            self.tz = ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone: {time_zone!r}") from None
         self.country = country
         checked: list[tuple[time, time]] = []
         previous_end: time | None = None
@@ -170,9 +173,7 @@ class WorkingCalendar:
         return self._periods(self._nth_working_day_after(local.date(), 0))[0][0]
 
     # ----------------------------------------------------------- arithmetic
-    def add_working_time(
-        self, start: datetime, *, days: float = 0, hours: float = 0
-    ) -> datetime:
+    def add_working_time(self, start: datetime, *, days: float = 0, hours: float = 0) -> datetime:
         """The instant ``days`` working days plus ``hours`` working hours after ``start``.
 
         ``start`` first rolls to the next working instant; a result that falls exactly on a
@@ -223,14 +224,16 @@ class WorkingCalendar:
             return self._worked_on(da, a, b)
         middle = self._working_days_between(da, db)
         return (
-            self._worked_on(da, a, None)
-            + self._day_length * middle
-            + self._worked_on(db, None, b)
+            self._worked_on(da, a, None) + self._day_length * middle + self._worked_on(db, None, b)
         )
 
     def remaining(self, now: datetime, due: datetime) -> timedelta:
         """Working time left until ``due``; negative (working time overdue) once past it."""
         return self.working_time_between(now, due)
+
+    def working_length(self, days: float = 0, hours: float = 0) -> timedelta:
+        """``days`` working days plus ``hours`` working hours as a timedelta of working time."""
+        return self._day_length * days + timedelta(hours=hours)
 
     def working_days(self, amount: timedelta) -> float:
         """``amount`` of working time expressed in working days (for display)."""
@@ -316,4 +319,3 @@ def restart_clock(
 ) -> datetime:
     """The new due instant when the complete dossier comes back: the clock restarts from zero."""
     return calendar.add_working_time(resumed_at, hours=allowed_hours)
-

@@ -40,6 +40,8 @@ MAX_ITEM_LENGTH = 500  # one missing-document item
 MAX_MISSING_ITEMS = 50
 MAX_TRACKING_LENGTH = 100
 DECISIONS = ("grant", "refuse")
+MAX_ID = 2**63 - 1  # ids fit a signed 64-bit column
+MIN_YEAR, MAX_YEAR = 2000, 2200  # accepted range of instants (keeps arithmetic finite)
 
 Kind = Literal["str", "int", "str_list", "instant"]
 
@@ -93,7 +95,8 @@ def _required(name: str) -> ActionInvalid:
 
 def _too_long(name: str, limit: int) -> ActionInvalid:
     return ActionInvalid(
-        "too_long", f"Field '{name}' is longer than {limit} characters.",
+        "too_long",
+        f"Field '{name}' is longer than {limit} characters.",
         {"field": name, "max_length": limit},
     )
 
@@ -105,8 +108,10 @@ def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
     if spec.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise _bad_type(name, "an integer")
-        if value <= 0:
-            raise ActionInvalid("bad_value", f"Field '{name}' must be positive.", {"field": name})
+        if not 0 < value <= MAX_ID:
+            raise ActionInvalid(
+                "bad_value", f"Field '{name}' must be a positive id.", {"field": name}
+            )
         return value
     if spec.kind == "str_list":
         if not isinstance(value, list | tuple):
@@ -129,7 +134,8 @@ def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
                 items.append(text)
         if len(items) > MAX_MISSING_ITEMS:
             raise ActionInvalid(
-                "too_many_items", f"Field '{name}' has more than {MAX_MISSING_ITEMS} items.",
+                "too_many_items",
+                f"Field '{name}' has more than {MAX_MISSING_ITEMS} items.",
                 {"field": name, "max_items": MAX_MISSING_ITEMS},
             )
         return items or None
@@ -140,8 +146,11 @@ def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
         return None
     if spec.kind == "instant":
         try:
-            return to_iso_utc(parse_instant(text))
-        except ValueError:
+            instant = parse_instant(text)
+            if not MIN_YEAR <= instant.year <= MAX_YEAR:
+                raise ValueError("year out of range")
+            return to_iso_utc(instant)
+        except (ValueError, OverflowError):
             raise ActionInvalid(
                 "bad_datetime",
                 f"Field '{name}' must be an ISO 8601 date-time with a time zone.",
@@ -151,7 +160,8 @@ def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
         raise _too_long(name, spec.max_length)
     if spec.choices is not None and text not in spec.choices:
         raise ActionInvalid(
-            "bad_value", f"Field '{name}' must be one of: {', '.join(spec.choices)}.",
+            "bad_value",
+            f"Field '{name}' must be one of: {', '.join(spec.choices)}.",
             {"field": name, "allowed": list(spec.choices)},
         )
     return text
@@ -165,7 +175,8 @@ def normalise_payload(action: ActionType, payload: Mapping[str, Any]) -> dict[st
     unknown = sorted(str(k) for k in payload if k not in schema)
     if unknown:
         raise ActionInvalid(
-            "unknown_field", f"Unknown field(s) for '{action.value}': {', '.join(unknown)}.",
+            "unknown_field",
+            f"Unknown field(s) for '{action.value}': {', '.join(unknown)}.",
             {"fields": unknown},
         )
     result: dict[str, Any] = {}
