@@ -1,0 +1,450 @@
+"""Headless command line: ``wfh-client`` (or ``python -m wfh_client``).
+
+Commands: ``login``, ``sync``, ``status [--json]``, ``logout``, ``doctor [--json]``,
+``config show|set|unset``. Global ``--data-dir DIR`` (else ``$WFH_CLIENT_DATA_DIR``, else the
+platform's user data dir). The current account (server, username) is remembered in the data dir;
+the refresh token only in the OS keyring. Works without a terminal: ``login --password-stdin``
+reads the password from the first line of standard input.
+
+Exit codes:
+  0  ok
+  1  other error
+  2  usage error (bad arguments, a setting locked by policy, no password source)
+  3  wrong username or password
+  4  server unreachable
+  5  TLS / certificate failure
+  6  OS keyring locked or missing
+  7  device revoked / account disabled (the local cache was wiped)
+  8  not logged in / session expired (log in again)
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import logging
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from wfh_client import __version__
+from wfh_client.config import (
+    REGISTRY,
+    Config,
+    ConfigError,
+    LockedSettingError,
+    device_id,
+    load_config,
+)
+from wfh_client.store.cache import Cache
+from wfh_client.store.keys import normalise_server_url
+from wfh_client.sync import cachestatus
+from wfh_client.sync.account import (
+    Account,
+    clear_current,
+    load_current,
+    save_current,
+    wipe_account,
+)
+from wfh_client.sync.auth import TokenStore, login, open_session
+from wfh_client.sync.errors import (
+    ApiError,
+    AuthFailed,
+    ClientError,
+    DeviceRevoked,
+    KeyringUnavailable,
+    NetworkError,
+    NotLoggedIn,
+    ServerUnreachable,
+    SessionExpired,
+    TlsError,
+)
+from wfh_client.sync.http import NO_RETRY, client_from_config
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
+EXIT_TLS, EXIT_KEYRING, EXIT_REVOKED, EXIT_NOT_LOGGED_IN = 5, 6, 7, 8
+
+STATUS_TIMEOUT = (3.0, 5.0)
+EPILOG = """exit codes:
+  0 ok; 1 other error; 2 usage; 3 wrong username or password; 4 server unreachable;
+  5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
+  disabled (local cache wiped); 8 not logged in / session expired"""
+
+log = logging.getLogger("wfh_client.cli")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _out(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def exit_code_for(exc: BaseException) -> tuple[int, str]:
+    """The exit code and a bilingual message for an error."""
+    if isinstance(exc, UsageError | LockedSettingError):
+        return EXIT_USAGE, f"error: {exc}"
+    if isinstance(exc, AuthFailed):
+        return EXIT_AUTH, "Wrong username or password. / Sai tên đăng nhập hoặc mật khẩu."
+    if isinstance(exc, TlsError):
+        return EXIT_TLS, (f"TLS failure: {exc}\nThe server's certificate could not be verified; "
+                          "ask IT for the CA bundle (setting ca_bundle). / Không xác minh được "
+                          "chứng chỉ của máy chủ.")
+    if isinstance(exc, ServerUnreachable):
+        return EXIT_UNREACHABLE, f"{exc}\nThe server is unreachable. / Không kết nối được máy chủ."
+    if isinstance(exc, KeyringUnavailable) or type(exc).__name__ == "KeyringUnavailable":
+        return EXIT_KEYRING, f"{exc}\n/ Không dùng được kho khóa (keyring) của hệ điều hành."
+    if isinstance(exc, DeviceRevoked):
+        what = ("This account has been disabled" if exc.account_disabled
+                else "This device has been revoked")
+        vi = ("Tài khoản đã bị vô hiệu hóa" if exc.account_disabled
+              else "Thiết bị này đã bị thu hồi")
+        return EXIT_REVOKED, (f"{what}; the local cache and keyring entries were wiped. / "
+                              f"{vi}; dữ liệu cục bộ đã được xóa.")
+    if isinstance(exc, NotLoggedIn | SessionExpired):
+        return EXIT_NOT_LOGGED_IN, (f"Not logged in or the session expired ({exc}); run "
+                                    "`wfh-client login`. / Chưa đăng nhập hoặc phiên đã hết hạn.")
+    if isinstance(exc, ApiError):
+        return EXIT_ERROR, f"The server refused the request: {exc.code}: {exc.message}"
+    if isinstance(exc, ConfigError):
+        return EXIT_ERROR, f"configuration error: {exc}"
+    return EXIT_ERROR, f"error: {type(exc).__name__}: {exc}"
+
+
+@dataclass
+class Ctx:
+    args: argparse.Namespace
+    config: Config
+    tokens: TokenStore
+
+    @property
+    def data_dir(self) -> Path:
+        return self.config.data_dir
+
+    def on_revoked_for(self, account: Account) -> Callable[[str], None]:
+        def on_revoked(reason: str) -> None:
+            wipe_account(self.data_dir, account, self.tokens)
+
+        return on_revoked
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        line = sys.stdin.readline()
+        password = line.rstrip("\r\n")
+        if not password:
+            raise UsageError("--password-stdin: no password on standard input")
+        return password
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("Password / Mật khẩu: ")
+    raise UsageError("no terminal to ask for the password: use --password-stdin")
+
+
+def cmd_login(ctx: Ctx) -> int:
+    args, cfg = ctx.args, ctx.config
+    server = args.server
+    if server and cfg.locked("server_url") and \
+            normalise_server_url(server) != normalise_server_url(cfg.get("server_url")):
+        raise UsageError(f"the server is set by the machine policy ({cfg.get('server_url')}) "
+                         "and cannot be changed")
+    server = server or cfg.get("server_url")
+    if not server:
+        raise UsageError("no server: pass --server URL (or set server_url)")
+    try:
+        REGISTRY["server_url"].validate(server)
+    except ValueError as exc:
+        raise UsageError(f"--server {exc}") from exc
+    password = _read_password(args)
+    account = Account(server, args.username)
+    http = client_from_config(cfg, account.server_url)
+    session = login(http, args.username, password, device_id=device_id(ctx.data_dir),
+                    tokens=ctx.tokens, device_name=platform.node() or None,
+                    on_revoked=ctx.on_revoked_for(account))
+    save_current(ctx.data_dir, session.account, session.user)
+    if not cfg.locked("server_url") and cfg.get("server_url") != session.account.server_url:
+        cfg.set_user("server_url", session.account.server_url)
+    user = session.user or {}
+    _out(f"Logged in to {session.account.server_url} as {user.get('full_name') or args.username} "
+         f"({args.username}, {user.get('role', '?')}). / Đăng nhập thành công.")
+    return EXIT_OK
+
+
+def cmd_logout(ctx: Ctx) -> int:
+    current = load_current(ctx.data_dir)
+    if current is None:
+        _out("Not logged in. / Chưa đăng nhập.")
+        return EXIT_OK
+    session = open_session(ctx.config, tokens=ctx.tokens,
+                           on_revoked=ctx.on_revoked_for(current.account))
+    session.logout()
+    clear_current(ctx.data_dir)
+    _out(f"Logged out of {current.account.server_url}. / Đã đăng xuất.")
+    return EXIT_OK
+
+
+def cmd_sync(ctx: Ctx) -> int:
+    try:
+        engine_module = importlib.import_module("wfh_client.sync.engine")
+    except ModuleNotFoundError as exc:
+        if exc.name != "wfh_client.sync.engine":
+            raise
+        _err("Sync is not available in this build (wfh_client.sync.engine is missing). / "
+             "Chức năng đồng bộ chưa có trong bản này.")
+        return EXIT_ERROR
+    current = load_current(ctx.data_dir)
+    if current is None:
+        raise NotLoggedIn("not logged in on this device")
+    account, cfg = current.account, ctx.config
+    cache = Cache.open(account.server_url, account.username, data_dir=cfg.data_dir,
+                       allow_plaintext=bool(cfg.get("allow_plaintext_cache")))
+
+    def on_revoked(reason: str) -> None:
+        cache.close()  # the store's wipe needs the cache closed
+        wipe_account(ctx.data_dir, account, ctx.tokens)
+
+    session = open_session(cfg, tokens=ctx.tokens, on_revoked=on_revoked)
+    with cache:
+        # Wiring point for the sync engine: adapt these lines to its constructor/entry point.
+        engine = engine_module.SyncEngine(session=session, cache=cache, config=cfg)
+        report = engine.sync_once()
+    _out(f"Sync finished: {report}")
+    return EXIT_OK
+
+
+def _status(ctx: Ctx) -> tuple[int, dict[str, Any]]:
+    current = load_current(ctx.data_dir)
+    info: dict[str, Any] = {"logged_in": False, "data_dir": str(ctx.data_dir),
+                            "device_id": device_id(ctx.data_dir)}
+    if current is None:
+        return EXIT_NOT_LOGGED_IN, info
+    user = current.user
+    info.update(server=current.account.server_url, username=current.account.username,
+                account_id=current.account.id, full_name=user.get("full_name"),
+                role=user.get("role"), department=user.get("department_name"))
+    code = EXIT_OK
+    try:
+        has_token = ctx.tokens.get_refresh(current.account.id) is not None
+        info["session"] = "active" if has_token else "expired"
+        info["logged_in"] = has_token
+        code = EXIT_OK if has_token else EXIT_NOT_LOGGED_IN
+    except KeyringUnavailable as exc:
+        info["session"] = f"keyring unavailable: {exc}"
+        code = EXIT_KEYRING
+    if code == EXIT_OK and not ctx.args.offline:
+        code = _status_online(ctx, current.account, info)
+    info["cache"] = cachestatus.counts(ctx.config, current.account)
+    return code, info
+
+
+def _status_online(ctx: Ctx, account: Account, info: dict[str, Any]) -> int:
+    """Ask the server who we are (refreshing the session if needed); offline is not an error."""
+    session = open_session(ctx.config, tokens=ctx.tokens, retry=NO_RETRY,
+                           on_revoked=ctx.on_revoked_for(account))
+    try:
+        user = session.get("/api/v1/me", timeout=STATUS_TIMEOUT).json()
+    except NetworkError as exc:
+        info["server_state"] = f"offline: {exc}"
+        return EXIT_OK
+    except SessionExpired:
+        info["session"], info["logged_in"] = "expired", False
+        return EXIT_NOT_LOGGED_IN
+    finally:
+        session.http.close()
+    info["server_state"] = "online"
+    if isinstance(user, dict):
+        info.update(full_name=user.get("full_name"), role=user.get("role"),
+                    department=user.get("department_name"))
+        save_current(ctx.data_dir, account, user)
+    return EXIT_OK
+
+
+def cmd_status(ctx: Ctx) -> int:
+    code, info = _status(ctx)
+    if ctx.args.json:
+        _out(json.dumps(info, ensure_ascii=False, indent=2))
+        return code
+    if "server" not in info:
+        _out("Not logged in. / Chưa đăng nhập.")
+        return code
+    cache = info["cache"]
+    _out(f"Server:       {info['server']} ({info.get('server_state', 'not contacted')})\n"
+         f"User:         {info['full_name'] or ''} ({info['username']}, {info['role']})\n"
+         f"Session:      {info['session']}")
+    if cache.get("available"):
+        _out(f"Dossiers:     {cache['dossiers']}\nPending:      {cache['pending']}\n"
+             f"Conflicts:    {cache['conflicts']}\nRejected:     {cache['rejected']}\n"
+             f"Last sync:    {cache['last_success_at'] or 'never'}")
+    else:
+        _out(f"Cache:        {cache.get('detail', 'not available')}")
+    return code
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    exit_code: int = EXIT_OK
+
+
+def _check_server(ctx: Ctx, server: str | None) -> Check:
+    if not server:
+        return Check("server", True, "no server configured (pass --server URL to check one)")
+    try:
+        http = client_from_config(ctx.config, server, retry=NO_RETRY)
+    except TlsError as exc:
+        return Check("server", False, str(exc), EXIT_TLS)
+    started = time.monotonic()
+    try:
+        with http:
+            http.get("/api/v1/calendar", accept=frozenset({401}))
+    except TlsError as exc:
+        return Check("server", False, str(exc), EXIT_TLS)
+    except ServerUnreachable as exc:
+        return Check("server", False, str(exc), EXIT_UNREACHABLE)
+    except ApiError as exc:
+        return Check("server", False, f"{server} answered {exc.status} {exc.code}", EXIT_ERROR)
+    ms = (time.monotonic() - started) * 1000
+    tls = " (TLS verified)" if server.startswith("https://") else " (plain HTTP, no TLS)"
+    return Check("server", True, f"{server} reachable in {ms:.0f} ms{tls}")
+
+
+def _check_keyring(ctx: Ctx) -> Check:
+    name = ctx.tokens.backend_name
+    try:
+        ctx.tokens.probe()
+    except KeyringUnavailable as exc:
+        return Check("keyring", False, str(exc), EXIT_KEYRING)
+    return Check("keyring", True, f"{name}: write/read/delete ok")
+
+
+def cmd_doctor(ctx: Ctx) -> int:
+    cfg = ctx.config
+    current = load_current(ctx.data_dir)
+    checks = [Check("config", True, f"policy file {cfg.policy_path} "
+                    f"({'present' if cfg.policy_path.exists() else 'absent'}); "
+                    f"settings {cfg.user_path}")]
+    checks.append(_check_server(ctx, ctx.args.server or (
+        current.account.server_url if current else cfg.get("server_url"))))
+    checks.append(_check_keyring(ctx))
+    if current is None:
+        checks.append(Check("account", True, "not logged in"))
+    else:
+        checks.append(Check("account", True, f"{current.account.username} @ "
+                            f"{current.account.server_url} (id {current.account.id})"))
+        ok, detail = cachestatus.integrity(cfg, current.account)
+        checks.append(Check("cache", ok, detail, EXIT_OK if ok else EXIT_ERROR))
+    policy = [{"key": i.key, "value": i.value, "source": i.source, "locked": i.locked}
+              for i in cfg.items()]
+    code = next((c.exit_code or EXIT_ERROR for c in checks if not c.ok), EXIT_OK)
+    if ctx.args.json:
+        _out(json.dumps({"checks": [asdict(c) for c in checks], "settings": policy,
+                         "ok": code == EXIT_OK}, ensure_ascii=False, indent=2))
+        return code
+    for c in checks:
+        _out(f"[{'ok' if c.ok else 'FAIL':>4}] {c.name:<8} {c.detail}")
+    _out("\nSettings in force:")
+    for p in policy:
+        lock = " (locked)" if p["locked"] else ""
+        _out(f"  {p['key']:<24} = {json.dumps(p['value'])}  [{p['source']}{lock}]")
+    return code
+
+
+def cmd_config(ctx: Ctx) -> int:
+    cfg, args = ctx.config, ctx.args
+    if args.config_cmd == "set":
+        spec = REGISTRY.get(args.key)
+        if spec is None:
+            raise UsageError(f"unknown setting {args.key!r}")
+        try:
+            cfg.set_user(args.key, spec.parse(args.value))
+        except ValueError as exc:
+            raise UsageError(f"{args.key} {exc}") from exc
+        except ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+    elif args.config_cmd == "unset":
+        cfg.unset_user(args.key)
+    for i in cfg.items():
+        lock = ", locked" if i.locked else ""
+        _out(f"{i.key} = {json.dumps(i.value)}  [{i.source}{lock}]")
+    return EXIT_OK
+
+
+# ---- parser and main -----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wfh-client", description="Work-from-home client for one-stop-shop staff "
+        "(headless commands).", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"wfh-client {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="data directory "
+                        "(default: $WFH_CLIENT_DATA_DIR or the platform's user data dir)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("login", help="log in and keep the session in the OS keyring",
+                       epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--server", metavar="URL", help="server URL (default: setting server_url)")
+    p.add_argument("--username", "-u", required=True)
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
+    p.set_defaults(func=cmd_login)
+    sub.add_parser("sync", help="synchronise once").set_defaults(func=cmd_sync)
+    p = sub.add_parser("status", help="account, session and cache figures")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--offline", action="store_true", help="do not contact the server")
+    p.set_defaults(func=cmd_status)
+    sub.add_parser("logout", help="end the session and forget the refresh token"
+                   ).set_defaults(func=cmd_logout)
+    p = sub.add_parser("doctor", help="check server, TLS, keyring, cache and settings")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--server", metavar="URL", help="check this server instead of the current one")
+    p.set_defaults(func=cmd_doctor)
+    p = sub.add_parser("config", help="show or change user settings")
+    csub = p.add_subparsers(dest="config_cmd", required=True)
+    csub.add_parser("show")
+    s = csub.add_parser("set")
+    s.add_argument("key", choices=sorted(REGISTRY))
+    s.add_argument("value")
+    u = csub.add_parser("unset")
+    u.add_argument("key", choices=sorted(REGISTRY))
+    p.set_defaults(func=cmd_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        ctx = Ctx(args, load_config(args.data_dir), TokenStore())
+        code: int = args.func(ctx)
+        return code
+    except (ClientError, ConfigError, UsageError, OSError) as exc:
+        code, message = exit_code_for(exc)
+        _err(message)
+        return code
+    except Exception as exc:  # noqa: BLE001 - store errors etc.: a message, not a traceback
+        log.debug("unexpected error", exc_info=True)
+        code, message = exit_code_for(exc)
+        _err(message)
+        return code
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
