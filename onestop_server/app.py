@@ -25,8 +25,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from onestop_server import admin, db, sync_api
 from onestop_server import actions as actions_api
+from onestop_server import admin, db, sync_api
 from onestop_server import auth as auth_api
 from onestop_server import documents as documents_api
 from onestop_server import reads as reads_api

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, insert, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -85,7 +86,7 @@ class UserOut(BaseModel):
 class TokenOut(BaseModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int
     user: UserOut
 
@@ -209,11 +210,14 @@ def _verify_password(stored: str, password: str) -> bool:
 # ---- dependencies ----------------------------------------------------------------------------
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    token = value.strip()
-    if scheme.lower() != "bearer" or not token or len(token) > 256:
+_bearer_scheme = HTTPBearer(auto_error=False, description="An access token from /auth/login.")
+
+
+def _bearer(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _invalid_token()
+    token = credentials.credentials.strip()
+    if not token or len(token) > 256:
         raise _invalid_token()
     return token
 
@@ -221,9 +225,10 @@ def _bearer(request: Request) -> str:
 def current_user(
     request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> CurrentUser:
     """The authenticated caller, from ``Authorization: Bearer <access token>``."""
-    token = _bearer(request)
+    token = _bearer(credentials)
     now = get_clock(request).now()
     t, u, d = db.access_tokens, db.users, db.devices
     with engine.connect() as conn:
@@ -258,7 +263,7 @@ def current_user(
         raise _expired()
     last_seen = as_utc(row.last_seen_at)
     if last_seen is None or now - last_seen > _LAST_SEEN_EVERY:
-        with engine.begin() as conn:
+        with db.write_transaction(engine) as conn:
             conn.execute(update(d).where(d.c.id == row.device_pk).values(last_seen_at=now))
     return CurrentUser(
         id=row.id,
@@ -307,7 +312,7 @@ def login(
         raise ApiError(401, "auth.invalid_credentials", "Wrong username or password.")
     if user.disabled_at is not None:
         raise _account_disabled()
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         device = conn.execute(
             select(db.devices.c.id, db.devices.c.revoked_at).where(
                 and_(db.devices.c.device_id == body.device_id, db.devices.c.user_id == user.id)
@@ -355,7 +360,7 @@ def refresh(
     now = get_clock(request).now()
     r, u, d = db.refresh_tokens, db.users, db.devices
     reused = False
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         row = conn.execute(
             select(
                 r.c.token_hash,
@@ -417,7 +422,7 @@ def logout(
     request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
 ) -> Response:
-    with engine.begin() as conn:
+    with db.write_transaction(engine) as conn:
         revoke_family(conn, user.family_id, get_clock(request).now())
     return Response(status_code=204)
 

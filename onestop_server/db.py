@@ -7,6 +7,8 @@ Portable SQL only: SQLite by default, PostgreSQL a database URL away. Neighbours
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -135,6 +137,9 @@ dossiers = Table(
 )
 Index("ix_dossiers_assignee_seq", dossiers.c.assignee_id, dossiers.c.seq)
 Index("ix_dossiers_department_seq", dossiers.c.department_id, dossiers.c.seq)
+# Snapshot paging walks a scope in id order.
+Index("ix_dossiers_assignee_id", dossiers.c.assignee_id, dossiers.c.id)
+Index("ix_dossiers_department_id", dossiers.c.department_id, dossiers.c.id)
 
 documents = Table(
     "documents",
@@ -193,6 +198,7 @@ changes = Table(
     Column("prev_department_id", String(32), nullable=True),
     Column("prev_assignee_id", Integer, nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,  # seqs are never reused, even after compaction empties the log
 )
 Index("ix_changes_prev_assignee", changes.c.prev_assignee_id, changes.c.seq)
 Index("ix_changes_prev_department", changes.c.prev_department_id, changes.c.seq)
@@ -237,11 +243,19 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # SQLAlchemy emits BEGIN itself (below), so that a write transaction can take the
+            # write lock up front (BEGIN IMMEDIATE) instead of failing on lock upgrade.
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            immediate = conn.get_execution_options().get("sqlite_immediate", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -249,6 +263,17 @@ def make_engine(url: str) -> Engine:
 
 def sqlite_url(path: str) -> str:
     return f"sqlite:///{path}"
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that intends to write: on SQLite it takes the write lock at BEGIN
+    (``BEGIN IMMEDIATE``), so concurrent read-then-write transactions queue on the busy timeout
+    instead of failing; elsewhere a plain transaction (combine with ``with_for_update``)."""
+    with engine.connect() as conn:
+        conn.execution_options(sqlite_immediate=True)
+        with conn.begin():
+            yield conn
 
 
 def create_all(engine: Engine) -> None:

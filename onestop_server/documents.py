@@ -1,0 +1,272 @@
+"""Document content: ranged, resumable downloads and idempotent result uploads.
+
+Blobs live in ``blob_dir/<sha256 hex>``; the path is only ever built from a validated hex digest,
+never from a client-supplied name. Downloads answer ``ETag: "<sha256>"``, ``X-Content-SHA256``,
+``Accept-Ranges: bytes``, single ``Range`` requests (206 / 416), ``If-Range`` and
+``If-None-Match`` (304). Uploads stream to a temporary file while hashing, enforce the size limit
+from ``Content-Length`` and while reading, then rename into place atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import Response, StreamingResponse
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
+
+from onestop_server import db, idempotency, serialize
+from onestop_server.auth import CurrentUser, CurrentUserDep
+from onestop_server.deps import Settings, get_clock, get_engine, get_settings
+from onestop_server.errors import ApiError
+from onestop_server.reads import DossierId
+from onestop_server.scope import in_scope, load_visible, not_found
+
+router = APIRouter(tags=["documents"])
+
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+MIME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$")
+RANGE = re.compile(r"^bytes=([0-9]*)-([0-9]*)$")
+DIGITS = re.compile(r"^[0-9]{1,20}$")
+CHUNK = 64 * 1024
+DocId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+
+
+def _doc_not_found() -> ApiError:
+    return ApiError(404, "document.not_found", "Unknown document.")
+
+
+def blob_path(blob_dir: Path, sha256: str) -> Path:
+    if not SHA256_HEX.fullmatch(sha256):
+        raise _doc_not_found()
+    return blob_dir / sha256
+
+
+def _read(path: Path, start: int, length: int) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        f.seek(start)
+        left = length
+        while left > 0:
+            chunk = f.read(min(CHUNK, left))
+            if not chunk:
+                return
+            left -= len(chunk)
+            yield chunk
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    for candidate in header.split(","):
+        c = candidate.strip()
+        if c == "*" or c.removeprefix("W/") == etag:
+            return True
+    return False
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None:
+    """``(start, end)`` inclusive for a single ``bytes=`` range; ``None`` to ignore the header.
+
+    Raises 416 for a well-formed range that cannot be satisfied.
+    """
+    m = RANGE.fullmatch(header.strip())
+    if m is None or (not m.group(1) and not m.group(2)):
+        return None  # another unit, several ranges or garbage: serve the whole content
+    first, last = m.group(1), m.group(2)
+    if len(first) > 19 or len(last) > 19:
+        raise _unsatisfiable(size)
+    if not first:  # suffix: the last n bytes
+        n = int(last)
+        if n == 0 or size == 0:
+            raise _unsatisfiable(size)
+        return max(0, size - n), size - 1
+    start = int(first)
+    end = size - 1 if not last else min(int(last), size - 1)
+    if start >= size or (last and int(last) < start):
+        raise _unsatisfiable(size)
+    return start, end
+
+
+def _unsatisfiable(size: int) -> ApiError:
+    return ApiError(
+        416, "document.range_not_satisfiable", "The requested range cannot be satisfied.",
+        {"size": size},
+    )
+
+
+@router.get("/api/v1/dossiers/{dossier_id}/documents/{doc_id}/content", response_class=Response,
+            responses={200: {"content": {"application/octet-stream": {}}}, 206: {"description": "partial"},
+                       304: {"description": "not modified"}, 416: {"description": "bad range"}})
+def download(
+    dossier_id: DossierId,
+    doc_id: DocId,
+    request: Request,
+    user: CurrentUserDep,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Response:
+    doc = db.documents
+    with engine.connect() as conn:
+        load_visible(conn, user, dossier_id)
+        row = conn.execute(
+            select(doc.c.sha256, doc.c.mime, doc.c.size, doc.c.name).where(
+                and_(doc.c.id == doc_id, doc.c.dossier_id == dossier_id)
+            )
+        ).one_or_none()
+    if row is None:
+        raise _doc_not_found()
+    path = blob_path(settings.blob_dir, row.sha256)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise _doc_not_found() from None
+    etag = f'"{row.sha256}"'
+    headers = {"ETag": etag, "X-Content-SHA256": row.sha256, "Accept-Ranges": "bytes"}
+    inm = request.headers.get("if-none-match")
+    if inm is not None and _etag_matches(inm, etag):
+        return Response(status_code=304, headers=headers)
+    media = row.mime if MIME.fullmatch(row.mime or "") else "application/octet-stream"
+    byte_range: tuple[int, int] | None = None
+    range_header = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if range_header is not None and (if_range is None or if_range.strip() == etag):
+        byte_range = parse_range(range_header, size)
+    if byte_range is None:
+        headers["Content-Length"] = str(size)
+        return StreamingResponse(_read(path, 0, size), media_type=media, headers=headers)
+    start, end = byte_range
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    headers["Content-Length"] = str(end - start + 1)
+    return StreamingResponse(
+        _read(path, start, end - start + 1), status_code=206, media_type=media, headers=headers
+    )
+
+
+def check_name(name: str | None) -> str:
+    """A safe display name: 1-255 chars, no path separators, '..' or control characters."""
+    if (
+        not isinstance(name, str)
+        or not name.strip()
+        or len(name) > 255
+        or "/" in name
+        or "\\" in name
+        or ".." in name
+        or name.strip() in {".", ".."}
+        or any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in name)
+    ):
+        raise ApiError(
+            422, "document.bad_name",
+            "The file name must be 1-255 characters without path separators, '..' or control characters.",
+        )
+    return name.strip()
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "document.too_large", f"The document is over {limit} bytes.", {"limit": limit})
+
+
+def _commit(
+    engine: Engine, user: CurrentUser, dossier_id: str, key: str, name: str, mime: str,
+    tmp: Path, sha: str, size: int, blob_dir: Path, path: str, now: datetime,
+) -> Response:
+    fp = idempotency.fingerprint(
+        "POST", path,
+        idempotency.canonical_json({"name": name, "mime": mime, "sha256": sha, "size": size}),
+    )
+    with db.write_transaction(engine) as conn:
+        stored = idempotency.lookup(conn, user.id, key, fp)
+        if stored is not None:
+            return stored.response()
+        d = db.dossiers
+        row = conn.execute(select(d).where(d.c.id == dossier_id).with_for_update()).one_or_none()
+        if row is None or not in_scope(user, row.department_id, row.assignee_id, row.status):
+            raise not_found()
+        target = blob_path(blob_dir, sha)
+        if target.exists():
+            tmp.unlink(missing_ok=True)
+        else:
+            os.replace(tmp, target)
+        doc_id = conn.execute(
+            insert(db.documents)
+            .values(dossier_id=dossier_id, name=name, kind="result", mime=mime, size=size,
+                    sha256=sha, created_at=now, uploaded_by=user.id)
+            .returning(db.documents.c.id)
+        ).scalar_one()
+        version = int(row.version) + 1
+        conn.execute(update(d).where(d.c.id == dossier_id).values(version=version, updated_at=now))
+        db.record_change(
+            conn, dossier_id, department_id=row.department_id, assignee_id=row.assignee_id,
+            prev_department_id=row.department_id, prev_assignee_id=row.assignee_id, at=now,
+        )
+        serialize.rebuild_payload(conn, dossier_id)
+        document = {"id": int(doc_id), "name": name, "kind": "result", "mime": mime, "size": size, "sha256": sha}
+        content: dict[str, Any] = {"document": document, "version": version}
+        return idempotency.store(conn, user.id, key, fp, 201, content, now)
+
+
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.post("/api/v1/dossiers/{dossier_id}/documents", status_code=201, response_class=Response,
+             openapi_extra=UPLOAD_BODY,
+             responses={201: {"description": "{document, version}"}, 413: {"description": "too large"}})
+async def upload(
+    dossier_id: DossierId,
+    request: Request,
+    user: CurrentUserDep,
+    key: idempotency.IdempotencyKey,
+    engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    name: Annotated[str | None, Query(max_length=4096)] = None,
+) -> Response:
+    clean = check_name(name)
+    limit = settings.max_document_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and (not DIGITS.fullmatch(declared) or int(declared) > limit):
+        raise _too_large(limit)
+    ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    mime = ctype if MIME.fullmatch(ctype) else "application/octet-stream"
+
+    def visible() -> None:
+        with engine.connect() as conn:
+            load_visible(conn, user, dossier_id)
+
+    await run_in_threadpool(visible)
+    blob_dir = settings.blob_dir
+    blob_dir.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=blob_dir)
+    tmp = Path(tmp_name)
+    try:
+        digest, size = hashlib.sha256(), 0
+        with os.fdopen(fd, "wb") as out:
+            try:
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > limit:
+                        raise _too_large(limit)
+                    digest.update(chunk)
+                    out.write(chunk)
+            except ClientDisconnect:
+                raise ApiError(400, "request.malformed", "The upload was interrupted.") from None
+        return await run_in_threadpool(
+            _commit, engine, user, dossier_id, key, clean, mime, tmp, digest.hexdigest(), size,
+            blob_dir, request.url.path, get_clock(request).now(),
+        )
+    finally:
+        tmp.unlink(missing_ok=True)
+

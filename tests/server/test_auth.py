@@ -1,0 +1,170 @@
+"""Login, refresh rotation with reuse detection, logout, device revocation, account disable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import requests
+
+from onestop_server.clock import FrozenClock
+from tests.server.util import Peek, login, login_raw
+from tests.support.server import RunningServer
+
+
+def _refresh(server: RunningServer, token: str, device_id: str) -> requests.Response:
+    return requests.post(
+        server.url + "/api/v1/auth/refresh",
+        json={"refresh_token": token, "device_id": device_id},
+        timeout=30,
+    )
+
+
+def _me(server: RunningServer, access: str) -> requests.Response:
+    return requests.get(
+        server.url + "/api/v1/me", headers={"Authorization": f"Bearer {access}"}, timeout=30
+    )
+
+
+def test_login_returns_tokens_and_user(server: RunningServer) -> None:
+    username, _ = Peek(server).officer_dossier()
+    r = login_raw(server, username)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == 15 * 60
+    assert body["access_token"] != body["refresh_token"]
+    user = body["user"]
+    assert set(user) == {"id", "username", "full_name", "title", "role", "department_id", "department_name"}
+    assert user["username"] == username and user["role"] == "officer"
+    me = _me(server, body["access_token"])
+    assert me.status_code == 200 and me.json() == user
+    # only hashes are stored
+    peek = Peek(server)
+    assert peek.rows("SELECT 1 FROM access_tokens WHERE token_hash = :t", t=body["access_token"]) == []
+
+
+def test_wrong_password_and_unknown_user_look_the_same(server: RunningServer) -> None:
+    username, _ = Peek(server).officer_dossier()
+    wrong = login_raw(server, username, password="nope")
+    unknown = login_raw(server, "no-such-user-xyz")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+    assert wrong.json()["code"] == "auth.invalid_credentials"
+
+
+def test_missing_or_bad_bearer(server: RunningServer) -> None:
+    r = requests.get(server.url + "/api/v1/me", timeout=30)
+    assert r.status_code == 401 and r.json()["code"] == "auth.invalid_token"
+    r = _me(server, "garbage")
+    assert r.status_code == 401 and r.json()["code"] == "auth.invalid_token"
+    r = requests.get(server.url + "/api/v1/me", headers={"Authorization": "Basic abc"}, timeout=30)
+    assert r.status_code == 401 and r.json()["code"] == "auth.invalid_token"
+
+
+def test_refresh_rotates_and_reuse_revokes_the_family(server: RunningServer) -> None:
+    username, _ = Peek(server).officer_dossier()
+    c = login(server, username)
+    r1 = _refresh(server, c.refresh, c.device_id)
+    assert r1.status_code == 200
+    new = r1.json()
+    assert new["refresh_token"] != c.refresh and new["access_token"] != c.access
+    assert _me(server, new["access_token"]).status_code == 200
+    # the old access token of the same family keeps working until the family is revoked
+    assert _me(server, c.access).status_code == 200
+    # presenting the rotated refresh token again: the whole family is revoked
+    reuse = _refresh(server, c.refresh, c.device_id)
+    assert reuse.status_code == 401 and reuse.json()["code"] == "auth.refresh_reused"
+    assert _me(server, new["access_token"]).json()["code"] == "auth.invalid_token"
+    assert _me(server, c.access).status_code == 401
+    again = _refresh(server, new["refresh_token"], c.device_id)
+    assert again.status_code == 401
+    # a new login starts a fresh family
+    assert login_raw(server, username, c.device_id).status_code == 200
+
+
+def test_refresh_needs_the_same_device(server: RunningServer) -> None:
+    username, _ = Peek(server).officer_dossier()
+    c = login(server, username)
+    r = _refresh(server, c.refresh, "another-device")
+    assert r.status_code == 401 and r.json()["code"] == "auth.invalid_token"
+    assert _refresh(server, c.refresh, c.device_id).status_code == 200
+
+
+def test_logout_revokes_the_family(server: RunningServer) -> None:
+    username, _ = Peek(server).officer_dossier()
+    c = login(server, username)
+    other = login(server, username)  # another session stays alive
+    r = c.post("/api/v1/auth/logout")
+    assert r.status_code == 204
+    assert _me(server, c.access).json()["code"] == "auth.invalid_token"
+    assert _refresh(server, c.refresh, c.device_id).status_code == 401
+    assert _me(server, other.access).status_code == 200
+
+
+def test_access_and_refresh_expiry(clocked_server: RunningServer, frozen_clock: FrozenClock) -> None:
+    server = clocked_server
+    username, _ = Peek(server).officer_dossier()
+    c = login(server, username)
+    frozen_clock.advance(timedelta(minutes=16))
+    r = _me(server, c.access)
+    assert r.status_code == 401 and r.json()["code"] == "auth.token_expired"
+    fresh = _refresh(server, c.refresh, c.device_id)
+    assert fresh.status_code == 200
+    frozen_clock.advance(timedelta(days=31))
+    r = _refresh(server, fresh.json()["refresh_token"], c.device_id)
+    assert r.status_code == 401 and r.json()["code"] == "auth.token_expired"
+
+
+def test_device_revocation(server: RunningServer) -> None:
+    peek = Peek(server)
+    username, _ = peek.officer_dossier()
+    c = login(server, username)
+    admin = login(server, peek.admin())
+    devices = admin.get("/api/v1/admin/devices", params={"user_id": c.user["id"]})
+    assert devices.status_code == 200
+    mine = [d for d in devices.json()["devices"] if d["device_id"] == c.device_id]
+    assert len(mine) == 1 and mine[0]["revoked_at"] is None
+    r = admin.post(f"/api/v1/admin/devices/{mine[0]['id']}/revoke")
+    assert r.status_code == 200 and r.json()["revoked_at"]
+    me = _me(server, c.access)
+    assert me.status_code == 403 and me.json()["code"] == "auth.device_revoked"
+    ref = _refresh(server, c.refresh, c.device_id)
+    assert ref.status_code == 403 and ref.json()["code"] == "auth.device_revoked"
+    again = login_raw(server, username, c.device_id)
+    assert again.status_code == 403 and again.json()["code"] == "auth.device_revoked"
+    # another device of the same user is unaffected
+    assert login_raw(server, username, "a-new-device").status_code == 200
+
+
+def test_account_disable(server: RunningServer) -> None:
+    peek = Peek(server)
+    username, _ = peek.officer_dossier()
+    c = login(server, username)
+    admin = login(server, peek.admin())
+    r = admin.post(f"/api/v1/admin/users/{c.user['id']}/disable")
+    assert r.status_code == 200 and r.json()["disabled_at"]
+    me = _me(server, c.access)
+    assert me.status_code == 403 and me.json()["code"] == "auth.account_disabled"
+    ref = _refresh(server, c.refresh, c.device_id)
+    assert ref.status_code == 403 and ref.json()["code"] == "auth.account_disabled"
+    again = login_raw(server, username)
+    assert again.status_code == 403 and again.json()["code"] == "auth.account_disabled"
+    # a wrong password still says only "invalid credentials"
+    assert login_raw(server, username, password="x").json()["code"] == "auth.invalid_credentials"
+
+
+def test_admin_endpoints_need_the_admin_role(server: RunningServer) -> None:
+    peek = Peek(server)
+    username, _ = peek.officer_dossier()
+    c = login(server, username)
+    for method, path in (
+        ("get", "/api/v1/admin/devices"),
+        ("post", "/api/v1/admin/devices/1/revoke"),
+        ("post", f"/api/v1/admin/users/{c.user['id']}/disable"),
+    ):
+        r = getattr(c, method)(path)
+        assert r.status_code == 403 and r.json()["code"] == "auth.forbidden", path
+    assert peek.rows("SELECT 1 FROM devices WHERE revoked_at IS NOT NULL") == []
+    admin = login(server, peek.admin())
+    assert admin.post("/api/v1/admin/devices/999999/revoke").json()["code"] == "not_found"
+    assert admin.post("/api/v1/admin/users/999999/disable").status_code == 404
