@@ -1,0 +1,152 @@
+"""``onestop-server``: seed a demo database, serve it, list its accounts, print the OpenAPI.
+
+    onestop-server seed --db PATH [--dossiers N] [--seed S] [--blobs DIR] [--force]
+    onestop-server serve --db PATH [--host 127.0.0.1] [--port 8765] [--blobs DIR]
+    onestop-server accounts --db PATH [--json]
+    onestop-server openapi
+
+Blobs default to ``<folder of PATH>/blobs``. Exit codes: 0 ok, 1 failure (e.g. no database at
+PATH, or an existing one without ``--force``), 2 usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from onestop_server.seed import DEMO_PASSWORD
+
+EXIT_FAILURE = 1
+
+
+def _blobs(args: argparse.Namespace) -> Path:
+    return Path(args.blobs) if args.blobs else Path(args.db).resolve().parent / "blobs"
+
+
+def _fail(message: str) -> int:
+    print(f"onestop-server: error: {message}", file=sys.stderr)
+    return EXIT_FAILURE
+
+
+def _existing_db(path: str) -> Path | None:
+    db_path = Path(path)
+    if not db_path.is_file():
+        return None
+    return db_path
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from onestop_server import db
+    from onestop_server.seed import SeedError, seed_database
+
+    db_path = Path(args.db)
+    if db_path.exists() and db_path.is_dir():
+        return _fail(f"{db_path} is a directory")
+    if db_path.exists() and db_path.stat().st_size > 0:
+        if not args.force:
+            return _fail(f"{db_path} already exists; pass --force to replace it")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(db.sqlite_url(str(db_path)))
+    try:
+        summary = seed_database(engine, _blobs(args), dossiers=args.dossiers, seed=args.seed)
+    except SeedError as e:
+        return _fail(str(e))
+    finally:
+        engine.dispose()
+    statuses = ", ".join(f"{k}: {v}" for k, v in summary.by_status.items())
+    print(
+        f"Seeded {db_path}: {summary.dossiers} dossiers ({statuses}), {summary.users} accounts, "
+        f"{summary.documents} documents in {_blobs(args)}, {summary.seconds:.1f} s.\n"
+        f"Accounts: admin, truongphong.nn|tnmt|mytho, cv.nn1-5, cv.tnmt1-5, cv.mytho1-5; "
+        f"password '{DEMO_PASSWORD}' (demo only)."
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    db_path = _existing_db(args.db)
+    if db_path is None:
+        return _fail(f"no database at {args.db}; create one with 'onestop-server seed --db {args.db}'")
+    import uvicorn
+
+    from onestop_server import db
+    from onestop_server.app import create_app
+
+    app = create_app(database_url=db.sqlite_url(str(db_path)), blob_dir=_blobs(args))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
+    db_path = _existing_db(args.db)
+    if db_path is None:
+        return _fail(f"no database at {args.db}")
+    from onestop_server import db
+    from onestop_server.seed import accounts
+
+    engine = db.make_engine(db.sqlite_url(str(db_path)))
+    try:
+        rows = accounts(engine)
+    except Exception as e:  # noqa: BLE001 - any database error is reported, not a traceback
+        return _fail(f"cannot read accounts from {db_path}: {e}")
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps({"password": DEMO_PASSWORD, "password_note": "demo data only",
+                          "accounts": rows}, ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['username']:<20} {r['role']:<8} {r['full_name']:<28} {r['department'] or ''}")
+        print(f"\nPassword for every seeded account: '{DEMO_PASSWORD}' (demo data only).")
+    return 0
+
+
+def cmd_openapi(_args: argparse.Namespace) -> int:
+    from onestop_server.app import openapi_json
+
+    sys.stdout.write(openapi_json())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="onestop-server", description="The reference one-stop-shop server."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    seed = sub.add_parser("seed", help="create a demo database")
+    seed.add_argument("--db", required=True, help="SQLite file to create")
+    seed.add_argument("--dossiers", type=int, default=300, help="how many dossiers (300)")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    seed.add_argument("--blobs", help="document folder (default: <db folder>/blobs)")
+    seed.add_argument("--force", action="store_true", help="replace an existing database")
+    seed.set_defaults(func=cmd_seed)
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--db", required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--blobs")
+    serve.set_defaults(func=cmd_serve)
+    acc = sub.add_parser("accounts", help="list the accounts of a database")
+    acc.add_argument("--db", required=True)
+    acc.add_argument("--json", action="store_true", help="machine-readable output")
+    acc.set_defaults(func=cmd_accounts)
+    api = sub.add_parser("openapi", help="print the OpenAPI document")
+    api.set_defaults(func=cmd_openapi)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "dossiers", 0) < 0:
+        build_parser().error("--dossiers must be >= 0")
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
