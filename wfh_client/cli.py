@@ -218,10 +218,17 @@ def cmd_sync(ctx: Ctx) -> int:
 
     session = open_session(cfg, tokens=ctx.tokens, on_revoked=on_revoked)
     with cache:
-        # Wiring point for the sync engine: adapt these lines to its constructor/entry point.
-        engine = engine_module.SyncEngine(session=session, cache=cache, config=cfg)
-        report = engine.sync_once()
-    _out(f"Sync finished: {report}")
+        engine = engine_module.SyncEngine(
+            session, cache, page_limit=500,
+            prefetch_max_bytes=int(cfg.get("prefetch_max_bytes")))
+        report = engine.sync_once(resync=ctx.args.resync)
+    if ctx.args.json:
+        _out(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        _out(f"Sync finished: {report.pulled} dossiers received, {report.removed} removed, "
+             f"{report.applied} changes sent, {report.conflicts} conflicts, "
+             f"{report.rejected} rejected, {report.invalid} invalid, "
+             f"{report.documents} documents downloaded.")
     return EXIT_OK
 
 
@@ -404,7 +411,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of standard input")
     p.set_defaults(func=cmd_login)
-    sub.add_parser("sync", help="synchronise once").set_defaults(func=cmd_sync)
+    p_sync = sub.add_parser("sync", help="synchronise once (push unsent changes, pull, prefetch)")
+    p_sync.add_argument("--resync", action="store_true",
+                        help="download the whole scope again (keeps unsent changes); may remove "
+                             "most of the cache, which a normal sync refuses to do")
+    p_sync.add_argument("--json", action="store_true", help="print the sync report as JSON")
+    p_sync.set_defaults(func=cmd_sync)
     p = sub.add_parser("status", help="account, session and cache figures")
     p.add_argument("--json", action="store_true")
     p.add_argument("--offline", action="store_true", help="do not contact the server")

@@ -1,0 +1,426 @@
+"""The sync engine against the real reference server over loopback, the real keyring and a real
+SQLCipher cache: first and incremental sync, offline edits, rebased and real conflicts,
+reassignment while offline, a lost answer retried with one effect, revocation wipe, fail-safe,
+resync, documents and result upload."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from onestop_server import db as server_db
+from onestop_server.sync_api import compact_changes
+from tests.client.sync_helpers import SyncClient, client_for
+from tests.server.util import Peek
+from tests.server.util import login as server_login
+from tests.support.server import RunningServer, start_server
+from wfh_client.domain import ActionInvalid
+from wfh_client.store import DocumentIntegrityError, keys
+from wfh_client.store import outbox as store_outbox
+from wfh_client.store.state import counts
+from wfh_client.sync import operations
+from wfh_client.sync.documents import download_document, queue_result_upload
+from wfh_client.sync.engine import MassDeletionRefused, SyncEngine
+from wfh_client.sync.errors import DeviceRevoked, NetworkError, ServerUnreachable
+
+
+def server_docs(server: RunningServer, where: str, **params: Any) -> dict[str, dict[str, Any]]:
+    peek = Peek(server)
+    return {r[0]: json.loads(r[1]) for r in peek.rows(
+        f"SELECT id, payload FROM dossiers WHERE {where}", **params)}
+
+
+def officer_with_work(server: RunningServer) -> tuple[str, int, str]:
+    """(username, user id, department) of the officer with the most in-review dossiers."""
+    row = Peek(server).one(
+        "SELECT u.username, u.id, u.department_id FROM users u JOIN dossiers d "
+        "ON d.assignee_id = u.id WHERE d.status = 4 AND d.step = 'in_review' "
+        "GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1")
+    return row[0], int(row[1]), row[2]
+
+
+def in_review_dossier(server: RunningServer, user_id: int) -> str:
+    return str(Peek(server).scalar(
+        "SELECT id FROM dossiers WHERE assignee_id = :u AND status = 4 AND step = 'in_review' "
+        "ORDER BY code LIMIT 1", u=user_id))
+
+
+def outbox_states(client: SyncClient) -> dict[str, str]:
+    return {e.client_id: e.state for e in store_outbox.entries(client.cache.reader())}
+
+
+@pytest.fixture
+def officer(server: RunningServer, tmp_path: Path):
+    username, _, _ = officer_with_work(server)
+    with client_for(server, username, tmp_path / "officer") as client:
+        yield client
+
+
+def test_first_sync_caches_exactly_the_officers_scope(server: RunningServer,
+                                                       officer: SyncClient) -> None:
+    report = officer.engine.sync_once()
+    expected = server_docs(server, "assignee_id = :u AND status != 7",
+                           u=officer.session.user["id"])
+    assert expected, "the seeded officer has work"
+    assert officer.ids() == set(expected)
+    assert report.pulled == len(expected)
+    for dossier_id, doc in expected.items():
+        assert officer.doc(dossier_id) == doc
+    progress = [kw for name, kw in officer.events if name == "sync.progress"]
+    assert progress and progress[-1]["done"] == len(expected)
+    assert ("sync.finished" in [name for name, _ in officer.events])
+    status = counts(officer.cache.reader())
+    assert status.dossiers == len(expected) and status.pending == 0
+    assert status.last_success_at is not None
+
+
+def test_incremental_sync_brings_only_what_changed(server: RunningServer,
+                                                   officer: SyncClient) -> None:
+    officer.engine.sync_once()
+    dossier_id = in_review_dossier(server, officer.session.user["id"])
+    head = server_login(server, Peek(server).head_of(officer.session.user["department_id"]))
+    version = officer.doc(dossier_id)["version"]
+    r = head.action(dossier_id, "note", version, {"text": "Anh kiểm tra lại sơ đồ thửa đất."})
+    assert r.status_code == 200, r.text
+
+    report = officer.engine.sync_once()
+    assert report.pulled == 1 and report.requests == 1
+    notes = [n["text"] for n in officer.doc(dossier_id)["notes"]]
+    assert "Anh kiểm tra lại sơ đồ thửa đất." in notes
+
+    # Nothing changed: one request, a tiny answer.
+    report = officer.engine.sync_once()
+    assert report.requests == 1 and report.pulled == 0
+
+
+def test_offline_edits_are_kept_and_sent_when_the_server_is_back(
+        seeded_template: tuple[Path, Path], tmp_path: Path) -> None:
+    import shutil
+
+    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
+    shutil.copy(seeded_template[0], db_path)
+    shutil.copytree(seeded_template[1], blobs)
+    server = start_server(db_path, blobs)
+    port = server.port
+    username, user_id, _ = officer_with_work(server)
+    with client_for(server, username, tmp_path / "c") as officer:
+        officer.engine.sync_once()
+        dossier_id = in_review_dossier(server, user_id)
+        server.stop()  # the network is gone
+
+        note = operations.record_action(officer.engine, dossier_id, "note",
+                                        {"text": "Ghi chú khi mất mạng"})
+        submit = operations.record_action(
+            officer.engine, dossier_id, "submit_for_approval",
+            {"proposed_result": "Đủ điều kiện cấp giấy chứng nhận", "decision": "grant"})
+        local = officer.doc(dossier_id)
+        assert local["step"] == "submitted_for_approval"  # the expected result, at once
+        assert officer.record(dossier_id).local_state == "pending"
+        with pytest.raises(NetworkError):
+            officer.engine.sync_once()
+        assert set(outbox_states(officer).values()) <= {"pending", "sending"}
+
+        server = start_server(db_path, blobs, port=port)
+        try:
+            report = officer.engine.sync_once()
+            assert report.applied == 2
+            assert outbox_states(officer) == {note.client_id: "applied",
+                                              submit.client_id: "applied"}
+            theirs = server_docs(server, "id = :i", i=dossier_id)[dossier_id]
+            assert theirs["step"] == "submitted_for_approval"
+            assert [n["text"] for n in theirs["notes"]].count("Ghi chú khi mất mạng") == 1
+            assert officer.doc(dossier_id) == theirs
+            assert officer.record(dossier_id).local_state == "synced"
+        finally:
+            server.stop()
+
+
+def test_a_conflict_still_valid_on_the_server_is_rebased(server: RunningServer,
+                                                         officer: SyncClient) -> None:
+    officer.engine.sync_once()
+    dossier_id = in_review_dossier(server, officer.session.user["id"])
+    entry = operations.record_action(
+        officer.engine, dossier_id, "submit_for_approval",
+        {"proposed_result": "Đề nghị cấp", "decision": "grant"})
+    head = server_login(server, Peek(server).head_of(officer.session.user["department_id"]))
+    r = head.action(dossier_id, "note", officer.doc(dossier_id)["version"], {"text": "Lưu ý"})
+    assert r.status_code == 200
+
+    report = officer.engine.sync_once()
+    assert report.rebased == 1 and report.conflicts == 0
+    assert outbox_states(officer)[entry.client_id] == "applied"
+    theirs = server_docs(server, "id = :i", i=dossier_id)[dossier_id]
+    assert theirs["step"] == "submitted_for_approval"
+    assert "Lưu ý" in [n["text"] for n in theirs["notes"]]
+    assert officer.doc(dossier_id) == theirs
+
+
+def test_a_real_conflict_keeps_both_sides_until_the_user_decides(
+        server: RunningServer, officer: SyncClient, tmp_path: Path) -> None:
+    officer.engine.sync_once()
+    dossier_id = in_review_dossier(server, officer.session.user["id"])
+    entry = operations.record_action(
+        officer.engine, dossier_id, "submit_for_approval",
+        {"proposed_result": "Đề nghị cấp", "decision": "grant"})
+    later_note = operations.record_action(officer.engine, dossier_id, "note", {"text": "sau"})
+    head = server_login(server, Peek(server).head_of(officer.session.user["department_id"]))
+    r = head.action(dossier_id, "stop", officer.record(dossier_id).server_version,
+                    {"reason": "Hồ sơ giả mạo chữ ký"})
+    assert r.status_code == 200, r.text
+
+    report = officer.engine.sync_once()
+    assert report.conflicts == 1
+    states = outbox_states(officer)
+    assert states[entry.client_id] == "conflict"
+    assert states[later_note.client_id] == "pending"  # waits behind the conflict
+    [conflict] = store_outbox.open_conflicts(officer.cache.reader())
+    assert conflict.mine["step"] == "submitted_for_approval"
+    assert conflict.theirs["status"] == 8
+    assert officer.record(dossier_id).local_state == "conflict"
+
+    operations.take_theirs(officer.engine, conflict.id)
+    officer.engine.sync_once()
+    states = outbox_states(officer)
+    assert states[entry.client_id] == "rejected"  # still visible, exportable
+    assert states[later_note.client_id] == "applied"
+    assert officer.doc(dossier_id)["status"] == 8
+    exported = tmp_path / "rejected.json"
+    assert store_outbox.export_rejected(officer.cache.reader(), exported) >= 1
+    assert entry.client_id in exported.read_text(encoding="utf-8")
+
+
+def test_reassignment_while_offline_keeps_the_edit_as_rejected(
+        server: RunningServer, officer: SyncClient) -> None:
+    officer.engine.sync_once()
+    user = officer.session.user
+    dossier_id = in_review_dossier(server, user["id"])
+    entry = operations.record_action(officer.engine, dossier_id, "note",
+                                     {"text": "Đã gọi điện cho công dân"})
+    peek = Peek(server)
+    head = server_login(server, peek.head_of(user["department_id"]))
+    other = peek.user(peek.other_officer(user["department_id"], officer.username))
+    version = int(peek.dossier(dossier_id).version)
+    r = head.action(dossier_id, "assign", version, {"assignee_id": int(other.id)})
+    assert r.status_code == 200, r.text
+
+    report = officer.engine.sync_once()
+    assert report.rejected == 1
+    assert dossier_id not in officer.ids()
+    kept = store_outbox.get_entry(officer.cache.reader(), entry.client_id)
+    assert kept is not None and kept.state == "rejected"
+    assert kept.payload["text"] == "Đã gọi điện cho công dân"
+    assert counts(officer.cache.reader()).rejected == 1
+
+
+class DropAfterSend:
+    """Fault injection: the request reaches the server and is applied, then the connection
+    drops before the answer arrives (a real server cannot be made to do this on cue)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.user = session.user
+        self.dropped = 0
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        response = self.session.request(method, path, **kwargs)
+        if path.endswith("/actions") and not self.dropped:
+            self.dropped += 1
+            raise ServerUnreachable("connection reset by peer")
+        return response
+
+
+def test_a_lost_answer_is_retried_with_one_effect(server: RunningServer,
+                                                  officer: SyncClient) -> None:
+    officer.engine.sync_once()
+    dossier_id = in_review_dossier(server, officer.session.user["id"])
+    entry = operations.record_action(officer.engine, dossier_id, "note", {"text": "một lần"})
+    flaky = SyncEngine(DropAfterSend(officer.session), officer.cache, bus=officer.bus,
+                       prefetch_max_bytes=0)
+    with pytest.raises(NetworkError):
+        flaky.sync_once()
+    assert outbox_states(officer)[entry.client_id] == "sending"
+
+    officer.engine.sync_once()
+    assert outbox_states(officer)[entry.client_id] == "applied"
+    peek = Peek(server)
+    assert peek.scalar("SELECT count(*) FROM notes WHERE dossier_id = :d AND text = 'một lần'",
+                       d=dossier_id) == 1
+    assert [n["text"] for n in officer.doc(dossier_id)["notes"]].count("một lần") == 1
+
+
+def test_an_invalid_action_is_quarantined_and_the_queue_goes_on(
+        server: RunningServer, officer: SyncClient) -> None:
+    officer.engine.sync_once()
+    user = officer.session.user
+    first, second = [r[0] for r in Peek(server).rows(
+        "SELECT id FROM dossiers WHERE assignee_id = :u AND status = 4 AND step = 'in_review' "
+        "ORDER BY code LIMIT 2", u=user["id"])]
+    # The client's own rules refuse an empty reason at once...
+    with pytest.raises(ActionInvalid):
+        operations.record_action(officer.engine, first, "stop", {"reason": "  "})
+    # ...but an entry recorded by an older client version reaches the server, which refuses it.
+    bad = store_outbox.enqueue
+    entry = officer.cache.write(lambda db: bad(db, first, "stop", {"reason": ""},
+                                               officer.record(first).server_version))
+    good = operations.record_action(officer.engine, second, "note", {"text": "tiếp tục"})
+    report = officer.engine.sync_once()
+    assert report.invalid == 1 and report.applied == 1
+    quarantined = store_outbox.get_entry(officer.cache.reader(), entry.client_id)
+    assert quarantined.state == "invalid" and quarantined.last_error_code == "reason_required"
+    assert outbox_states(officer)[good.client_id] == "applied"
+
+
+def test_revocation_wipes_cache_documents_and_keyring(server: RunningServer,
+                                                      tmp_path: Path) -> None:
+    username, _, _ = officer_with_work(server)
+    wiped: list[str] = []
+    holder: dict[str, SyncClient] = {}
+
+    def on_revoked(reason: str) -> None:
+        from wfh_client.sync.account import Account, wipe_account
+
+        client = holder["c"]
+        client.cache.close()
+        wipe_account(client.data_dir, Account(server.url, username), client.session.tokens)
+        wiped.append(reason)
+
+    with client_for(server, username, tmp_path / "r", on_revoked=on_revoked,
+                    prefetch_max_bytes=10_000_000) as client:
+        holder["c"] = client
+        client.engine.sync_once()
+        paths = client.cache.paths
+        assert paths.db.exists() and any(paths.documents.iterdir())
+        admin = server_login(server, Peek(server).admin())
+        devices = admin.get("/api/v1/admin/devices",
+                            params={"user_id": client.session.user["id"]}).json()
+        device = next(d for d in (devices.get("devices", devices) if isinstance(devices, dict)
+                                  else devices) if d["device_id"] == client.session.device_id)
+        r = admin.post(f"/api/v1/admin/devices/{device['id']}/revoke")
+        assert r.status_code in (200, 204), r.text
+
+        with pytest.raises(DeviceRevoked):
+            client.engine.sync_once()
+        assert wiped == ["auth.device_revoked"]
+        assert not paths.db.exists() and not paths.documents.exists()
+        account = keys.account_id(server.url, username)
+        for kind in ("cache-key", "refresh-token"):
+            assert keys.get_secret(kind, account) is None
+
+
+def test_failsafe_refuses_a_pull_that_would_empty_the_cache(server: RunningServer,
+                                                            tmp_path: Path) -> None:
+    peek = Peek(server)
+    head_name = peek.head_of("stnmt")
+    with client_for(server, head_name, tmp_path / "h") as head_client:
+        head_client.engine.failsafe_min_cached = 5
+        head_client.engine.sync_once()
+        before = head_client.ids()
+        assert len(before) >= 5
+        # The department's dossiers all move away (e.g. withdrawn): most of the cache would go.
+        engine = server_db.make_engine(server_db.sqlite_url(str(server.db_path)))
+        with engine.begin() as conn:
+            from sqlalchemy import update
+
+            from onestop_server.db import dossiers, record_change
+            for dossier_id in before:
+                conn.execute(update(dossiers).where(dossiers.c.id == dossier_id)
+                             .values(department_id="snn", assignee_id=None))
+                record_change(conn, dossier_id, department_id="snn", assignee_id=None,
+                              prev_department_id="stnmt", prev_assignee_id=None,
+                              at=server_db.func.now())
+        engine.dispose()
+        with pytest.raises(MassDeletionRefused):
+            head_client.engine.sync_once()
+        assert head_client.ids() == before  # nothing deleted
+        report = head_client.engine.sync_once(resync=True)  # explicit: allowed
+        assert report.resynced and not head_client.ids() & before
+
+
+def test_resync_required_keeps_the_outbox(server: RunningServer, officer: SyncClient) -> None:
+    officer.engine.sync_once()
+    dossier_id = in_review_dossier(server, officer.session.user["id"])
+    head = server_login(server, Peek(server).head_of(officer.session.user["department_id"]))
+    assert head.action(dossier_id, "note", 0, {"text": "x"}).status_code == 200
+    engine = server_db.make_engine(server_db.sqlite_url(str(server.db_path)))
+    with engine.begin() as conn:
+        compact_changes(conn, server_db.max_seq(conn))
+    engine.dispose()
+    # Unsent work recorded before the server forgot our cursor survives the resync.
+    entry = officer.cache.write(lambda db: store_outbox.enqueue(
+        db, dossier_id, "note", {"text": "giữ lại"}, None))
+    officer.engine._push = lambda report, cancel: None  # type: ignore[method-assign]
+    report = officer.engine.sync_once()
+    assert report.resynced
+    assert store_outbox.get_entry(officer.cache.reader(), entry.client_id).state == "pending"
+    assert "x" in [n["text"] for n in officer.doc(dossier_id)["notes"]]
+
+
+def test_documents_prefetch_verify_and_resume(server: RunningServer, officer: SyncClient) -> None:
+    user = officer.session.user
+    dossier_id = in_review_dossier(server, user["id"])
+    big = bytes(range(256)) * 1200  # 300 KiB: several encrypted chunks
+    me = server_login(server, officer.username)
+    r = me.post(f"/api/v1/dossiers/{dossier_id}/documents", params={"name": "so-do.pdf"},
+                data=big, headers={"Idempotency-Key": "k-upload-big-1",
+                                   "Content-Type": "application/pdf"})
+    assert r.status_code == 201, r.text
+    big_id = str(r.json()["document"]["id"])
+
+    officer.engine.prefetch_max_bytes = 50_000_000
+    report = officer.engine.sync_once()
+    db = officer.cache.reader()
+    rows = db.execute("SELECT doc.id, doc.sha256, doc.state FROM documents doc JOIN dossiers d "
+                      "ON d.id = doc.dossier_id").fetchall()
+    assert rows and all(state == "downloaded" for _, _, state in rows)
+    assert report.documents == len(rows)
+    for doc_id, sha, _ in rows:
+        assert hashlib.sha256(officer.cache.documents.read_all(doc_id)).hexdigest() == sha
+
+    # Interrupt the big download after its second chunk, then resume with Range.
+    officer.cache.documents.delete(big_id)
+    officer.cache.write(lambda w: w.execute(
+        "UPDATE documents SET state = 'remote', downloaded_bytes = 0 WHERE id = ?", [big_id]))
+
+    class Stop(Exception):
+        pass
+
+    def progress(done: int, total: int) -> None:
+        if done >= 2 * 64 * 1024 + 1:
+            raise Stop
+
+    with pytest.raises(Stop):
+        download_document(officer.engine, big_id, progress=progress)
+    held = officer.cache.documents.partial_size(big_id)
+    assert held >= 64 * 1024
+    transferred = download_document(officer.engine, big_id)
+    assert transferred == len(big) - held  # only the rest came over the wire
+    assert officer.cache.documents.read_all(big_id) == big
+
+    # A corrupted copy on the server side is caught by the SHA-256 check.
+    officer.cache.documents.delete(big_id)
+    officer.cache.write(lambda w: w.execute(
+        "UPDATE documents SET state = 'remote', sha256 = ? WHERE id = ?", ["0" * 64, big_id]))
+    with pytest.raises(DocumentIntegrityError):
+        download_document(officer.engine, big_id)
+    assert not officer.cache.documents.exists(big_id)
+
+
+def test_result_upload_recorded_offline(server: RunningServer, officer: SyncClient,
+                                        tmp_path: Path) -> None:
+    officer.engine.sync_once()
+    dossier_id = in_review_dossier(server, officer.session.user["id"])
+    result = tmp_path / "Quyết định cấp giấy.pdf"
+    result.write_bytes(b"%PDF-1.4 ket qua " * 500)
+    entry = queue_result_upload(officer.engine, dossier_id, result)
+    report = officer.engine.sync_once()
+    assert outbox_states(officer)[entry.client_id] == "applied" and report.applied == 1
+    docs = officer.doc(dossier_id)["documents"]
+    uploaded = [d for d in docs if d["kind"] == "result"]
+    assert uploaded and uploaded[-1]["sha256"] == hashlib.sha256(result.read_bytes()).hexdigest()
+    with pytest.raises(ValueError):
+        queue_result_upload(officer.engine, dossier_id, result, name="../../etc/passwd")

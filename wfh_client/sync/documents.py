@@ -1,0 +1,175 @@
+"""Documents: on-demand and prefetched downloads with Range resume, result uploads.
+
+A download streams into the encrypted :class:`~wfh_client.store.DocumentStore`; an interrupted
+one keeps its complete chunks and resumes with ``Range: bytes=<held>-`` guarded by ``If-Range``
+(the SHA-256 ETag), so a document that changed meanwhile starts over. The SHA-256 is verified
+before the document is marked downloaded; a mismatch deletes it. Result documents are recorded
+offline as an ``upload_result`` outbox entry whose bytes wait encrypted in the document store.
+Neighbours: ``engine`` (calls :func:`prefetch` and :func:`upload_result`).
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wfh_client.store import DocumentIntegrityError
+from wfh_client.store import outbox as store_outbox
+from wfh_client.store.document_rows import get_document_row, set_document_state
+from wfh_client.sync.errors import ApiError, NetworkError
+
+if TYPE_CHECKING:
+    from wfh_client.sync.engine import SyncEngine, SyncReport
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "download_document",
+    "prefetch",
+    "queue_result_upload",
+    "upload_result",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+_BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
+Progress = Callable[[int, int], None]
+
+
+def content_path(dossier_id: str, doc_id: str) -> str:
+    return f"/api/v1/dossiers/{dossier_id}/documents/{doc_id}/content"
+
+
+def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | None = None,
+                      cancel: threading.Event | None = None) -> int:
+    """Fetch one document into the encrypted store (resuming a partial one); returns the
+    bytes transferred. Raises ``DocumentIntegrityError`` if the SHA-256 does not match."""
+    cache = engine.cache
+    row = get_document_row(cache.reader(), doc_id)
+    if row is None:
+        raise KeyError(f"document {doc_id} is not in the cache")
+    if row["state"] == "downloaded" and cache.documents.exists(doc_id):
+        return 0
+    held = cache.documents.partial_size(doc_id) if row["state"] == "partial" else 0
+    headers = {"Accept-Encoding": "identity"}
+    if held:
+        headers["Range"] = f"bytes={held}-"
+        headers["If-Range"] = f'"{row["sha256"]}"'
+    response = engine.session.request("GET", content_path(row["dossier_id"], doc_id),
+                                      headers=headers, stream=True, accept=frozenset({206}))
+    resume = held > 0 and response.status_code == 206
+    total = int(row["size"] or 0)
+    transferred = 0
+    writer = cache.documents.writer(doc_id, resume=resume, expected_sha256=row["sha256"])
+    try:
+        done = writer.offset
+        for chunk in response.iter_content(64 * 1024):
+            if cancel is not None and cancel.is_set():
+                raise InterruptedError("download cancelled")
+            writer.write(chunk)
+            transferred += len(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
+            engine.bus.publish("document.progress", doc_id=doc_id, done=done, total=total)
+        writer.finish()
+    except DocumentIntegrityError:
+        cache.documents.delete(doc_id)
+        cache.write(lambda db: set_document_state(db, doc_id, "failed", downloaded_bytes=0))
+        raise
+    except BaseException:
+        writer.abort()
+        kept = cache.documents.partial_size(doc_id)
+        cache.write(lambda db: set_document_state(db, doc_id, "partial", downloaded_bytes=kept,
+                                                  local_name=doc_id))
+        raise
+    finally:
+        response.close()
+    cache.write(lambda db: set_document_state(db, doc_id, "downloaded",
+                                              downloaded_bytes=total, local_name=doc_id))
+    return transferred
+
+
+def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) -> None:
+    """Download the documents of the dossiers assigned to the user, most urgent first, up to
+    ``prefetch_max_bytes`` held locally in total."""
+    db = engine.cache.reader()
+    me = engine.profile().actor.user_id
+    held = int(db.execute("SELECT coalesce(sum(size), 0) FROM documents "
+                          "WHERE state = 'downloaded'").fetchone()[0])
+    budget = engine.prefetch_max_bytes - held
+    rows = db.execute(
+        "SELECT doc.id, doc.size FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id "
+        "WHERE doc.state IN ('remote', 'partial') AND d.assignee_id = ? "
+        "ORDER BY d.due_at IS NULL, d.due_at, doc.size", [me]).fetchall()
+    todo = []
+    for doc_id, size in rows:
+        if size is not None and size <= budget:
+            todo.append(doc_id)
+            budget -= size
+    for done, doc_id in enumerate(todo):
+        if cancel.is_set():
+            return
+        engine.bus.publish("sync.progress", done=done, total=len(todo), phase="documents")
+        try:
+            report.requests += 1
+            report.document_bytes += download_document(engine, doc_id, cancel=cancel)
+            report.documents += 1
+        except (DocumentIntegrityError, ApiError) as exc:
+            report.errors.append(f"document {doc_id}: {exc}")
+            log.warning("prefetch of document %s failed: %s", doc_id, exc)
+        except (NetworkError, InterruptedError):
+            return  # offline or cancelled: the partial file resumes next time
+
+
+def _upload_id(client_id: str) -> str:
+    return f"upload-{client_id}"
+
+
+def queue_result_upload(engine: SyncEngine, dossier_id: str, path: Path,
+                        name: str | None = None) -> store_outbox.OutboxEntry:
+    """Record a result document for upload (works offline): the bytes are kept encrypted in
+    the document store until the outbox sends them."""
+    name = (name or path.name).strip()
+    if not name or len(name) > 255 or _BAD_NAME.search(name) or name in (".", ".."):
+        raise ValueError("The file name is empty, too long or contains / \\ or control characters.")
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise ValueError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB.")
+    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    cache = engine.cache
+    record = cache.reader().execute("SELECT server_version FROM dossiers WHERE id = ?",
+                                    [dossier_id]).fetchone()
+    if record is None:
+        raise KeyError(f"dossier {dossier_id} is not in the cache")
+    entry = cache.write(lambda db: store_outbox.enqueue(
+        db, dossier_id, "upload_result", {"name": name, "mime": mime, "size": size},
+        record[0]))
+    with path.open("rb") as fh, cache.documents.writer(_upload_id(entry.client_id)) as w:
+        while chunk := fh.read(64 * 1024):
+            w.write(chunk)
+    engine.bus.publish("outbox.changed", dossier_id=dossier_id)
+    return entry
+
+
+def upload_result(engine: SyncEngine, entry: store_outbox.OutboxEntry, key: str) -> dict[str, Any]:
+    """Send a queued result document; the server answers with the new dossier version."""
+    body = engine.cache.documents.read_all(_upload_id(entry.client_id))
+    response = engine.session.request(
+        "POST", f"/api/v1/dossiers/{entry.dossier_id}/documents",
+        params={"name": entry.payload["name"]}, data=body,
+        headers={"Idempotency-Key": key, "Content-Type": entry.payload.get("mime")
+                 or "application/octet-stream"})
+    answer: dict[str, Any] = response.json()
+    return {"version": answer.get("version"), "document": answer.get("document")}
+
+
+def discard_upload_bytes(engine: SyncEngine, entry: store_outbox.OutboxEntry) -> None:
+    """Forget the queued bytes once the upload is recorded as applied (not before: a crash in
+    between resends them under the same key, which the server answers from its record)."""
+    engine.cache.documents.delete(_upload_id(entry.client_id))

@@ -1,0 +1,502 @@
+"""The sync engine: push the outbox, pull the change log, fetch documents. No Qt.
+
+One ``sync_once`` = push (each unsent action in order, per dossier) then pull (pages of the
+server's change log, one writer transaction per page, cursor stored in the same transaction)
+then document prefetch. Every step is crash-safe: an action whose answer was lost stays
+``sending`` and is resent under the same ``Idempotency-Key`` (one effect on the server); a page
+is applied whole or not at all. What the anchors teach (docs/architecture.md, "Sync"):
+
+- a download never overwrites a dossier with unsent edits: they are replayed on the new copy;
+- a conflict whose action is still valid on the server's state is rebased automatically
+  (resent under ``<key>.r<n>``); otherwise both sides are kept and the user decides;
+- invalid actions are quarantined and the queue goes on; forbidden ones are kept as rejected;
+- a pull that would delete most of the cache is refused unless the resync is explicit.
+
+Neighbours: ``local`` (optimistic replay), ``documents`` (downloads/uploads),
+``wfh_client.store`` (all writes through ``cache.writer``), ``auth.AuthSession`` (transport).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import signal
+import threading
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import requests
+from sqlite_utils import Database
+
+from wfh_client.domain import (
+    ActionError,
+    Actor,
+    Role,
+    WorkingCalendar,
+    state_from_document,
+    validate_action,
+)
+from wfh_client.events import EventBus
+from wfh_client.store import Cache
+from wfh_client.store import dossiers as store_dossiers
+from wfh_client.store import outbox as store_outbox
+from wfh_client.store.state import (
+    KEY_CURSOR,
+    KEY_LAST_ERROR,
+    KEY_LAST_SUCCESS_AT,
+    KEY_SNAPSHOT_IN_PROGRESS,
+    delete_state,
+    get_state,
+    now_iso,
+    set_state,
+)
+from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
+from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
+
+__all__ = [
+    "CHANGES_PATH",
+    "MassDeletionRefused",
+    "SyncCancelled",
+    "SyncEngine",
+    "SyncReport",
+    "Transport",
+]
+
+log = logging.getLogger(__name__)
+
+CHANGES_PATH = "/api/v1/sync/changes"
+CALENDAR_PATH = "/api/v1/calendar"
+KEY_CALENDAR = "calendar"
+KEY_PROFILE = "profile"
+MAX_REBASES = 3
+UPLOAD_ACTION = "upload_result"
+
+
+class Transport(Protocol):
+    """What the engine needs of ``auth.AuthSession``."""
+
+    user: dict[str, Any] | None
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response: ...
+
+
+class SyncCancelled(Exception):
+    """The user cancelled; everything done so far is committed and resumable."""
+
+
+class MassDeletionRefused(Exception):
+    """The pull would delete most of the cache; nothing was deleted."""
+
+    def __init__(self, would_delete: int, cached: int) -> None:
+        super().__init__(
+            f"The server's answer would remove {would_delete} of the {cached} cached dossiers. "
+            "Nothing was deleted. If this is expected (for example after a transfer), run a "
+            "full resync explicitly."
+        )
+        self.would_delete = would_delete
+        self.cached = cached
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    applied: int = 0
+    rebased: int = 0
+    conflicts: int = 0
+    invalid: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    removed: int = 0
+    pages: int = 0
+    requests: int = 0
+    resynced: bool = False
+    documents: int = 0
+    document_bytes: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def crashpoint(name: str) -> None:
+    """Fault injection for the crash-safety tests: ``WFH_CLIENT_CRASHPOINT=<name>`` kills the
+    process with SIGKILL right here (no cleanup, exactly like a power cut or the OOM killer)."""
+    if os.environ.get("WFH_CLIENT_CRASHPOINT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class SyncEngine:
+    """Sync one account's cache with the server. Thread-safe: one sync at a time."""
+
+    def __init__(
+        self,
+        session: Transport,
+        cache: Cache,
+        *,
+        bus: EventBus | None = None,
+        page_limit: int = 500,
+        prefetch_max_bytes: int = 50 * 1024 * 1024,
+        failsafe_fraction: float = 0.5,
+        failsafe_min_cached: int = 20,
+    ) -> None:
+        self.session = session
+        self.cache = cache
+        self.bus = bus or EventBus()
+        self.page_limit = page_limit
+        self.prefetch_max_bytes = prefetch_max_bytes
+        self.failsafe_fraction = failsafe_fraction
+        self.failsafe_min_cached = failsafe_min_cached
+        self._lock = threading.Lock()
+        self._profile: LocalProfile | None = None
+
+    # ------------------------------------------------------------------ profile
+
+    def profile(self) -> LocalProfile:
+        """The user's actor and department calendar (cached; fetched on first sync)."""
+        if self._profile is None:
+            db = self.cache.reader()
+            user = get_state(db, KEY_PROFILE) or self.session.user
+            cal = get_state(db, KEY_CALENDAR)
+            if user is None:
+                raise RuntimeError("no user profile yet: log in and sync first")
+            calendar = WorkingCalendar.from_dict(cal) if cal else WorkingCalendar()
+            actor = Actor(int(user["id"]), Role(user["role"]), user.get("department_id"))
+            self._profile = LocalProfile(actor, str(user.get("full_name") or ""), calendar)
+        return self._profile
+
+    def _refresh_profile(self, report: SyncReport) -> None:
+        db = self.cache.reader()
+        user = self.session.user
+        if get_state(db, KEY_CALENDAR) is None:
+            report.requests += 1
+            cal = self.session.request("GET", CALENDAR_PATH).json()
+            self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
+            self._profile = None
+        if user is not None and get_state(db, KEY_PROFILE) != user:
+            self.cache.write(lambda w: set_state(w, KEY_PROFILE, user))
+            self._profile = None
+
+    # ------------------------------------------------------------------ entry
+
+    def sync_once(
+        self,
+        cancel: threading.Event | None = None,
+        *,
+        resync: bool = False,
+        prefetch: bool = True,
+    ) -> SyncReport:
+        """Push, pull, prefetch. ``resync=True`` is the explicit full resync: it re-downloads
+        the whole scope (keeping the outbox) and may delete most of the cache."""
+        cancel = cancel or threading.Event()
+        report = SyncReport()
+        with self._lock:
+            self.bus.publish("sync.started")
+            try:
+                self._refresh_profile(report)
+                self._push(report, cancel)
+                self._pull(report, cancel, explicit_resync=resync)
+                if prefetch:
+                    from wfh_client.sync.documents import prefetch as prefetch_documents
+
+                    prefetch_documents(self, report, cancel)
+            except BaseException as exc:
+                failure = {"at": now_iso(), "error": type(exc).__name__,
+                           "message": str(exc) or type(exc).__name__}
+                if isinstance(exc, DeviceRevoked):  # the cache is wiped: nothing to record
+                    self.bus.publish("auth.revoked", reason=exc.reason)
+                else:
+                    self.cache.write(lambda db: set_state(db, KEY_LAST_ERROR, failure))
+                self.bus.publish("sync.failed", error=exc, message=failure["message"])
+                raise
+            self.cache.write(_record_success)
+            self.bus.publish("sync.finished", report=report)
+            return report
+
+    def _check_cancel(self, cancel: threading.Event) -> None:
+        if cancel.is_set():
+            raise SyncCancelled("sync cancelled")
+
+    # ------------------------------------------------------------------ push
+
+    def _push(self, report: SyncReport, cancel: threading.Event) -> None:
+        todo = store_outbox.entries(self.cache.reader(), UNSENT_STATES)
+        blocked = {c.dossier_id for c in store_outbox.open_conflicts(self.cache.reader())}
+        total = len(todo)
+        for done, entry in enumerate(todo):
+            self._check_cancel(cancel)
+            self.bus.publish("sync.progress", done=done, total=total, phase="push")
+            if entry.dossier_id in blocked:
+                continue  # later actions wait until the user resolves the conflict
+            outcome = self._send(entry, report)
+            if outcome == "conflict":
+                blocked.add(entry.dossier_id)
+        if total:
+            self.bus.publish("sync.progress", done=total, total=total, phase="push")
+
+    def _send(self, entry: store_outbox.OutboxEntry, report: SyncReport) -> str:
+        """Send one entry (rebasing up to MAX_REBASES times); returns its final state."""
+        while True:
+            current = self.cache.write(functools.partial(
+                store_outbox.mark, client_id=entry.client_id, state="sending",
+                attempts=entry.attempts + 1))
+            key = current.client_id if current.rebase_count == 0 \
+                else f"{current.client_id}.r{current.rebase_count}"
+            report.pushed += 1
+            report.requests += 1
+            try:
+                if current.action == UPLOAD_ACTION:
+                    from wfh_client.sync.documents import upload_result
+
+                    answer = upload_result(self, current, key)
+                else:
+                    answer = self.session.request(
+                        "POST", f"/api/v1/dossiers/{current.dossier_id}/actions",
+                        headers={"Idempotency-Key": key},
+                        json={"type": current.action, "base_version": current.base_version,
+                              "payload": current.payload, "client_time": current.created_at},
+                    ).json()
+            except ApiError as err:
+                state = self._on_refusal(current, err, report)
+                if state == "rebase":
+                    entry = current
+                    continue
+                return state
+            crashpoint("push_after_response")
+            self.cache.write(functools.partial(self._on_applied, entry=current, answer=answer))
+            if current.action == UPLOAD_ACTION:
+                from wfh_client.sync.documents import discard_upload_bytes
+
+                discard_upload_bytes(self, current)
+            report.applied += 1
+            self.bus.publish("outbox.changed", dossier_id=current.dossier_id)
+            self.bus.publish("dossiers.changed", ids=[current.dossier_id])
+            return "applied"
+
+    def _unsent(self, db: Database, dossier_id: str) -> list[store_outbox.OutboxEntry]:
+        return store_outbox.entries(db, UNSENT_STATES, dossier_id=dossier_id)
+
+    def _on_applied(self, db: Database, entry: store_outbox.OutboxEntry,
+                    answer: dict[str, Any]) -> None:
+        version = answer.get("version")
+        store_outbox.mark(db, entry.client_id, "applied",
+                          server_answer={"outcome": "applied", "version": version},
+                          last_error_code=None, last_error_message=None)
+        if entry.base_version is not None and version == entry.base_version + 1:
+            # Our action was the only change: the next actions of this dossier, recorded on
+            # the same base, now stand on our new version.
+            db.execute("UPDATE outbox SET base_version = ? WHERE dossier_id = ? AND state IN "
+                       "('pending', 'sending') AND base_version = ?",
+                       [version, entry.dossier_id, entry.base_version])
+        doc = answer.get("dossier")
+        if isinstance(doc, dict):
+            self._store_server_copy(db, doc)
+
+    def _store_server_copy(self, db: Database, doc: dict[str, Any]) -> None:
+        """Take a newer server copy, replaying what is still unsent on top of it."""
+        dossier_id = str(doc["id"])
+        unsent = self._unsent(db, dossier_id)
+        if store_outbox.open_conflicts(db, dossier_id):
+            record = store_dossiers.get_dossier(db, dossier_id)
+            mine = record.data if record is not None else doc
+            store_dossiers.put_server_copy(db, doc, data=mine, local_state="conflict")
+        elif unsent:
+            data, _ = replay(doc, unsent, self.profile())
+            store_dossiers.put_server_copy(db, doc, data=data, local_state="pending")
+        else:
+            store_dossiers.put_server_copy(db, doc, data=doc, local_state="synced")
+
+    def _on_refusal(self, entry: store_outbox.OutboxEntry, err: ApiError,
+                    report: SyncReport) -> str:
+        details = err.details or {}
+        if err.code == "action.conflict" and isinstance(details.get("dossier"), dict):
+            return self._on_conflict(entry, details["dossier"], report)
+        if err.code in ("action.forbidden", "dossier.not_found") or err.status in (403, 404):
+            state, counter = "rejected", "rejected"
+        elif err.status in (400, 409, 413, 422):
+            state, counter = "invalid", "invalid"
+        else:  # a server error that survived the retries: try again next sync
+            self.cache.write(lambda db: store_outbox.mark(
+                db, entry.client_id, "pending", last_error_code=err.code,
+                last_error_message=err.message))
+            raise err
+        reason = str(details.get("reason") or err.code)
+        message = str(details.get("message") or err.message)
+
+        def record(db: Database) -> None:
+            store_outbox.mark(db, entry.client_id, state, last_error_code=reason,
+                              last_error_message=message,
+                              server_answer={"outcome": state, "code": err.code,
+                                             "reason": reason})
+            record_ = store_dossiers.get_dossier(db, entry.dossier_id)
+            if record_ is None:
+                return
+            if state == "rejected":
+                store_dossiers.set_local_state(db, entry.dossier_id, "rejected")
+            elif record_.base is not None:
+                self._store_server_copy(db, record_.base)
+
+        self.cache.write(record)
+        setattr(report, counter, getattr(report, counter) + 1)
+        self.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
+        return state
+
+    def _on_conflict(self, entry: store_outbox.OutboxEntry, theirs: dict[str, Any],
+                     report: SyncReport) -> str:
+        profile = self.profile()
+        try:
+            if entry.rebase_count >= MAX_REBASES:
+                raise ActionError("too_many_rebases", "the dossier keeps changing on the server")
+            if entry.action != UPLOAD_ACTION:
+                validate_action(entry.action, entry.payload, state_from_document(theirs),
+                                profile.actor, profile.calendar, datetime.now(UTC))
+        except (ActionError, ValueError) as refusal:
+            code = refusal.code if isinstance(refusal, ActionError) else "bad_document"
+            why = str(refusal)
+
+            def keep_both(db: Database) -> None:
+                record = store_dossiers.get_dossier(db, entry.dossier_id)
+                mine = record.data if record is not None else theirs
+                store_outbox.mark(db, entry.client_id, "conflict", last_error_code=code,
+                                  last_error_message=why,
+                                  server_answer={"outcome": "conflict",
+                                                 "version": theirs.get("version")})
+                store_outbox.record_conflict(db, entry.dossier_id, entry.client_id, mine, theirs)
+                store_dossiers.put_server_copy(db, theirs, data=mine, local_state="conflict")
+
+            self.cache.write(keep_both)
+            report.conflicts += 1
+            self.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
+            return "conflict"
+
+        def rebase(db: Database) -> None:
+            store_outbox.mark(db, entry.client_id, "pending",
+                              rebase_count=entry.rebase_count + 1,
+                              base_version=theirs.get("version"))
+            self._store_server_copy(db, theirs)
+
+        self.cache.write(rebase)
+        report.rebased += 1
+        return "rebase"
+
+    # ------------------------------------------------------------------ pull
+
+    def _pull(self, report: SyncReport, cancel: threading.Event, *,
+              explicit_resync: bool) -> None:
+        db = self.cache.reader()
+        if explicit_resync:
+            self.cache.write(self._begin_snapshot)
+            report.resynced = True
+        elif get_state(db, KEY_CURSOR) is None and not get_state(db, KEY_SNAPSHOT_IN_PROGRESS):
+            self.cache.write(self._begin_snapshot)
+        removed_this_pull = 0
+        resyncs = 0
+        done = 0
+        while True:
+            self._check_cancel(cancel)
+            cursor = get_state(self.cache.reader(), KEY_CURSOR)
+            params: dict[str, Any] = {"limit": self.page_limit}
+            if cursor is not None:
+                params["cursor"] = cursor
+            report.requests += 1
+            try:
+                page = self.session.request("GET", CHANGES_PATH, params=params).json()
+            except ResyncRequired:
+                resyncs += 1
+                if resyncs > 2:
+                    raise
+                log.info("server asked for a full resync; the outbox is kept")
+                self.cache.write(self._begin_snapshot)
+                report.resynced = True
+                continue
+            upserts = page.get("upserts") or []
+            removals = [r["id"] if isinstance(r, dict) else r for r in page.get("removals") or []]
+            snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
+            if removals and not explicit_resync:
+                cached = store_dossiers.count_dossiers(self.cache.reader())
+                self._failsafe(removed_this_pull + len(removals), cached)
+            files = self.cache.write(functools.partial(
+                self._apply_page, upserts=upserts, removals=removals, cursor=page.get("cursor")))
+            for name in files:
+                self.cache.documents.delete(name)
+            removed_this_pull += len(removals)
+            report.pages += 1
+            report.pulled += len(upserts)
+            report.removed += len(removals)
+            done += len(upserts) + len(removals)
+            total = page.get("total")
+            self.bus.publish("sync.progress", done=done,
+                             total=int(total) if isinstance(total, int) and total >= done
+                             else done + (self.page_limit if page.get("has_more") else 0),
+                             phase="snapshot" if snapshot else "pull")
+            if upserts or removals:
+                self.bus.publish("dossiers.changed", ids=[str(u["id"]) for u in upserts]
+                                 + [str(r) for r in removals])
+            if not page.get("has_more"):
+                break
+        if get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS):
+            self._finish_snapshot(report, allow_mass_delete=explicit_resync)
+
+    def _failsafe(self, would_delete: int, cached: int) -> None:
+        if cached >= self.failsafe_min_cached and would_delete > cached * self.failsafe_fraction:
+            raise MassDeletionRefused(would_delete, cached)
+
+    @staticmethod
+    def _begin_snapshot(db: Database) -> None:
+        delete_state(db, KEY_CURSOR)
+        store_dossiers.start_snapshot(db)
+        set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True)
+
+    def _apply_page(self, db: Database, upserts: list[dict[str, Any]], removals: list[str],
+                    cursor: str | None) -> list[str]:
+        profile = self.profile()
+
+        def merge(record: store_dossiers.DossierRecord,
+                  theirs: dict[str, Any]) -> tuple[dict[str, Any], str]:
+            if store_outbox.open_conflicts(db, record.id):
+                return record.data, "conflict"
+            unsent = self._unsent(db, record.id)
+            if not unsent:
+                return theirs, "synced"
+            data, _ = replay(theirs, unsent, profile)
+            return data, "pending"
+
+        for dossier_id in removals:
+            self._reject_unsent(db, dossier_id, "left_scope",
+                                "The dossier left your scope (reassigned or withdrawn).")
+        result = store_dossiers.apply_server_page(db, upserts, removals, cursor, merge=merge)
+        crashpoint("pull_page_before_commit")
+        return result.removed_files
+
+    @staticmethod
+    def _reject_unsent(db: Database, dossier_id: str, code: str, message: str) -> None:
+        for entry in store_outbox.entries(db, (*UNSENT_STATES, "conflict"),
+                                          dossier_id=dossier_id):
+            store_outbox.mark(db, entry.client_id, "rejected", last_error_code=code,
+                              last_error_message=message)
+
+    def _finish_snapshot(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
+        stale = store_dossiers.stale_after_snapshot(self.cache.reader())
+        if stale and not allow_mass_delete:
+            self._failsafe(len(stale), store_dossiers.count_dossiers(self.cache.reader()))
+
+        def finish(db: Database) -> list[str]:
+            files: list[str] = []
+            for dossier_id in stale:
+                self._reject_unsent(db, dossier_id, "left_scope",
+                                    "The dossier is no longer in your scope.")
+                files.extend(store_dossiers.remove_dossier(db, dossier_id))
+            delete_state(db, KEY_SNAPSHOT_IN_PROGRESS)
+            return files
+
+        for name in self.cache.write(finish):
+            self.cache.documents.delete(name)
+        report.removed += len(stale)
+        if stale:
+            self.bus.publish("dossiers.changed", ids=stale)
+
+
+def _record_success(db: Database) -> None:
+    set_state(db, KEY_LAST_SUCCESS_AT, now_iso())
+    delete_state(db, KEY_LAST_ERROR)

@@ -1,0 +1,120 @@
+"""Background sync: on an interval, on demand, and as soon as the server is reachable again.
+
+A single worker thread runs :meth:`SyncEngine.sync_once`. While the server is unreachable it
+retries with exponential backoff and jitter (capped) instead of waiting for the full interval,
+so a reconnect is noticed within seconds; a wall-clock jump (the laptop slept) also triggers an
+immediate sync. Publishes ``connectivity(online=...)`` besides the engine's ``sync.*`` events.
+Neighbours: ``engine``; the UI starts and stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+
+from wfh_client.sync.engine import MassDeletionRefused, SyncCancelled, SyncEngine
+from wfh_client.sync.errors import DeviceRevoked, NetworkError, NotLoggedIn, SessionExpired
+
+__all__ = ["SyncService"]
+
+log = logging.getLogger(__name__)
+
+
+class SyncService:
+    def __init__(
+        self,
+        engine: SyncEngine,
+        *,
+        interval: float = 300.0,
+        backoff_base: float = 2.0,
+        backoff_cap: float = 120.0,
+        wall_clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.engine = engine
+        self.interval = interval
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self._wall = wall_clock
+        self._mono = monotonic
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._failures = 0
+        self.online: bool | None = None
+        self.stopped_reason: str | None = None
+
+    def start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="wfh-sync", daemon=True)
+            self._thread.start()
+
+    def sync_now(self) -> None:
+        """Ask for a sync as soon as possible (F5, reconnect, an action just recorded)."""
+        self._wake.set()
+
+    def cancel_current(self) -> None:
+        self._cancel.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._cancel.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def next_delay(self) -> float:
+        """Seconds until the next attempt: the interval when healthy, backoff when offline."""
+        if self._failures == 0:
+            return self.interval
+        delay = min(self.backoff_cap, self.backoff_base * 2 ** (self._failures - 1))
+        return float(min(self.interval, random.uniform(delay / 2, delay)))
+
+    def _set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.engine.bus.publish("connectivity", online=online)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._cancel.clear()
+            try:
+                self.engine.sync_once(self._cancel)
+                self._failures = 0
+                self._set_online(True)
+            except NetworkError:
+                self._failures += 1
+                self._set_online(False)
+            except SyncCancelled:
+                pass
+            except (DeviceRevoked, NotLoggedIn, SessionExpired) as exc:
+                self.stopped_reason = type(exc).__name__
+                log.warning("background sync stopped: %s", exc)
+                return
+            except MassDeletionRefused as exc:
+                log.warning("%s", exc)  # the sync.failed event tells the user
+            except Exception:  # noqa: BLE001 - keep the service alive; the event reports it
+                log.exception("sync failed")
+                self._failures += 1
+            self._sleep(self.next_delay())
+
+    def _sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` unless woken; wake early if the wall clock jumped (sleep/resume)."""
+        deadline = self._mono() + seconds
+        wall_start, mono_start = self._wall(), self._mono()
+        while not self._stop.is_set():
+            remaining = deadline - self._mono()
+            if remaining <= 0:
+                return
+            if self._wake.wait(min(remaining, 5.0)):
+                self._wake.clear()
+                return
+            drift = (self._wall() - wall_start) - (self._mono() - mono_start)
+            if abs(drift) > 30:  # the machine slept or the clock was reset: sync now
+                log.info("wall clock jumped by %.0f s: syncing now", drift)
+                return
