@@ -1,0 +1,131 @@
+"""Migrations, pragmas, and the single writer."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+from sqlite_utils import Database
+
+from wfh_client.store.cache import Cache, account_paths
+from wfh_client.store.migrations import MIGRATIONS, applied_migrations, migrate
+from wfh_client.store.writer import Writer
+
+
+def test_migrations_recorded_and_idempotent(keyless_cache: Cache) -> None:
+    db = keyless_cache.reader()
+    applied = applied_migrations(db)
+    assert [name for name, _ in applied] == [name for name, _ in MIGRATIONS]
+    assert all(at.endswith("Z") for _, at in applied)
+    tables = set(db.table_names())
+    assert {"dossiers", "dossier_json", "documents", "history", "notes", "outbox", "sync_state",
+            "conflicts", "migrations", "dossier_fts"} <= tables
+
+
+def test_reopen_applies_nothing(tmp_path: Path) -> None:
+    paths = account_paths("m", tmp_path)
+    Cache(paths, key=b"k" * 32).close()
+    with Cache(paths, key=b"k" * 32) as cache:
+        first = applied_migrations(cache.reader())
+    assert len(first) == len(MIGRATIONS)
+    plain = Database(sqlcipher3.connect(":memory:", isolation_level=None))
+    assert migrate(plain) == [name for name, _ in MIGRATIONS]
+    assert migrate(plain) == []
+
+
+def test_failed_migration_rolls_back(tmp_path: Path) -> None:
+    db = Database(sqlite3.connect(str(tmp_path / "m.db"), isolation_level=None))
+    bad = (("0001_ok", ("CREATE TABLE a (x)",)),
+           ("0002_bad", ("CREATE TABLE b (x)", "CREATE TABLE a (x)")))
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(db, bad)
+    assert [n for n, _ in applied_migrations(db)] == ["0001_ok"]
+    assert "b" not in db.table_names()
+
+
+def test_wal_and_foreign_keys(keyless_cache: Cache) -> None:
+    db = keyless_cache.reader()
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert keyless_cache.write(lambda w: w.execute("PRAGMA foreign_keys").fetchone()[0]) == 1
+
+
+def test_writer_transaction_rolls_back_on_error(keyless_cache: Cache) -> None:
+    def failing(db: Database) -> None:
+        db.execute("INSERT INTO sync_state (key, value) VALUES ('a', '1')")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        keyless_cache.write(failing)
+    assert keyless_cache.reader().execute("SELECT count(*) FROM sync_state").fetchone()[0] == 0
+
+
+def test_writer_serialises_writes_from_many_threads(keyless_cache: Cache) -> None:
+    keyless_cache.write(lambda db: db.execute(
+        "INSERT INTO sync_state (key, value) VALUES ('n', '0')"))
+    writer_threads: set[str] = set()
+    active = 0
+    overlap = False
+    lock = threading.Lock()
+
+    def bump(db: Database) -> None:
+        nonlocal active, overlap
+        with lock:
+            active += 1
+            overlap |= active > 1
+        writer_threads.add(threading.current_thread().name)
+        value = int(db.execute("SELECT value FROM sync_state WHERE key = 'n'").fetchone()[0])
+        db.execute("UPDATE sync_state SET value = ? WHERE key = 'n'", [str(value + 1)])
+        with lock:
+            active -= 1
+
+    def worker() -> None:
+        for _ in range(50):
+            keyless_cache.writer.run(bump)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    value = keyless_cache.reader().execute("SELECT value FROM sync_state WHERE key = 'n'").fetchone()
+    assert value[0] == "400"  # no lost update
+    assert not overlap
+    assert len(writer_threads) == 1 and threading.current_thread().name not in writer_threads
+
+
+def test_nested_run_inside_a_task_does_not_deadlock(keyless_cache: Cache) -> None:
+    writer = keyless_cache.writer
+
+    def outer(db: Database) -> int:
+        db.execute("INSERT INTO sync_state (key, value) VALUES ('x', '1')")
+        return writer.run(lambda inner: inner.execute("SELECT count(*) FROM sync_state").fetchone()[0])
+
+    assert writer.run(outer, timeout=5) == 1
+
+
+def test_readers_are_per_thread_and_closed(tmp_path: Path) -> None:
+    cache = Cache(account_paths("r", tmp_path), key=b"k" * 32)
+    main_reader = cache.reader()
+    assert cache.reader() is main_reader
+    other: list[Database] = []
+    t = threading.Thread(target=lambda: other.append(cache.reader()))
+    t.start()
+    t.join()
+    assert other[0] is not main_reader
+    cache.close()
+    cache.close()  # idempotent
+    with pytest.raises(Exception, match="closed"):
+        main_reader.execute("SELECT 1")
+    with pytest.raises(RuntimeError):
+        cache.writer.run(lambda db: None)
+
+
+def test_writer_standalone(tmp_path: Path) -> None:
+    writer = Writer(lambda: Database(sqlite3.connect(str(tmp_path / "w.db"), isolation_level=None,
+                                                     check_same_thread=False)))
+    assert writer.submit(lambda db: db.execute("SELECT 41 + 1").fetchone()[0]).result() == 42
+    writer.close()

@@ -1,0 +1,121 @@
+"""FTS over folded text: diacritics and đ ignored, prefixes, codes, hostile input, ordering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from wfh_client.store.cache import Cache
+from wfh_client.store.dossiers import put_server_copy, remove_dossier, set_local_data
+from wfh_client.store.fts import fts_query, index_text
+from wfh_client.store.search import SCAN_THRESHOLD, count_search, search
+
+Doc = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def filled(keyless_cache: Cache, dossier_factory: Doc) -> Cache:
+    docs = [
+        dossier_factory(1),
+        dossier_factory(2, applicant_name="Trần Thị Hương", procedure_name="Đăng ký khai sinh",
+                        summary="Khai sinh cho con", status=5),
+        dossier_factory(3, applicant_name="Nguyễn Văn An", procedure_name="Cấp giấy phép xây dựng",
+                        summary="Xây nhà ở riêng lẻ", code="H57.24-260201-0003"),
+        dossier_factory(4, applicant_name="Lê Đình Đạt", procedure_name="Đăng ký kết hôn",
+                        summary="", code="X01.1-1"),
+    ]
+    keyless_cache.write(lambda db: [put_server_copy(db, d) for d in docs])
+    return keyless_cache
+
+
+def codes(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted(r["code"] for r in rows)
+
+
+def test_query_building() -> None:
+    assert fts_query("Đăng  ký") == '"dang"* "ky"*'
+    assert fts_query("H57.23-26") == '"h572326"*'
+    assert fts_query('"" * AND NEAR( -') == '"and"* "near"*'
+    assert fts_query("  ") is None and fts_query('"*') is None
+    assert index_text("H57.23-1 Lê") == "h57.23-1 le h57231"
+
+
+def test_diacritics_and_d_are_ignored(filled: Cache) -> None:
+    db = filled.reader()
+    assert codes(search(db, "dang ky dat dai")) == ["H57.23-260115-0001"]
+    assert codes(search(db, "Đăng ký đất đai")) == ["H57.23-260115-0001"]
+    assert codes(search(db, "nguyen van")) == ["H57.23-260115-0001", "H57.24-260201-0003"]
+    assert codes(search(db, "NGUYỄN VĂN An")) == ["H57.24-260201-0003"]
+    assert codes(search(db, "le dinh dat")) == ["X01.1-1"]
+    assert codes(search(db, "huong")) == ["H57.23-260115-0002"]
+    assert len(search(db, "dang ky")) == 3  # prefixes: đăng ký đất đai / khai sinh / kết hôn
+
+
+def test_prefixes_codes_and_other_fields(filled: Cache) -> None:
+    db = filled.reader()
+    assert codes(search(db, "ngu")) == ["H57.23-260115-0001", "H57.24-260201-0003"]
+    assert codes(search(db, "H57.24")) == ["H57.24-260201-0003"]
+    assert codes(search(db, "h57.23-260115-0002")) == ["H57.23-260115-0002"]
+    assert len(search(db, "0003")) == 1  # tail of a code
+    assert len(search(db, "dien bien phu")) == 4  # address
+    assert len(search(db, "12/5")) == 4  # punctuated house number
+    assert codes(search(db, "xay nha")) == ["H57.24-260201-0003"]  # summary
+    assert len(search(db, "0912345")) == 4  # phone
+    assert search(db, "xyzzy") == []
+
+
+@pytest.mark.parametrize("hostile", [
+    '"', '""', "*", "**", "AND", "OR", "NOT", "a AND", "NEAR(", "(", ")", "-", "^", ":", "col:",
+    "applicant:nguyen", "nguyen OR", "'; DROP TABLE dossiers; --", "\x00", "\\", "{a b}", "+",
+    "đ*", '"dang', "NEAR(a b, 3)", "😀", "   ", "",
+])
+def test_hostile_queries_never_raise(filled: Cache, hostile: str) -> None:
+    db = filled.reader()
+    rows = search(db, hostile)
+    assert count_search(db, hostile) == len(rows)
+    search(db, hostile, order_by="rank")
+
+
+def test_order_filters_and_paging(filled: Cache) -> None:
+    db = filled.reader()
+    all_rows = search(db, "")
+    assert [r["due_at"] for r in all_rows] == sorted(r["due_at"] for r in all_rows)
+    desc = search(db, "", order_by="due_at", descending=True)
+    assert desc == list(reversed(all_rows))
+    assert [r["code"] for r in search(db, "", order_by="code", limit=2, offset=1)] == \
+        sorted(r["code"] for r in all_rows)[1:3]
+    assert codes(search(db, "", statuses=[5])) == ["H57.23-260115-0002"]
+    assert count_search(db, "dang ky", statuses=[4]) == 2
+    assert count_search(db, "") == 4
+    assert search(db, "", local_states=["pending"]) == []
+    assert len(search(db, "nguyen", order_by="rank")) == 2
+    assert set(search(db, "")[0]) >= {"id", "code", "applicant_name", "due_at", "local_state"}
+    with pytest.raises(ValueError):
+        search(db, "", order_by="data; DROP TABLE x")
+
+
+def test_index_follows_edits_and_removals(filled: Cache, dossier_factory: Doc) -> None:
+    db = filled.reader()
+    doc = dossier_factory(1)
+    edited = {**doc, "applicant": {**doc["applicant"], "name": "Hoàng Thị Yến"}}
+    filled.write(lambda w: set_local_data(w, doc["id"], edited))
+    assert search(db, "duc") == []
+    assert codes(search(db, "hoang yen")) == ["H57.23-260115-0001"]
+    assert search(db, "hoang", local_states=["pending"])[0]["local_state"] == "pending"
+    filled.write(lambda w: remove_dossier(w, doc["id"]))
+    assert search(db, "hoang yen") == []
+
+
+def test_many_matches_use_the_index_walk(keyless_cache: Cache, dossier_factory: Doc) -> None:
+    n = SCAN_THRESHOLD + 50
+    docs = [dossier_factory(i, due_at=f"2026-03-01T{i // 60 % 24:02d}:{i % 60:02d}:00Z")
+            for i in range(1, n + 1)]
+    keyless_cache.write(lambda db: [put_server_copy(db, d) for d in docs])
+    db = keyless_cache.reader()
+    rows = search(db, "nguyen", limit=20, offset=10, order_by="due_at", descending=True)
+    expected = sorted(docs, key=lambda d: (d["due_at"], d["id"]), reverse=True)[10:30]
+    assert [r["due_at"] for r in rows] == [d["due_at"] for d in expected]
+    assert count_search(db, "nguyen") == n
+    assert count_search(db, "nguyen", statuses=[4]) == n

@@ -1,0 +1,222 @@
+"""The per-account local cache: where it lives, how it is opened, and how it is wiped.
+
+Layout (one account = one server URL + username, see ``keys.account_id``)::
+
+    <data_dir>/accounts/<account id>/cache.db   (+ -wal, -shm)   SQLCipher database
+    <data_dir>/accounts/<account id>/documents/                  AES-GCM document files
+
+``data_dir`` defaults to ``platformdirs.user_data_path("wfh-client")`` (the CLI passes
+``--data-dir`` / ``WFH_CLIENT_DATA_DIR``). The database key is a random 256-bit key in the OS
+keyring (``cache-key:<account id>``, service ``wfh-client``); the documents key is derived
+from it with HKDF. A plaintext cache exists only when the caller passes ``plaintext=True``
+AND the policy flag ``allow_plaintext=True`` (its documents key then lives in the database).
+
+Usage::
+
+    cache = Cache.open(server_url, username, data_dir=...)
+    entry = cache.writer.run(lambda db: outbox.record_action(db, ...))   # all writes
+    rows = search.search(cache.reader(), "dang ky")                     # any thread
+    cache.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+import shutil
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+import platformdirs
+from sqlite_utils import Database
+
+from wfh_client.store import keys
+from wfh_client.store.connection import connect, is_plaintext_sqlite
+from wfh_client.store.documents import DocumentStore
+from wfh_client.store.errors import CacheLocked, KeyringUnavailable, PlaintextNotAllowed
+from wfh_client.store.migrations import migrate
+from wfh_client.store.state import get_state, set_state
+from wfh_client.store.writer import Writer
+
+__all__ = ["AccountPaths", "Cache", "account_paths", "default_data_dir", "wipe_account"]
+
+T = TypeVar("T")
+_DOCS_KEY_STATE = "documents_key"  # plaintext caches only
+
+
+def default_data_dir() -> Path:
+    return platformdirs.user_data_path("wfh-client", appauthor=False)
+
+
+@dataclass(frozen=True)
+class AccountPaths:
+    account_id: str
+    root: Path
+    db: Path
+    documents: Path
+
+    @property
+    def db_files(self) -> tuple[Path, ...]:
+        return (self.db, self.db.with_name(self.db.name + "-wal"),
+                self.db.with_name(self.db.name + "-shm"),
+                self.db.with_name(self.db.name + "-journal"))
+
+
+def account_paths(account: str, data_dir: Path | str | None = None) -> AccountPaths:
+    root = Path(data_dir if data_dir is not None else default_data_dir()) / "accounts" / account
+    return AccountPaths(account, root, root / "cache.db", root / "documents")
+
+
+def _missing_key(path: Path, account: str) -> CacheLocked:
+    return CacheLocked(
+        f"The local cache cannot be opened: its key is missing from the keyring (entry "
+        f"'{keys.secret_name(keys.CACHE_KEY, account)}' of service '{keys.SERVICE}'). The file "
+        f"{path} stays encrypted; sign in again to wipe it and rebuild it from the server.")
+
+
+class Cache:
+    """An open cache: one :class:`Writer`, per-thread readers and a :class:`DocumentStore`."""
+
+    def __init__(self, paths: AccountPaths, *, key: bytes | None,
+                 allow_plaintext: bool = False) -> None:
+        self.paths = paths
+        self.encrypted = key is not None
+        paths.root.mkdir(parents=True, exist_ok=True)
+        paths.root.chmod(0o700)
+        self._connect: Callable[[], Database] = lambda: connect(
+            paths.db, key, allow_plaintext=allow_plaintext)
+        self._local = threading.local()
+        self._readers: list[Database] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        self.writer = Writer(self._open_writer)
+        try:
+            docs_key = keys.derive_key(key, "documents") if key is not None else \
+                self.writer.run(self._plaintext_docs_key)
+            self.documents = DocumentStore(paths.documents, docs_key)
+        except BaseException:
+            self.writer.close()
+            raise
+
+    def _open_writer(self) -> Database:
+        db = self._connect()
+        try:
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+            migrate(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @staticmethod
+    def _plaintext_docs_key(db: Database) -> bytes:
+        stored = get_state(db, _DOCS_KEY_STATE)
+        if stored is None:
+            stored = secrets.token_hex(keys.KEY_BYTES)
+            set_state(db, _DOCS_KEY_STATE, stored)
+        return bytes.fromhex(stored)
+
+    @classmethod
+    def open(cls, server_url: str, username: str, *, data_dir: Path | str | None = None,
+             plaintext: bool = False, allow_plaintext: bool = False) -> Cache:
+        """Open (creating if needed) the cache of this server and user.
+
+        Raises :class:`CacheLocked` when the file exists but its key is missing or wrong,
+        :class:`KeyringUnavailable` without a keyring, :class:`PlaintextNotAllowed` when a
+        plaintext cache is requested or found without ``allow_plaintext``.
+        """
+        account = keys.account_id(server_url, username)
+        paths = account_paths(account, data_dir)
+        if plaintext:
+            if not allow_plaintext:
+                raise PlaintextNotAllowed(
+                    "A plaintext (unencrypted) local cache was requested, but the machine "
+                    "policy does not allow it.")
+            return cls(paths, key=None, allow_plaintext=True)
+        if is_plaintext_sqlite(paths.db):
+            raise PlaintextNotAllowed(
+                f"The local cache {paths.db} is not encrypted, but an encrypted cache is "
+                "required; wipe it (it is rebuilt from the server) to continue.")
+        if paths.db.exists() and paths.db.stat().st_size > 0:
+            key = keys.load_cache_key(account)
+            if key is None:
+                raise _missing_key(paths.db, account)
+        else:
+            key, _ = keys.load_or_create_cache_key(account)
+        return cls(paths, key=key)
+
+    def reader(self) -> Database:
+        """This thread's read connection (opened on first use, closed by :meth:`close`).
+
+        Use it for reads only; every write goes through :attr:`writer`."""
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("the cache is closed")
+                db = self._connect()
+                self._readers.append(db)
+            self._local.db = db
+        return db
+
+    def write(self, fn: Callable[[Database], T]) -> T:
+        """Shorthand for ``self.writer.run(fn)``: ``fn(db)`` in one transaction."""
+        return self.writer.run(fn)
+
+    def purge_orphan_documents(self) -> int:
+        """Delete stored document files no ``documents`` row refers to; returns how many."""
+        known = {r[0] for r in self.reader().execute("SELECT id FROM documents")}
+        orphans = self.documents.stored_ids() - known
+        for doc_id in orphans:
+            self.documents.delete(doc_id)
+        return len(orphans)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            readers, self._readers = self._readers, []
+        for db in readers:
+            with contextlib.suppress(Exception):
+                db.close()
+        self.writer.close()
+
+    def wipe(self) -> None:
+        """Close, then delete the database files, documents and this account's keyring entries."""
+        self.close()
+        _delete_files(self.paths)
+        try:
+            keys.delete_account_secrets(self.paths.account_id)
+        except KeyringUnavailable:
+            if self.encrypted:  # a plaintext cache may live on a machine without a keyring
+                raise
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _delete_files(paths: AccountPaths) -> None:
+    for path in paths.db_files:
+        path.unlink(missing_ok=True)
+    shutil.rmtree(paths.documents, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        shutil.rmtree(paths.root)
+
+
+def wipe_account(server_url: str, username: str, *, data_dir: Path | str | None = None) -> None:
+    """Delete an account's cache without opening it (locked, revoked or disabled account):
+    ``cache.db`` (+ ``-wal``/``-shm``), ``documents/`` and every keyring entry of the account.
+    Close any open :class:`Cache` of the account first."""
+    account = keys.account_id(server_url, username)
+    _delete_files(account_paths(account, data_dir))
+    keys.delete_account_secrets(account)

@@ -1,0 +1,307 @@
+"""Dossier primitives the sync engine and the UI build on (all take a sqlite-utils Database).
+
+Write functions must run inside a Writer task (``cache.writer.run(lambda db: ...)``) so they
+share its transaction; read functions work on any connection. The store does not decide merges:
+:func:`put_server_copy` never overwrites a dossier that has unsent local edits unless the caller
+passes the merged ``data`` itself, and :func:`apply_server_page` calls an optional ``merge``
+callback for such dossiers inside the page's single transaction.
+
+Every write of ``data`` keeps the list columns, the FTS row (folded text), and the ``history``,
+``notes`` and ``documents`` child rows in step.
+
+``local_state``: ``synced`` (data == base), ``pending`` (optimistic local changes waiting in
+the outbox), ``conflict`` (waiting for the user), ``rejected`` (a local change was refused; the
+outbox keeps it). "Unsent local edits" (:func:`has_unsent_edits`) means ``pending``/``conflict``
+or an outbox entry still ``pending``/``sending``/``conflict``; a ``rejected`` dossier takes the
+next server copy as is.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlite_utils import Database
+
+from wfh_client.store.fts import index_text
+from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_iso, set_state
+
+__all__ = [
+    "LOCAL_STATES",
+    "DossierRecord",
+    "Merge",
+    "PageResult",
+    "apply_server_page",
+    "count_dossiers",
+    "dossier_ids_with_pending_edits",
+    "get_dossier",
+    "has_unsent_edits",
+    "put_server_copy",
+    "remove_dossier",
+    "set_local_data",
+    "set_local_state",
+    "stale_after_snapshot",
+    "start_snapshot",
+]
+
+LOCAL_STATES = ("synced", "pending", "conflict", "rejected")
+PutOutcome = Literal["applied", "kept_local", "stale"]
+
+
+@dataclass(frozen=True)
+class DossierRecord:
+    id: str
+    data: dict[str, Any]  # current local document (server + optimistic local changes)
+    base: dict[str, Any] | None  # last synced server copy: the three-way-merge base
+    local_state: str
+    version: int
+    server_version: int | None
+    cached_at: str
+
+
+#: ``merge(record, theirs) -> (data, local_state)`` for a dossier with unsent local edits.
+Merge = Callable[[DossierRecord, dict[str, Any]], tuple[dict[str, Any], str]]
+
+
+@dataclass
+class PageResult:
+    applied: list[str] = field(default_factory=list)  # replaced or merged with the server copy
+    kept_local: list[str] = field(default_factory=list)  # unsent edits, no merge given: untouched
+    stale: list[str] = field(default_factory=list)  # older than the copy already held
+    removed: list[str] = field(default_factory=list)
+    removed_files: list[str] = field(default_factory=list)  # local document files to delete
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _s(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def get_dossier(db: Database, dossier_id: str) -> DossierRecord | None:
+    """The dossier's documents and states; ``base`` is None only if never synced."""
+    row = db.execute(
+        "SELECT d.id, j.data, j.base, d.local_state, d.version, d.server_version, d.cached_at "
+        "FROM dossiers d JOIN dossier_json j ON j.rid = d.rid WHERE d.id = ?",
+        [dossier_id]).fetchone()
+    if row is None:
+        return None
+    data = json.loads(row[1])
+    if row[2] is not None:
+        base = json.loads(row[2])
+    else:  # NULL base: identical to data, unless the dossier was never synced
+        base = None if row[5] is None else json.loads(row[1])
+    return DossierRecord(row[0], data, base, row[3], row[4], row[5], row[6])
+
+
+def count_dossiers(db: Database) -> int:
+    return int(db.execute("SELECT count(*) FROM dossiers").fetchone()[0])
+
+
+def has_unsent_edits(db: Database, dossier_id: str) -> bool:
+    """True if the dossier is pending/in conflict locally or has unanswered outbox entries."""
+    row = db.execute("""
+        SELECT EXISTS(SELECT 1 FROM dossiers WHERE id = :id AND local_state IN ('pending', 'conflict'))
+            OR EXISTS(SELECT 1 FROM outbox WHERE dossier_id = :id
+                      AND state IN ('pending', 'sending', 'conflict'))""", {"id": dossier_id}).fetchone()
+    return bool(row[0])
+
+
+def dossier_ids_with_pending_edits(db: Database) -> list[str]:
+    rows = db.execute("""
+        SELECT id FROM dossiers WHERE local_state IN ('pending', 'conflict')
+        UNION SELECT dossier_id FROM outbox WHERE state IN ('pending', 'sending', 'conflict')
+        ORDER BY 1""")
+    return [r[0] for r in rows]
+
+
+def _fts_values(doc: Mapping[str, Any]) -> list[str]:
+    applicant = doc.get("applicant") or {}
+    who = " ".join(_s(applicant.get(k)) for k in ("name", "id_number", "phone", "email"))
+    return [index_text(_s(doc.get("code"))), index_text(who),
+            index_text(doc.get("procedure_name")), index_text(applicant.get("address")),
+            index_text(doc.get("summary"))]
+
+
+def _write(db: Database, data: Mapping[str, Any], *, base: Mapping[str, Any] | None,
+           local_state: str, snapshot_gen: int | None) -> None:
+    """Insert or update ``data`` (``base`` None keeps the stored base) and its derived rows."""
+    if local_state not in LOCAL_STATES:
+        raise ValueError(f"unknown local_state {local_state!r}")
+    applicant = data.get("applicant") or {}
+    row = {
+        "id": str(data["id"]), "code": _s(data.get("code")), "version": int(data.get("version") or 0),
+        "status": data.get("status"), "step": data.get("step"),
+        "assignee_id": data.get("assignee_id"), "department_id": data.get("department_id"),
+        "procedure_name": data.get("procedure_name"), "field_name": data.get("field_name"),
+        "applicant_name": applicant.get("name"), "received_at": data.get("received_at"),
+        "due_at": data.get("due_at"), "summary": data.get("summary"),
+        "server_version": None if base is None else base.get("version"),
+        "local_state": local_state, "updated_at": data.get("updated_at"), "cached_at": now_iso(),
+        "snapshot_gen": snapshot_gen if snapshot_gen is not None else 0,
+    }
+    cols = list(row)
+    keep = {"id"} | ({"server_version"} if base is None else set()) \
+        | ({"snapshot_gen"} if snapshot_gen is None else set())
+    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keep)
+    rid = db.execute(
+        f"INSERT INTO dossiers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "  # noqa: S608
+        f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING rid", list(row.values())).fetchone()[0]
+    data_json = _dumps(data)
+    if base is not None:
+        base_json = _dumps(base)
+        db.execute("INSERT OR REPLACE INTO dossier_json (rid, data, base) VALUES (?, ?, ?)",
+                   [rid, data_json, None if base_json == data_json else base_json])
+    else:  # keep the base; a NULL base meant "same as the old data": materialise it first
+        db.execute("UPDATE dossier_json SET base = data WHERE rid = ? AND base IS NULL "
+                   "AND data <> ?", [rid, data_json])
+        db.execute("INSERT INTO dossier_json (rid, data) VALUES (?, ?) "
+                   "ON CONFLICT(rid) DO UPDATE SET data = excluded.data", [rid, data_json])
+    db.execute("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, "
+               "summary) VALUES (?, ?, ?, ?, ?, ?)", [rid, *_fts_values(data)])
+    _write_children(db, str(data["id"]), data)
+
+
+def _write_children(db: Database, dossier_id: str, data: Mapping[str, Any]) -> None:
+    db.execute("DELETE FROM history WHERE dossier_id = ?", [dossier_id])
+    db.conn.executemany(
+        "INSERT INTO history (dossier_id, position, id, at, actor_name, action, from_status, "
+        "to_status, content, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(dossier_id, i, _s(h.get("id")), h.get("at"), h.get("actor_name"), h.get("action"),
+          h.get("from_status"), h.get("to_status"), h.get("content"), _dumps(h))
+         for i, h in enumerate(data.get("history") or [])])
+    db.execute("DELETE FROM notes WHERE dossier_id = ?", [dossier_id])
+    db.conn.executemany(
+        "INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, created_at, "
+        "pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(dossier_id, i, None if n.get("id") is None else str(n["id"]), n.get("client_id"),
+          n.get("author_name"), n.get("text"), n.get("created_at"), int(n.get("id") is None))
+         for i, n in enumerate(data.get("notes") or [])])
+    docs = data.get("documents") or []
+    ids = [str(d["id"]) for d in docs]
+    db.execute(f"DELETE FROM documents WHERE dossier_id = ? AND id NOT IN "  # noqa: S608
+               f"({', '.join('?' * len(ids))})", [dossier_id, *ids])
+    db.conn.executemany("""
+        INSERT INTO documents (id, dossier_id, name, kind, mime, size, sha256, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET dossier_id = excluded.dossier_id, name = excluded.name,
+          kind = excluded.kind, mime = excluded.mime, size = excluded.size,
+          state = CASE WHEN documents.sha256 IS excluded.sha256 THEN documents.state ELSE 'remote' END,
+          downloaded_bytes = CASE WHEN documents.sha256 IS excluded.sha256
+                             THEN documents.downloaded_bytes ELSE 0 END,
+          sha256 = excluded.sha256, updated_at = excluded.updated_at""",
+        [(str(d["id"]), dossier_id, _s(d.get("name")), d.get("kind"), d.get("mime"), d.get("size"),
+          d.get("sha256"), now_iso()) for d in docs])
+
+
+def put_server_copy(db: Database, doc: Mapping[str, Any], *, data: Mapping[str, Any] | None = None,
+                    local_state: str | None = None, snapshot_gen: int | None = None) -> PutOutcome:
+    """Record ``doc`` (a server document) as the dossier's base (last synced copy).
+
+    Without ``data``: if the dossier has no unsent local edits, ``data`` becomes ``doc`` too
+    (``local_state='synced'``) and ``"applied"`` is returned; otherwise NOTHING changes (the
+    merge base is kept for the caller's three-way merge) and ``"kept_local"`` is returned.
+    With ``data`` (the caller's merge result): base=doc, data=data, local_state (default
+    ``'pending'``). A copy older than the stored base is ignored (``"stale"``).
+    """
+    dossier_id = str(doc["id"])
+    held = db.execute("SELECT server_version FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
+    if held is not None and held[0] is not None and int(doc.get("version") or 0) < held[0]:
+        return "stale"
+    if data is None:
+        if held is not None and has_unsent_edits(db, dossier_id):
+            if snapshot_gen is not None:
+                db.execute("UPDATE dossiers SET snapshot_gen = ? WHERE id = ?",
+                           [snapshot_gen, dossier_id])
+            return "kept_local"
+        data, local_state = doc, "synced"
+    _write(db, data, base=doc, local_state=local_state or "pending", snapshot_gen=snapshot_gen)
+    return "applied"
+
+
+def set_local_data(db: Database, dossier_id: str, data: Mapping[str, Any],
+                   local_state: str = "pending") -> None:
+    """Replace the local document (optimistic edit, merge or resolution); the base is kept."""
+    if str(data.get("id")) != dossier_id:
+        raise ValueError("data['id'] does not match the dossier id")
+    if db.execute("SELECT 1 FROM dossiers WHERE id = ?", [dossier_id]).fetchone() is None:
+        raise KeyError(dossier_id)
+    _write(db, data, base=None, local_state=local_state, snapshot_gen=None)
+
+
+def set_local_state(db: Database, dossier_id: str, local_state: str) -> None:
+    if local_state not in LOCAL_STATES:
+        raise ValueError(f"unknown local_state {local_state!r}")
+    db.execute("UPDATE dossiers SET local_state = ? WHERE id = ?", [local_state, dossier_id])
+
+
+def remove_dossier(db: Database, dossier_id: str) -> list[str]:
+    """Purge a dossier with its documents rows, history, notes and FTS row.
+
+    Outbox entries and conflicts are NEVER deleted here (the sync engine marks them rejected).
+    Returns the local file names of the removed documents so the caller can delete the files
+    after the transaction commits (or let ``Cache.purge_orphan_documents`` do it).
+    """
+    row = db.execute("SELECT rid FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
+    if row is None:
+        return []
+    files = [r[0] for r in db.execute(
+        "SELECT local_name FROM documents WHERE dossier_id = ? AND local_name IS NOT NULL",
+        [dossier_id])]
+    db.execute("DELETE FROM dossier_fts WHERE rowid = ?", [row[0]])
+    db.execute("DELETE FROM documents WHERE dossier_id = ?", [dossier_id])
+    db.execute("DELETE FROM history WHERE dossier_id = ?", [dossier_id])
+    db.execute("DELETE FROM notes WHERE dossier_id = ?", [dossier_id])
+    db.execute("DELETE FROM dossier_json WHERE rid = ?", [row[0]])
+    db.execute("DELETE FROM dossiers WHERE rid = ?", [row[0]])
+    return files
+
+
+def start_snapshot(db: Database) -> int:
+    """Begin a full snapshot: bump the generation every page of it stamps; return it."""
+    gen = int(get_state(db, KEY_SNAPSHOT_GEN, 0)) + 1
+    set_state(db, KEY_SNAPSHOT_GEN, gen)
+    return gen
+
+
+def stale_after_snapshot(db: Database) -> list[str]:
+    """Ids of cached dossiers the finished snapshot did not deliver (purge candidates:
+    the caller applies the fail-safe before removing them)."""
+    gen = int(get_state(db, KEY_SNAPSHOT_GEN, 0))
+    return [r[0] for r in db.execute(
+        "SELECT id FROM dossiers WHERE snapshot_gen < ? ORDER BY id", [gen])]
+
+
+def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
+                      removals: Iterable[str | Mapping[str, Any]], new_cursor: str | None, *,
+                      merge: Merge | None = None) -> PageResult:
+    """Apply one pull page; run it as ONE writer task so the page is one transaction.
+
+    Upserts go through :func:`put_server_copy` (stamped with the current snapshot generation);
+    for dossiers with unsent edits ``merge(record, theirs)`` decides ``(data, local_state)``.
+    Removals (ids or ``{"id": ...}``) purge dossiers but keep their outbox entries. The cursor
+    is stored last, in the same transaction.
+    """
+    result = PageResult()
+    gen = int(get_state(db, KEY_SNAPSHOT_GEN, 0))
+    for doc in upserts:
+        outcome = put_server_copy(db, doc, snapshot_gen=gen)
+        dossier_id = str(doc["id"])
+        if outcome == "kept_local" and merge is not None:
+            record = get_dossier(db, dossier_id)
+            assert record is not None
+            data, state = merge(record, dict(doc))
+            put_server_copy(db, doc, data=data, local_state=state, snapshot_gen=gen)
+            outcome = "applied"
+        getattr(result, outcome).append(dossier_id)
+    for removal in removals:
+        dossier_id = str(removal["id"] if isinstance(removal, Mapping) else removal)
+        result.removed_files.extend(remove_dossier(db, dossier_id))
+        result.removed.append(dossier_id)
+    if new_cursor is not None:
+        set_state(db, KEY_CURSOR, new_cursor)
+    return result

@@ -1,0 +1,48 @@
+"""Folded text for the FTS5 index and the safe prefix query built from user input.
+
+Both sides use ``wfh_client.domain.folding.fold`` (lowercase, no diacritics, đ -> d).
+
+Indexing (:func:`index_text`): the folded text, plus a *compact* token for every word made of
+several letter/digit runs joined by punctuation (``h57.23-260115-0001`` -> ``h5723260115000``...
+``1``; ``12/5`` -> ``125``), so codes, house numbers and e-mail addresses can be found by
+typing their beginning, without an expensive phrase query.
+
+Querying (:func:`fts_query`): each whitespace-separated word of the folded input becomes one
+quoted prefix term, ANDed: ``"Đăng ký"`` -> ``"dang"* "ky"*``; a word with punctuation inside
+uses its compact form: ``"H57.23-26"`` -> ``"h572326"*``. Only letters and digits ever reach
+FTS5, always inside double quotes, so ``"``, ``*``, ``AND``, ``NEAR(``, ``-`` or ``:`` typed by
+the user can never raise a syntax error.
+"""
+
+from __future__ import annotations
+
+import re
+
+from wfh_client.domain.folding import fold
+
+__all__ = ["fts_query", "index_text"]
+
+_RUN = re.compile(r"[^\W_]+")  # letters and digits: what FTS5's unicode61 keeps as tokens
+
+
+def index_text(text: str | None) -> str:
+    """Folded ``text`` plus compact tokens of its punctuated words (see module docstring)."""
+    if not text:
+        return ""
+    folded = fold(text)
+    compact = []
+    for word in folded.split():
+        runs = _RUN.findall(word)
+        if len(runs) > 1:
+            compact.append("".join(runs))
+    return f"{folded} {' '.join(compact)}" if compact else folded
+
+
+def fts_query(text: str) -> str | None:
+    """The FTS5 MATCH expression for ``text``; ``None`` if it holds no letter or digit."""
+    terms = []
+    for word in fold(text).split():
+        runs = _RUN.findall(word)
+        if runs:
+            terms.append('"' + "".join(runs) + '"*')
+    return " ".join(terms) or None

@@ -1,0 +1,193 @@
+"""The cache schema as named, transactional migrations, recorded in ``migrations``.
+
+Each migration is ``(name, statements)``; :func:`migrate` applies those not yet recorded, each
+inside its own ``BEGIN IMMEDIATE`` transaction together with its ``migrations`` row, so a crash
+leaves either all or none of it. Re-running is a no-op. Append new migrations at the end; never
+edit or reorder an applied one.
+
+Schema notes: ``dossiers.rid`` is an explicit INTEGER PRIMARY KEY (stable across VACUUM) used
+as the rowid of the contentless FTS5 index ``dossier_fts`` over FOLDED text; ``id`` is the
+server's dossier id (UNIQUE). ``dossiers`` holds only the narrow list columns, so sorting and
+filtering thousands of rows touches few pages; the JSON lives 1:1 in ``dossier_json``:
+``data`` is the current local document (server + optimistic local changes), ``base`` the last
+synced server copy (the three-way-merge base), NULL when identical to ``data``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlite_utils import Database
+
+__all__ = ["MIGRATIONS", "applied_migrations", "migrate"]
+
+_DOSSIERS = """
+CREATE TABLE dossiers (
+  rid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  code TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL DEFAULT 0,
+  status INTEGER,
+  step TEXT,
+  assignee_id INTEGER,
+  department_id TEXT,
+  procedure_name TEXT,
+  field_name TEXT,
+  applicant_name TEXT,
+  received_at TEXT,
+  due_at TEXT,
+  summary TEXT,
+  server_version INTEGER,
+  local_state TEXT NOT NULL DEFAULT 'synced'
+    CHECK (local_state IN ('synced', 'pending', 'conflict', 'rejected')),
+  updated_at TEXT,
+  cached_at TEXT NOT NULL,
+  snapshot_gen INTEGER NOT NULL DEFAULT 0
+)"""
+
+_DOSSIER_JSON = """
+CREATE TABLE dossier_json (
+  rid INTEGER PRIMARY KEY REFERENCES dossiers(rid) ON DELETE CASCADE,
+  data TEXT NOT NULL,
+  base TEXT
+)"""
+
+_DOCUMENTS = """
+CREATE TABLE documents (
+  id TEXT PRIMARY KEY,
+  dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+  name TEXT NOT NULL DEFAULT '',
+  kind TEXT,
+  mime TEXT,
+  size INTEGER,
+  sha256 TEXT,
+  local_name TEXT,
+  downloaded_bytes INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'remote'
+    CHECK (state IN ('remote', 'partial', 'downloaded', 'failed')),
+  updated_at TEXT
+)"""
+
+_HISTORY = """
+CREATE TABLE history (
+  dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  id TEXT,
+  at TEXT,
+  actor_name TEXT,
+  action TEXT,
+  from_status INTEGER,
+  to_status INTEGER,
+  content TEXT,
+  entry TEXT NOT NULL,
+  PRIMARY KEY (dossier_id, position)
+)"""
+
+_NOTES = """
+CREATE TABLE notes (
+  dossier_id TEXT NOT NULL REFERENCES dossiers(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  id TEXT,
+  client_id TEXT,
+  author_name TEXT,
+  text TEXT,
+  created_at TEXT,
+  pending INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dossier_id, position)
+)"""
+
+_OUTBOX = """
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  client_id TEXT NOT NULL UNIQUE,
+  dossier_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  payload TEXT NOT NULL DEFAULT '{}',
+  base_version INTEGER,
+  state TEXT NOT NULL DEFAULT 'pending'
+    CHECK (state IN ('pending', 'sending', 'applied', 'conflict', 'invalid', 'rejected')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error_code TEXT,
+  last_error_message TEXT,
+  server_answer TEXT,
+  rebase_count INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+)"""
+
+_CONFLICTS = """
+CREATE TABLE conflicts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  dossier_id TEXT NOT NULL,
+  client_id TEXT,
+  mine TEXT,
+  theirs TEXT,
+  created_at TEXT NOT NULL,
+  resolved_at TEXT,
+  resolution TEXT
+)"""
+
+MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
+    ("0001_initial", (
+        _DOSSIERS,
+        *(f"CREATE INDEX ix_dossiers_{col} ON dossiers({col})" for col in (
+            "status", "due_at", "received_at", "code", "applicant_name", "field_name",
+            "local_state", "updated_at")),
+        "CREATE INDEX ix_dossiers_snapshot_gen ON dossiers(snapshot_gen)",
+        _DOSSIER_JSON,
+        _DOCUMENTS,
+        "CREATE INDEX ix_documents_dossier ON documents(dossier_id)",
+        _HISTORY,
+        _NOTES,
+        "CREATE INDEX ix_notes_client_id ON notes(client_id)",
+        _OUTBOX,
+        "CREATE INDEX ix_outbox_state ON outbox(state, seq)",
+        "CREATE INDEX ix_outbox_dossier ON outbox(dossier_id, state)",
+        "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT)",
+        _CONFLICTS,
+        "CREATE INDEX ix_conflicts_dossier ON conflicts(dossier_id, resolved_at)",
+        # code, applicant name, procedure name, address, summary - all folded (fold()).
+        "CREATE VIRTUAL TABLE dossier_fts USING fts5(code, applicant, procedure, address, "
+        "summary, content='', contentless_delete=1, tokenize='unicode61', prefix='1 2 3')",
+    )),
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+
+def applied_migrations(db: Database) -> list[tuple[str, str]]:
+    """``[(name, applied_at)]`` in application order (empty for a new file)."""
+    if "migrations" not in db.table_names():
+        return []
+    return [(r[0], r[1]) for r in db.execute(
+        "SELECT name, applied_at FROM migrations ORDER BY rowid")]
+
+
+def migrate(db: Database,
+            migrations: Sequence[tuple[str, Sequence[str]]] = MIGRATIONS) -> list[str]:
+    """Apply the pending migrations (each in one transaction); return the names applied."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations "
+               "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    done = {name for name, _ in applied_migrations(db)}
+    applied: list[str] = []
+    for name, statements in migrations:
+        if name in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
+                db.execute("ROLLBACK")  # another process got there first
+                continue
+            for sql in statements:
+                db.execute(sql)
+            db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, _now()])
+            db.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

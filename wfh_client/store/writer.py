@@ -1,0 +1,93 @@
+"""The single writer: every write to the cache runs on one thread, one transaction per call.
+
+``writer.submit(fn)`` queues ``fn(db)`` and returns a ``Future``; ``writer.run(fn)`` waits for
+it. ``fn`` runs inside ``BEGIN IMMEDIATE`` ... ``COMMIT`` on the writer's own connection and
+is rolled back if it raises (the exception reaches the caller through the future). Calling
+``run``/``submit`` from inside a writer task runs ``fn`` inline (a nested savepoint), so
+helpers can compose without deadlocking. Readers use their own connections (WAL).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from sqlite_utils import Database
+
+__all__ = ["Writer"]
+
+T = TypeVar("T")
+
+
+class Writer:
+    """Serialises all writes through one thread and one connection."""
+
+    def __init__(self, connect: Callable[[], Database], *, name: str = "wfh-store-writer") -> None:
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._thread_ident: int | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+        # The connection is opened on the writer thread itself.
+        try:
+            self._db: Database = self._executor.submit(self._open, connect).result()
+        except BaseException:
+            self._closed = True
+            self._executor.shutdown(wait=True)
+            raise
+
+    def _open(self, connect: Callable[[], Database]) -> Database:
+        self._thread_ident = threading.get_ident()
+        return connect()
+
+    def in_writer_thread(self) -> bool:
+        return threading.get_ident() == self._thread_ident
+
+    def _transaction(self, fn: Callable[[Database], T]) -> T:
+        db = self._db
+        if db.conn.in_transaction:  # nested call from inside a task: savepoint
+            with db.atomic():
+                return fn(db)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(db)
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        return result
+
+    def submit(self, fn: Callable[[Database], T]) -> Future[T]:
+        """Queue ``fn(db)`` to run in its own transaction on the writer thread."""
+        if self.in_writer_thread():
+            done: Future[T] = Future()
+            try:
+                done.set_result(self._transaction(fn))
+            except Exception as exc:  # noqa: BLE001 - delivered through the future
+                done.set_exception(exc)
+            return done
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the cache writer is closed")
+            return self._executor.submit(self._transaction, fn)
+
+    def run(self, fn: Callable[[Database], T], timeout: float | None = None) -> T:
+        """Run ``fn(db)`` in one transaction on the writer thread and return its result."""
+        return self.submit(fn).result(timeout)
+
+    def close(self) -> None:
+        """Finish queued writes, checkpoint the WAL and close the connection (idempotent)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._executor.submit(self._close_db).result()
+        self._executor.shutdown(wait=True)
+
+    def _close_db(self) -> None:
+        try:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self._db.close()
