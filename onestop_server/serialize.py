@@ -81,9 +81,9 @@ def user_map(conn: Connection) -> dict[int, Rowish]:
 
 
 def procedure_map(conn: Connection) -> dict[str, Rowish]:
-    """code -> {name, field_code, field_name}."""
+    """code -> {name, field_code, field_name, working_hours}."""
     p = db.procedures
-    query = select(p.c.code, p.c.name, p.c.field_code, p.c.field_name)
+    query = select(p.c.code, p.c.name, p.c.field_code, p.c.field_name, p.c.working_hours)
     return {r["code"]: r for r in conn.execute(query).mappings()}
 
 
@@ -262,6 +262,10 @@ def assemble(
         "clock_stopped_at": iso(r["clock_stopped_at"]),
         "supplement_count": r["supplement_count"],
         "apology_count": r["apology_count"],
+        # The workflow fields the client needs to predict the server's decision offline.
+        "allowed_hours": proc["working_hours"] if proc is not None else 0,
+        "late_flag": bool(data.get("late_flag", False)),
+        "proposed_decision": data.get("proposed_decision"),
         "documents": documents,
         "notes": notes,
         "history": history,
@@ -387,6 +391,9 @@ class DossierOut(BaseModel):
     clock_stopped_at: str | None
     supplement_count: int
     apology_count: int
+    allowed_hours: int
+    late_flag: bool
+    proposed_decision: str | None
     documents: list[DocumentRefOut]
     notes: list[NoteOut]
     history: list[HistoryOut]

@@ -17,6 +17,7 @@ CONTRACT_KEYS = {
     "procedure_code", "procedure_name", "field_code", "field_name", "channel", "applicant",
     "summary", "received_at", "due_at", "original_due_at", "finished_at", "returned_at",
     "result_method", "fees", "clock_stopped_at", "supplement_count", "apology_count",
+    "allowed_hours", "late_flag", "proposed_decision",
     "documents", "notes", "history", "updated_at",
 }
 
