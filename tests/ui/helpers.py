@@ -1,0 +1,42 @@
+"""Expected results computed in plain Python from the generated documents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.folding import fold
+from wfh_client.ui.models.dossier_query import DEADLINE_STATUSES
+
+
+def iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def overdue(docs: list[dict[str, Any]], now: datetime) -> set[str]:
+    return {d["id"] for d in docs
+            if d["status"] in DEADLINE_STATUSES and d["due_at"] < iso(now)}
+
+
+def due_within(docs: list[dict[str, Any]], cal: WorkingCalendar, now: datetime,
+               days: int) -> set[str]:
+    limit = iso(cal.add_working_time(now, days=days))
+    return {d["id"] for d in docs if d["status"] in DEADLINE_STATUSES
+            and iso(now) <= d["due_at"] <= limit}
+
+
+def matching(docs: list[dict[str, Any]], words: str) -> set[str]:
+    def text(d: dict[str, Any]) -> str:
+        a = d["applicant"]
+        return fold(" ".join([d["code"], a["name"], a["id_number"], a["phone"],
+                              d["procedure_name"], a["address"], d["summary"]]))
+
+    wanted = fold(words).split()
+    return {d["id"] for d in docs
+            if all(any(tok.startswith(w) for tok in text(d).replace("-", " ").replace(".", " ")
+                       .replace(",", " ").split()) for w in wanted)}
+
+
+def model_ids(model: Any) -> list[str]:
+    return [model.dossier_id_at(r) for r in range(model.rowCount())]

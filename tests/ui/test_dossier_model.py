@@ -1,0 +1,177 @@
+"""The lazy dossier table model over a real encrypted cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from tests.ui.conftest import BIG, NOW
+from tests.ui.helpers import due_within, matching, model_ids, overdue
+from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.store.dossiers import set_local_state
+from wfh_client.store.outbox import record_conflict
+from wfh_client.ui.models.dossier_query import DossierFilter
+from wfh_client.ui.models.dossier_table import (
+    COLUMNS,
+    DossierIdRole,
+    DossierTableModel,
+    UrgencyRole,
+)
+from wfh_client.ui.views.dossier_list import DossierListView
+
+
+def make_model(cache: Any, calendar: WorkingCalendar) -> DossierTableModel:
+    return DossierTableModel(cache, calendar, clock=lambda: NOW)
+
+
+def test_qtmodeltester(qtmodeltester: Any, small: Any, calendar: WorkingCalendar) -> None:
+    cache, _docs = small
+    model = make_model(cache, calendar)
+    qtmodeltester.check(model, force_py=True)
+    model.set_filter(DossierFilter(text="nguyen"))
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_all_rows_and_columns(big: Any, calendar: WorkingCalendar) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    assert model.rowCount() == BIG
+    assert model.columnCount() == len(COLUMNS)
+    assert model.rowCount(model.index(0, 0)) == 0
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Mã hồ sơ"
+    assert model.rows_fetched == 0  # nothing read before a view asks
+
+
+def test_lazy_fetch_is_bounded(qtbot: Any, big: Any, calendar: WorkingCalendar) -> None:
+    cache, _docs = big
+    model = make_model(cache, calendar)
+    view = DossierListView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: model.rows_fetched > 0)  # the first paint asked for rows
+    first = model.rows_fetched
+    assert 0 < first <= model.BLOCK * 2
+    bar = view.verticalScrollBar()
+    for value in (bar.maximum() // 3, bar.maximum() // 2, bar.maximum()):
+        bar.setValue(value)
+        view.viewport().repaint()
+    # three jumps fetch a handful of blocks, never the 6,000 rows
+    assert model.rows_fetched <= model.BLOCK * 8
+    assert model.loaded_rows() <= model.BLOCK * model.MAX_BLOCKS
+    last = model.index(model.rowCount() - 1, 0)
+    assert model.data(last, DossierIdRole)
+
+
+def test_sort_in_sql(big: Any, calendar: WorkingCalendar) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    by_due = sorted(docs, key=lambda d: (d["due_at"], 0))
+    assert [model.row_data(r).due for r in range(5)] == sorted(
+        model.row_data(r).due for r in range(5))
+    assert model.row_data(0).id in {d["id"] for d in by_due[:3] if d["due_at"] == by_due[0]["due_at"]}
+    model.sort(COLUMNS.index("code"), Qt.SortOrder.AscendingOrder)
+    codes = [model.row_data(r).code for r in range(model.rowCount())]
+    assert codes == sorted(d["code"] for d in docs)
+    model.sort(COLUMNS.index("code"), Qt.SortOrder.DescendingOrder)
+    assert model.row_data(0).code == max(d["code"] for d in docs)
+    model.sort(COLUMNS.index("applicant"), Qt.SortOrder.AscendingOrder)
+    first = [model.row_data(r).applicant for r in range(50)]
+    assert first == sorted(first)
+
+
+def test_sort_without_index_runs_in_background(qtbot: Any, big: Any,
+                                               calendar: WorkingCalendar) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    with qtbot.waitSignal(model.refreshed, timeout=20_000):
+        model.sort(COLUMNS.index("procedure"), Qt.SortOrder.AscendingOrder)
+    names = [model.row_data(r).procedure for r in range(0, BIG, 97)]
+    assert names == sorted(names)
+
+
+@pytest.mark.parametrize("query", ["dang ky dat dai", "Đăng ký đất đai", "DANG KY DAT DAI"])
+def test_search_ignores_diacritics(big: Any, calendar: WorkingCalendar, query: str) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    model.set_filter(DossierFilter(text=query))
+    expected = matching(docs, "dang ky dat dai")
+    assert model.rowCount() == len(expected) > 0
+    assert set(model_ids(model)) == expected
+    assert all("Đăng ký đất đai" in model.row_data(r).procedure
+               for r in range(model.rowCount()))
+
+
+def test_search_name_prefix_and_nothing(big: Any, calendar: WorkingCalendar) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    model.set_filter(DossierFilter(text="nguyen thi hu"))
+    assert set(model_ids(model)) == matching(docs, "nguyen thi hu")
+    model.set_filter(DossierFilter(text="xyzzy"))
+    assert model.rowCount() == 0
+    model.set_filter(DossierFilter(text='"*)('))  # punctuation only: no error, no rows
+    assert model.rowCount() == 0
+
+
+def test_status_and_field_filters(big: Any, calendar: WorkingCalendar) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    model.set_filter(DossierFilter(status=5))
+    assert set(model_ids(model)) == {d["id"] for d in docs if d["status"] == 5}
+    model.set_filter(DossierFilter(field="Hộ tịch"))
+    assert set(model_ids(model)) == {d["id"] for d in docs if d["field_name"] == "Hộ tịch"}
+    model.set_filter(DossierFilter(field="Đất đai", status=4, text="nguyen"))
+    expected = {d["id"] for d in docs if d["field_name"] == "Đất đai" and d["status"] == 4}
+    assert set(model_ids(model)) == expected & matching(docs, "nguyen")
+
+
+def test_deadline_filters_and_colours(big: Any, calendar: WorkingCalendar) -> None:
+    cache, docs = big
+    model = make_model(cache, calendar)
+    model.set_filter(DossierFilter(due="overdue"))
+    assert set(model_ids(model)) == overdue(docs, NOW) and model.rowCount() > 0
+    index = model.index(0, COLUMNS.index("due"))
+    assert model.data(index, UrgencyRole) == "overdue"
+    assert model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    assert not model.data(index, Qt.ItemDataRole.DecorationRole).isNull()
+    remaining = model.data(model.index(0, COLUMNS.index("remaining")))
+    assert remaining.startswith("quá hạn ")
+    for days, key in ((1, "within_1"), (3, "within_3")):
+        model.set_filter(DossierFilter(due=key))
+        assert set(model_ids(model)) == due_within(docs, calendar, NOW, days)
+    model.set_filter(DossierFilter(due="within_1"))
+    assert model.rowCount() > 0
+    assert model.data(model.index(0, 0), UrgencyRole) == "soon"
+    assert "ngày" in model.data(model.index(0, COLUMNS.index("remaining"))) or \
+        "giờ" in model.data(model.index(0, COLUMNS.index("remaining"))) or \
+        "phút" in model.data(model.index(0, COLUMNS.index("remaining")))
+
+
+def test_unsent_and_conflict_filters(small: Any, calendar: WorkingCalendar) -> None:
+    cache, docs = small
+    pending, conflicted, other = docs[0]["id"], docs[1]["id"], docs[2]["id"]
+    cache.writer.run(lambda db: set_local_state(db, pending, "pending"))
+    cache.writer.run(lambda db: record_conflict(db, conflicted, "c1", mine={}, theirs={}))
+    cache.writer.run(lambda db: set_local_state(db, other, "rejected"))
+    model = make_model(cache, calendar)
+    model.set_filter(DossierFilter(unsent=True))
+    assert model_ids(model) == [pending]
+    assert model.data(model.index(0, COLUMNS.index("sync"))) == "Chờ đồng bộ"
+    model.set_filter(DossierFilter(conflict=True))
+    assert model_ids(model) == [conflicted]
+    assert model.data(model.index(0, COLUMNS.index("sync"))) == "Xung đột"
+    model.set_filter(DossierFilter())
+    states = {model.row_data(r).id: model.row_data(r).sync_text for r in range(model.rowCount())}
+    assert states[other] == "Bị từ chối"
+    assert states[docs[3]["id"]] == "Đã đồng bộ"
+
+
+def test_invalid_index(small: Any, calendar: WorkingCalendar) -> None:
+    cache, _docs = small
+    model = make_model(cache, calendar)
+    assert model.data(QModelIndex()) is None
+    assert model.row_data(10**6) is None

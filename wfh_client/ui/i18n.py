@@ -1,0 +1,130 @@
+"""Languages, translated vocabulary and display formats of the UI.
+
+Source strings are English; ``resources/translations/wfh_<lang>.qm`` (compiled from the
+``.ts`` files with ``pyside6-lrelease``) translate them. Vietnamese (``vi``) is the default.
+:func:`set_language` swaps the installed ``QTranslator`` at run time: Qt then sends
+``QEvent.LanguageChange`` to every widget, whose ``changeEvent`` calls its ``retranslate_ui``.
+
+Dates are always ``dd/MM/yyyy`` and times 24-hour ``HH:mm`` in the calendar's time zone,
+formatted with explicit patterns (never the locale's defaults).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, QTranslator
+
+__all__ = ["LANGUAGES", "RESOURCES_DIR", "TRANSLATIONS_DIR", "current_language",
+           "format_date", "format_datetime", "format_number", "format_remaining", "parse_iso", "set_language",
+           "status_name", "sync_state_name"]
+
+LANGUAGES = ("vi", "en")
+# ``WFH_CLIENT_RESOURCES`` overrides where icons and translations are read from (installers).
+RESOURCES_DIR = Path(os.environ.get("WFH_CLIENT_RESOURCES")
+                     or Path(__file__).resolve().parents[2] / "resources")
+TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
+
+_translator: QTranslator | None = None
+_language = "vi"
+
+
+def set_language(language: str) -> bool:
+    """Install the translator for ``language`` ("vi" or "en"); True if its .qm file loaded."""
+    global _translator, _language
+    app = QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("create the QApplication first")
+    if language not in LANGUAGES:
+        language = "vi"
+    translator = QTranslator(app)
+    loaded = translator.load(f"wfh_{language}", str(TRANSLATIONS_DIR))
+    if _translator is not None:
+        QCoreApplication.removeTranslator(_translator)
+        _translator.deleteLater()
+        _translator = None
+    if loaded:
+        QCoreApplication.installTranslator(translator)
+        _translator = translator
+    _language = language
+    return loaded
+
+
+def current_language() -> str:
+    return _language
+
+
+def status_name(status: int | None) -> str:
+    """The localised name of a national status code (1-10)."""
+    names = {
+        1: QCoreApplication.translate("Status", "Submitted"),
+        2: QCoreApplication.translate("Status", "Accepted"),
+        3: QCoreApplication.translate("Status", "Refused at intake"),
+        4: QCoreApplication.translate("Status", "Processing"),
+        5: QCoreApplication.translate("Status", "Awaiting documents"),
+        6: QCoreApplication.translate("Status", "Awaiting fees"),
+        7: QCoreApplication.translate("Status", "Withdrawn"),
+        8: QCoreApplication.translate("Status", "Processing stopped"),
+        9: QCoreApplication.translate("Status", "Result ready"),
+        10: QCoreApplication.translate("Status", "Result returned"),
+    }
+    return names.get(status or 0, "" if status is None else str(status))
+
+
+def sync_state_name(state: str) -> str:
+    """The localised name of a row's sync state (synced / pending / conflict / rejected)."""
+    names = {
+        "synced": QCoreApplication.translate("SyncState", "Synced"),
+        "pending": QCoreApplication.translate("SyncState", "Waiting to sync"),
+        "conflict": QCoreApplication.translate("SyncState", "Conflict"),
+        "rejected": QCoreApplication.translate("SyncState", "Rejected"),
+    }
+    return names.get(state, state)
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """An aware datetime from the API's ISO 8601 form (``...Z``); None for empty/invalid."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+def format_date(value: datetime | None, tz: ZoneInfo) -> str:
+    return "" if value is None else value.astimezone(tz).strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None, tz: ZoneInfo) -> str:
+    return "" if value is None else value.astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def format_remaining(remaining: timedelta, hours_per_day: float) -> str:
+    """Working time left as "2 days 3 hours" / "overdue 1 day" (localised, rounded down)."""
+    overdue = remaining < timedelta(0)
+    minutes = int(abs(remaining).total_seconds() // 60)
+    day_minutes = max(1, round(hours_per_day * 60))
+    days, rest = divmod(minutes, day_minutes)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(QCoreApplication.translate("Remaining", "%n day(s)", None, days))
+    if hours:
+        parts.append(QCoreApplication.translate("Remaining", "%n hour(s)", None, hours))
+    if not days and not hours:
+        parts.append(QCoreApplication.translate("Remaining", "%n minute(s)", None, mins))
+    text = " ".join(parts)
+    if overdue:
+        return QCoreApplication.translate("Remaining", "overdue %1").replace("%1", text)
+    return text
+
+
+def format_number(value: int) -> str:
+    """Thousands grouped the way the current language writes them (vi: 100.000, en: 100,000)."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if _language == "vi" else text

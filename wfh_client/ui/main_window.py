@@ -1,0 +1,266 @@
+"""The main window: filter bar, dossier list, status bar, menus, close-to-tray.
+
+Built from an :class:`~wfh_client.ui.context.AppContext`. Later screens plug in through:
+``dossier_menu`` (add dossier actions), :attr:`MainWindow.open_requested` (the detail view),
+``view_menu``/``help_menu``, :meth:`notify` (tray notifications) and the bridge
+(``ctx.bridge.register``). Closing the window hides it to the tray when there is one (with a
+one-time notification); Quit really exits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from wfh_client.ui.bridge import immediate
+from wfh_client.ui.context import AppContext
+from wfh_client.ui.i18n import current_language
+from wfh_client.ui.icons import icon
+from wfh_client.ui.models.dossier_query import ListCounts, Thresholds, distinct_fields, list_counts
+from wfh_client.ui.models.dossier_table import DossierTableModel
+from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.sync_controller import SyncController
+from wfh_client.ui.tray import TrayController
+from wfh_client.ui.views.dossier_list import DossierListView
+from wfh_client.ui.widgets.filter_bar import FilterBar
+from wfh_client.ui.widgets.status_bar import MainStatusBar
+
+__all__ = ["MainWindow"]
+
+TICK_MS = 60_000  # deadline colours and counts follow the clock once a minute
+
+
+class MainWindow(QMainWindow):
+    open_requested = Signal(str)  # dossier id
+    language_requested = Signal(str)  # "vi" | "en"
+    settings_requested = Signal()
+    quit_requested = Signal()
+    counts_updated = Signal(object)  # ListCounts
+
+    def __init__(self, ctx: AppContext, *, tray: TrayController | None = None,
+                 sync: SyncController | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(icon("app"))
+        self.model = DossierTableModel(ctx.cache, ctx.calendar, self, clock=ctx.clock)
+        self.filter_bar = FilterBar(self)
+        self.list_view = DossierListView(self.model, self)
+        self.status = MainStatusBar(ctx.calendar.tz, self)
+        self.setStatusBar(self.status)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter_bar)
+        layout.addWidget(self.list_view, 1)
+        self.setCentralWidget(central)
+        self.tray = tray or TrayController(self)
+        self.sync = sync or SyncController(ctx, self)
+        self._quitting = False
+        self._tray_hint_shown = False
+        self._build_actions()
+        self._connect()
+        self.retranslate_ui()
+        self.status.set_shown(self.model.rowCount())
+        self.status.set_state(self.sync.state)
+        self.filter_bar.set_fields(distinct_fields(ctx.cache.reader()))
+        self.refresh_counts()
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+        ctx.bridge.register(self)
+        ctx.bridge.register(self.list_view)
+        self.resize(1280, 760)
+
+    # -------------------------------------------------------------------- building
+    def _action(self, menu: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                slot: Any = None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutVisibleInContextMenu(True)
+        if slot is not None:
+            action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.dossier_menu = bar.addMenu("")
+        self.sync_menu = bar.addMenu("")
+        self.view_menu = bar.addMenu("")
+        self.help_menu = bar.addMenu("")
+        self.act_settings = self._action(self.file_menu, "Ctrl+,", self.settings_requested.emit)
+        self.file_menu.addSeparator()
+        self.act_close = self._action(self.file_menu, QKeySequence.StandardKey.Close, self.close)
+        self.act_quit = self._action(self.file_menu, "Ctrl+Q", self.quit_requested.emit)
+        self.act_open = self._action(self.dossier_menu, "Ctrl+O", self._open_current)
+        self.act_copy_code = self._action(self.dossier_menu, "Ctrl+Shift+C", self._copy_codes)
+        self.act_sync = self._action(self.sync_menu, "F5", self.sync.sync_now)
+        self.act_find = self._action(self.view_menu, QKeySequence.StandardKey.Find,
+                                     self.focus_search)
+        self.act_clear = self._action(self.view_menu, "Ctrl+Shift+X", self.filter_bar.clear)
+        self.act_refresh = self._action(self.view_menu, "Ctrl+R", self.refresh_all)
+        self.view_menu.addSeparator()
+        self.language_menu = self.view_menu.addMenu("")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in (("vi", "Tiếng Việt"), ("en", "English")):
+            action = QAction(name, self, checkable=True)
+            action.setData(code)
+            action.triggered.connect(lambda _c=False, c=code: self.language_requested.emit(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+        self.act_privacy = self._action(self.help_menu, None, self._show_privacy)
+        self.act_about = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
+                                      self._show_about)
+
+    def _connect(self) -> None:
+        self.filter_bar.changed.connect(self.list_view.apply_filter)
+        self.filter_bar.search.returnPressed.connect(self.filter_bar.flush)
+        self.list_view.refreshed.connect(self.status.set_shown)
+        self.list_view.open_requested.connect(self.open_requested)
+        self.model.busy.connect(self._busy)
+        self.sync.state_changed.connect(self.status.set_state)
+        self.sync.state_changed.connect(lambda _s: self.tray.set_state_tooltip(
+            self.status.state_label.text()))
+        self.sync.progress.connect(lambda done, total, _p: self.status.set_progress(done, total))
+        self.sync.finished.connect(self._sync_finished)
+        self.tray.show_requested.connect(self.bring_to_front)
+        self.tray.sync_requested.connect(self.sync.sync_now)
+        self.tray.quit_requested.connect(self.quit_requested.emit)
+        self.tray.notified.connect(lambda title, text: self.status.showMessage(
+            f"{title}: {text}", 10_000))
+
+    # ---------------------------------------------------------------------- API
+    def notify(self, title: str, text: str, *, critical: bool = False) -> None:
+        self.tray.notify(title, text, critical=critical)
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    def bring_to_front(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def refresh_all(self) -> None:
+        self.list_view.refresh()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Re-read the status-bar figures on a worker thread."""
+        cache, th = self.ctx.cache, Thresholds.compute(self.ctx.calendar, self.ctx.clock())
+        run_in_background(lambda: list_counts(cache.reader(), th), self._set_counts,
+                          guard=self)
+
+    def _set_counts(self, counts: ListCounts) -> None:
+        self.status.set_counts(counts)
+        self.counts_updated.emit(counts)
+
+    def allow_quit(self) -> None:
+        """The next close really closes (Quit, session end)."""
+        self._quitting = True
+
+    # ------------------------------------------------------------------- events
+    def on_event_dossiers_changed(self, **_: Any) -> None:
+        self.filter_bar.set_fields(distinct_fields(self.ctx.cache.reader()))
+        self.refresh_counts()
+
+    def on_event_outbox_changed(self, **_: Any) -> None:
+        self.refresh_counts()
+
+    def on_event_sync_finished(self, **_: Any) -> None:
+        self.refresh_counts()
+
+    @immediate
+    def on_event_auth_revoked(self, reason: str = "", **_: Any) -> None:
+        self.notify(self.tr("Signed out"),
+                    self.tr("This device or account was revoked; the local data was erased."),
+                    critical=True)
+
+    def _on_tick(self) -> None:
+        if self.isVisible():
+            self.model.tick()
+            self.refresh_counts()
+
+    def _sync_finished(self, ok: bool, message: str) -> None:
+        if not ok and message:
+            self.status.showMessage(self.tr("Sync failed: %1").replace("%1", message), 15_000)
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        else:
+            QApplication.restoreOverrideCursor()
+
+    def _open_current(self) -> None:
+        dossier_id = self.list_view.current_dossier_id()
+        if dossier_id is not None:
+            self.open_requested.emit(dossier_id)
+
+    def _copy_codes(self) -> None:
+        rows = sorted(i.row() for i in self.list_view.selectionModel().selectedRows())
+        codes = [r.code for r in (self.model.row_data(row) for row in rows) if r is not None]
+        if codes:
+            QGuiApplication.clipboard().setText("\n".join(codes))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        if self.tray.available and not self._quitting:
+            event.ignore()
+            self.hide()
+            if not self._tray_hint_shown:
+                self._tray_hint_shown = True
+                self.notify(self.tr("Still running"),
+                            self.tr("The application keeps running in the system tray so "
+                                    "recalls and sync continue. Use Quit to exit."))
+            return
+        super().closeEvent(event)
+
+    # -------------------------------------------------------------- translation
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Dossiers - Work from home"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.dossier_menu.setTitle(self.tr("&Dossier"))
+        self.sync_menu.setTitle(self.tr("&Sync"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.act_settings.setText(self.tr("&Settings…"))
+        self.act_close.setText(self.tr("&Close window"))
+        self.act_quit.setText(self.tr("&Quit"))
+        self.act_open.setText(self.tr("&Open dossier"))
+        self.act_copy_code.setText(self.tr("&Copy dossier code"))
+        self.act_sync.setText(self.tr("Sync &now"))
+        self.act_find.setText(self.tr("&Find…"))
+        self.act_clear.setText(self.tr("C&lear filters"))
+        self.act_refresh.setText(self.tr("&Refresh list"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.act_privacy.setText(self.tr("&Privacy"))
+        self.act_about.setText(self.tr("&About"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == current_language())
+        self.model.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _show_privacy(self) -> None:
+        QMessageBox.information(self, self.tr("Privacy"), self.tr(
+            "This application records only your explicit check-ins, your answers to recalls "
+            "and sync metadata. It takes no screenshots and records no keyboard or mouse "
+            "activity, no location and no other applications."))
+
+    def _show_about(self) -> None:
+        QMessageBox.about(self, self.tr("About"), self.tr(
+            "Work-from-home client for the one-stop shop.\nDossiers are kept in an encrypted "
+            "local cache and synced with the one-stop-shop system."))

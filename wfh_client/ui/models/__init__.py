@@ -1,0 +1,1 @@
+"""Qt item models of the UI (lazy, SQL-backed)."""

@@ -1,0 +1,346 @@
+"""The dossier list as a lazy Qt table model over the SQLite cache (Anki's browser model).
+
+The ``rid`` of every matching dossier in display order comes from index-only SQL
+(:mod:`~.dossier_query`: the sort column's index gives the order, cached per sort key until the
+data changes; each filter - FTS search, status, field, deadline, outbox - is a set of rids). Row data is fetched only when
+``data()`` asks for it, in blocks of :attr:`DossierTableModel.BLOCK` rows kept in a small LRU,
+so a view over 100,000 dossiers touches a few hundred rows. The remaining working time is
+computed with the domain's :class:`WorkingCalendar` only for rows being shown.
+
+:meth:`refresh` re-runs the query (after a filter change, a sort, or a ``dossiers.changed`` /
+``outbox.changed`` event - see :class:`~wfh_client.ui.views.dossier_list.DossierListView`,
+which also keeps the selection). :meth:`tick` moves "now" forward for the deadline colours.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+
+from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.store import Cache
+from wfh_client.ui.i18n import (
+    format_date,
+    format_datetime,
+    format_remaining,
+    parse_iso,
+    status_name,
+    sync_state_name,
+)
+from wfh_client.ui.icons import icon
+from wfh_client.ui.models.dossier_query import (
+    DEADLINE_STATUSES,
+    SORT_SQL,
+    DossierFilter,
+    Thresholds,
+    apply_filter,
+    fetch_rows,
+    filter_rids,
+    ordered_ids,
+    sort_indexes,
+)
+from wfh_client.ui.ops import run_in_background
+
+log = logging.getLogger(__name__)
+
+__all__ = ["COLUMNS", "DossierIdRole", "DossierTableModel", "Row", "UrgencyRole"]
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("code", "procedure", "applicant", "received", "due", "remaining", "status", "sync")
+DossierIdRole = Qt.ItemDataRole.UserRole + 1
+UrgencyRole = Qt.ItemDataRole.UserRole + 2  # "overdue" | "soon" | ""
+
+_OVERDUE_BG, _OVERDUE_FG = QColor("#fde0dc"), QColor("#8e1b10")
+_SOON_BG, _SOON_FG = QColor("#fff3cd"), QColor("#6d4c00")
+_STATE_FG = {"conflict": QColor("#b34700"), "rejected": QColor("#b00020")}
+
+
+class Row:
+    """One fetched row: raw values plus display strings computed once."""
+
+    __slots__ = ("code", "due", "due_text", "id", "procedure", "applicant", "received_text",
+                 "remaining_text", "rid", "status", "status_text", "sync_state", "sync_text",
+                 "urgency")
+
+    def __init__(self, raw: tuple[Any, ...], th: Thresholds, cal: WorkingCalendar) -> None:
+        (self.rid, self.id, self.code, self.procedure, _field, self.applicant, received,
+         due_at, self.status, self.sync_state) = raw
+        self.due = parse_iso(due_at)
+        self.received_text = format_date(parse_iso(received), cal.tz)
+        self.due_text = format_datetime(self.due, cal.tz)
+        self.status_text = status_name(self.status)
+        self.sync_text = sync_state_name(self.sync_state)
+        self.remaining_text: str | None = None
+        self.urgency = ""
+        if due_at and self.status in DEADLINE_STATUSES:
+            if due_at < th.now:
+                self.urgency = "overdue"
+            elif due_at <= th.soon:
+                self.urgency = "soon"
+
+
+class DossierTableModel(QAbstractTableModel):
+    """Lazy, SQL-sorted model of the cached dossiers; see the module docstring."""
+
+    BLOCK = 128
+    MAX_BLOCKS = 16
+    # emitted after every refresh (filter, sort or data change) with the new row count
+    refreshed = Signal(int)
+    # True while a slow sort runs in the background, False when it is done
+    busy = Signal(bool)
+
+    def __init__(self, cache: Cache, calendar: WorkingCalendar, parent: QObject | None = None,
+                 *, clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(parent)
+        self.cache = cache
+        self.calendar = calendar
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._filter = DossierFilter()
+        self._sort_key, self._descending = "due", False
+        self._ids: list[int] = []
+        self._ordered: dict[str, list[int]] = {}  # sort key -> every rid, ascending
+        self._positions: dict[str, dict[int, int]] = {}  # sort key -> rid -> index
+        self._indexes = sort_indexes(cache.reader())
+        self._row_of: dict[int, int] | None = None
+        self._blocks: OrderedDict[int, list[Row | None]] = OrderedDict()
+        self.rows_fetched = 0  # rows read from SQLite since the last refresh (tests, bench)
+        self._now = self._clock()
+        self.thresholds = Thresholds.compute(calendar, self._now)
+        self.refresh()
+
+    # --------------------------------------------------------------------- querying
+    @property
+    def filter(self) -> DossierFilter:
+        return self._filter
+
+    def set_filter(self, f: DossierFilter) -> None:
+        if f != self._filter:
+            self._filter = f
+            self.refresh()
+
+    def refresh(self, *, reload: bool = False) -> None:
+        """Re-apply the filter; ``reload=True`` after the data changed (re-reads the order)."""
+        if reload:
+            self._ordered.clear()
+            self._positions.clear()
+        self._now = self._clock()
+        self.thresholds = Thresholds.compute(self.calendar, self._now)
+        db = self.cache.reader()
+        ordered = self._ordered.get(self._sort_key)
+        if ordered is None:
+            ordered = self._ordered[self._sort_key] = ordered_ids(db, self._sort_key,
+                                                                  self._indexes)
+        keep = filter_rids(db, self._filter, self.thresholds)
+        positions = None
+        if keep is not None and len(keep) * 8 < len(ordered):
+            positions = self._positions.get(self._sort_key)
+            if positions is None:
+                positions = self._positions[self._sort_key] = {
+                    r: i for i, r in enumerate(ordered)}
+        ids = apply_filter(ordered, keep, self._descending, positions)
+        self.beginResetModel()
+        self._ids, self._row_of = ids, None
+        self._blocks.clear()
+        self.rows_fetched = 0
+        self.endResetModel()
+        self.refreshed.emit(len(ids))
+
+    def tick(self) -> None:
+        """Time passed: recompute deadline colours and remaining time of the shown rows."""
+        self._now = self._clock()
+        self.thresholds = Thresholds.compute(self.calendar, self._now)
+        self._blocks.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
+    def retranslate(self) -> None:
+        """The language changed: rebuild display strings and headers."""
+        self._blocks.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(COLUMNS) - 1))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key, desc = COLUMNS[column], order == Qt.SortOrder.DescendingOrder
+        if (key, desc) == (self._sort_key, self._descending):
+            return
+        if key in self._ordered or SORT_SQL[key] in self._indexes:
+            self._sort_key, self._descending = key, desc
+            self.refresh()
+            return
+        # No index on this column: SQLite must sort every row - do it off the GUI thread.
+        self.busy.emit(True)
+
+        def load() -> list[int]:
+            return ordered_ids(self.cache.reader(), key, self._indexes)
+
+        def done(ordered: list[int]) -> None:
+            self.busy.emit(False)
+            self._ordered[key] = ordered
+            self._sort_key, self._descending = key, desc
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.busy.emit(False)
+            log.error("sorting by %s failed", key, exc_info=exc)
+
+        run_in_background(load, done, failed, guard=self)
+
+    @property
+    def sort_column(self) -> int:
+        return COLUMNS.index(self._sort_key)
+
+    # ------------------------------------------------------------------- row access
+    def rid_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, rid: int) -> int | None:
+        if self._row_of is None:
+            self._row_of = {r: i for i, r in enumerate(self._ids)}
+        return self._row_of.get(rid)
+
+    def row_data(self, row: int) -> Row | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        number = row // self.BLOCK
+        block = self._blocks.get(number)
+        if block is None:
+            block = self._fetch_block(number)
+        else:
+            self._blocks.move_to_end(number)
+        return block[row - number * self.BLOCK]
+
+    def dossier_id_at(self, row: int) -> str | None:
+        data = self.row_data(row)
+        return None if data is None else data.id
+
+    def loaded_rows(self) -> int:
+        """How many rows are held in memory right now (bounded by the LRU)."""
+        return sum(len(b) for b in self._blocks.values())
+
+    def _fetch_block(self, number: int) -> list[Row | None]:
+        rids = self._ids[number * self.BLOCK:(number + 1) * self.BLOCK]
+        raw = fetch_rows(self.cache.reader(), rids)
+        th, cal = self.thresholds, self.calendar
+        block: list[Row | None] = [Row(raw[r], th, cal) if r in raw else None for r in rids]
+        self.rows_fetched += len(raw)
+        self._blocks[number] = block
+        while len(self._blocks) > self.MAX_BLOCKS:
+            self._blocks.popitem(last=False)
+        return block
+
+    def _remaining(self, row: Row) -> str:
+        if row.remaining_text is None:
+            if row.due is None or row.status not in DEADLINE_STATUSES:
+                row.remaining_text = ""
+            else:
+                left = self.calendar.remaining(self._now, row.due)
+                row.remaining_text = format_remaining(left, self.calendar.hours_per_day)
+        return row.remaining_text
+
+    # --------------------------------------------------------------------- Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.column_title(section)
+        return None
+
+    @staticmethod
+    def column_title(section: int) -> str:
+        titles = (
+            QCoreApplication.translate("DossierTableModel", "Code"),
+            QCoreApplication.translate("DossierTableModel", "Procedure"),
+            QCoreApplication.translate("DossierTableModel", "Applicant"),
+            QCoreApplication.translate("DossierTableModel", "Received"),
+            QCoreApplication.translate("DossierTableModel", "Due"),
+            QCoreApplication.translate("DossierTableModel", "Time left"),
+            QCoreApplication.translate("DossierTableModel", "Status"),
+            QCoreApplication.translate("DossierTableModel", "Sync"),
+        )
+        return titles[section]
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
+            Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.parent().isValid():
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()] if 0 <= index.column() < len(COLUMNS) else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _OVERDUE_BG if row.urgency == "overdue" else \
+                _SOON_BG if row.urgency == "soon" else None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == "sync" and row.sync_state in _STATE_FG:
+                return _STATE_FG[row.sync_state]
+            return _OVERDUE_FG if row.urgency == "overdue" else \
+                _SOON_FG if row.urgency == "soon" else None
+        if role == Qt.ItemDataRole.DecorationRole:
+            if column == "due" and row.urgency:
+                return icon("overdue" if row.urgency == "overdue" else "due-soon")
+            if column == "sync" and row.sync_state in _STATE_FG:
+                return icon("conflict")
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in ("due", "remaining"):
+                return self._remaining(row) or None
+            if column in ("procedure", "applicant", "status"):
+                return self._display(row, column) or None
+            return None
+        if role == DossierIdRole:
+            return row.id
+        if role == UrgencyRole:
+            return row.urgency
+        return None
+
+    def _display(self, row: Row, column: str | None) -> str | None:
+        if column == "code":
+            return str(row.code)
+        if column == "procedure":
+            return row.procedure or ""
+        if column == "applicant":
+            return row.applicant or ""
+        if column == "received":
+            return row.received_text
+        if column == "due":
+            return row.due_text
+        if column == "remaining":
+            return self._remaining(row)
+        if column == "status":
+            return row.status_text
+        if column == "sync":
+            return row.sync_text
+        return None

@@ -1,0 +1,1 @@
+"""Item views of the UI."""
