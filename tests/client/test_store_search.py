@@ -35,9 +35,9 @@ def codes(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def test_query_building() -> None:
-    assert fts_query("Đăng  ký") == '"dang"* "ky"*'
-    assert fts_query("H57.23-26") == '"h572326"*'
-    assert fts_query('"" * AND NEAR( -') == '"and"* "near"*'
+    assert fts_query("Đăng  ký") == '"dang"* AND "ky"*'
+    assert fts_query("H57.23-26") == '("h572326"* OR "h57 23 26"*)'
+    assert fts_query('"" * AND NEAR( -') == '"and"* AND "near"*'
     assert fts_query("  ") is None and fts_query('"*') is None
     assert index_text("H57.23-1 Lê") == "h57.23-1 le h57231"
 
@@ -119,3 +119,18 @@ def test_many_matches_use_the_index_walk(keyless_cache: Cache, dossier_factory: 
     assert [r["due_at"] for r in rows] == [d["due_at"] for d in expected]
     assert count_search(db, "nguyen") == n
     assert count_search(db, "nguyen", statuses=[4]) == n
+
+
+def test_the_middle_of_a_dossier_code_is_found(keyless_cache) -> None:
+    from tests.client.conftest import make_dossier
+    from wfh_client.store import dossiers as store_dossiers
+    from wfh_client.store.search import search
+
+    doc = make_dossier(1, code="000.00.12.H57-260410-0001")
+    other = make_dossier(2, code="000.00.12.H57-260411-0002")
+    keyless_cache.write(lambda db: [store_dossiers.put_server_copy(db, d) for d in (doc, other)])
+    db = keyless_cache.reader()
+    for query in ("H57-2604", "h57-260410", "260410-0001", "000.00.12.H57-260410"):
+        found = {r["id"] for r in search(db, query)}
+        assert doc["id"] in found, query
+    assert {r["id"] for r in search(db, "H57-260411")} == {other["id"]}

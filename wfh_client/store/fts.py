@@ -8,8 +8,10 @@ several letter/digit runs joined by punctuation (``h57.23-260115-0001`` -> ``h57
 typing their beginning, without an expensive phrase query.
 
 Querying (:func:`fts_query`): each whitespace-separated word of the folded input becomes one
-quoted prefix term, ANDed: ``"Đăng ký"`` -> ``"dang"* "ky"*``; a word with punctuation inside
-uses its compact form: ``"H57.23-26"`` -> ``"h572326"*``. Only letters and digits ever reach
+quoted prefix term, ANDed: ``"Đăng ký"`` -> ``"dang"* AND "ky"*``; a word with punctuation inside
+matches either its compact form from the start or its runs as consecutive tokens anywhere
+(FTS5 phrase with a prefix last token): ``"H57-2604"`` -> ``("h572604"* OR "h57 2604"*)``, so
+the middle of a dossier code (``000.00.12.H57-260410-0001``) is found too. Only letters and digits ever reach
 FTS5, always inside double quotes, so ``"``, ``*``, ``AND``, ``NEAR(``, ``-`` or ``:`` typed by
 the user can never raise a syntax error.
 """
@@ -43,6 +45,8 @@ def fts_query(text: str) -> str | None:
     terms = []
     for word in fold(text).split():
         runs = _RUN.findall(word)
-        if runs:
-            terms.append('"' + "".join(runs) + '"*')
-    return " ".join(terms) or None
+        if len(runs) > 1:
+            terms.append(f'("{"".join(runs)}"* OR "{" ".join(runs)}"*)')
+        elif runs:
+            terms.append(f'"{runs[0]}"*')
+    return " AND ".join(terms) or None
