@@ -42,6 +42,7 @@ def big(tmp_path_factory: pytest.TempPathFactory,
     docs = list(sample_dossiers(BIG, calendar=calendar, now=NOW, seed=3))
     fill_cache(cache, docs)
     yield cache, docs
+    ops.shutdown(wait=True)  # no background read may outlive the cache
     cache.wipe()
 
 
@@ -51,6 +52,7 @@ def small(tmp_path: Path, calendar: WorkingCalendar) -> Iterator[tuple[Cache, li
     docs = list(sample_dossiers(300, calendar=calendar, now=NOW, seed=5))
     fill_cache(cache, docs)
     yield cache, docs
+    ops.shutdown(wait=True)  # no background read may outlive the cache
     cache.wipe()
 
 

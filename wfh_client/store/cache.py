@@ -90,7 +90,7 @@ class Cache:
         self._connect: Callable[[], Database] = lambda: connect(
             paths.db, key, allow_plaintext=allow_plaintext)
         self._local = threading.local()
-        self._readers: list[Database] = []
+        self._readers: list[tuple[threading.Thread, Database]] = []
         self._lock = threading.Lock()
         self._closed = False
         self.writer = Writer(self._open_writer)
@@ -155,12 +155,18 @@ class Cache:
 
         Use it for reads only; every write goes through :attr:`writer`."""
         db: Database | None = getattr(self._local, "db", None)
+        if db is not None and self._closed:
+            # Closed while this thread held a connection: close it here, in its own thread.
+            self._local.db = None
+            with contextlib.suppress(Exception):
+                db.close()
+            raise RuntimeError("the cache is closed")
         if db is None:
             with self._lock:
                 if self._closed:
                     raise RuntimeError("the cache is closed")
                 db = self._connect()
-                self._readers.append(db)
+                self._readers.append((threading.current_thread(), db))
             self._local.db = db
         return db
 
@@ -177,14 +183,28 @@ class Cache:
         return len(orphans)
 
     def close(self) -> None:
+        """Close the writer and the read connections.
+
+        A read connection of another live thread may be in use right now: closing it under
+        that thread would crash the process (SQLite use-after-free). It is interrupted instead
+        (any running query fails with "interrupted") and closed by its own thread on its next
+        :meth:`reader` call, or when that thread ends.
+        """
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             readers, self._readers = self._readers, []
-        for db in readers:
-            with contextlib.suppress(Exception):
-                db.close()
+        me = threading.current_thread()
+        for thread, db in readers:
+            if thread is me or not thread.is_alive():
+                with contextlib.suppress(Exception):
+                    db.close()
+                if thread is me:
+                    self._local.db = None
+            else:
+                with contextlib.suppress(Exception):
+                    db.conn.interrupt()
         self.writer.close()
 
     def wipe(self) -> None:
