@@ -17,21 +17,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import keyring
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from tests.support.keyring_guard import require_real_keyring
+
 DEMO_PASSWORD = "demo"
 
-
-def require_real_keyring() -> None:
-    """Skip unless a real keyring backend answers (run under scripts/with-keyring)."""
-    backend = keyring.get_keyring()
-    if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
-        pytest.skip("no OS keyring: run under scripts/with-keyring")
+__all__ = ["DEMO_PASSWORD", "require_real_keyring"]
 
 
 def username_for(db_path: Path, role: str = "officer") -> str:

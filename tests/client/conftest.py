@@ -9,23 +9,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 
+from tests.support.keyring_guard import require_real_keyring
 from wfh_client.store import keys
 from wfh_client.store.cache import Cache, account_paths
-
-
-def _require_keyring() -> None:
-    backend = keyring.get_keyring()
-    if type(backend).__module__.startswith(("keyring.backends.fail", "keyring.backends.null")):
-        pytest.skip("no OS keyring: run under scripts/with-keyring")
 
 
 @pytest.fixture
 def store_account() -> Iterator[tuple[str, str]]:
     """A unique (server_url, username) whose keyring entries are removed afterwards."""
-    _require_keyring()
+    require_real_keyring()
     server_url = f"https://mot-cua-{secrets.token_hex(4)}.example.gov.vn"
     username = f"canbo.{secrets.token_hex(3)}"
     yield server_url, username
