@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest openapi bench screenshots clean
+.PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,8 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m wfh_client.demo
 
-## Lint, type-check, layer contracts, then the whole test suite with a real keyring.
-test: lint typecheck contracts pytest
+## Lint, type-check, layer contracts, the core without Qt, then every test with a real keyring.
+test: lint typecheck contracts test-headless pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check wfh_client onestop_server tests bench
@@ -32,6 +32,24 @@ contracts: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest $(PYTEST_ARGS)
+
+## Render docs/screenshots/*.png (Vietnamese and English) offscreen.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m wfh_client.ui.screenshots
+
+# The core must run with PySide6 absent: a second venv without Qt runs the non-UI tests.
+CORE_VENV := .venv-core
+$(CORE_VENV)/.installed: pyproject.toml scripts/core-requirements.py
+	$(PYTHON) -m venv $(CORE_VENV)
+	$(CORE_VENV)/bin/python -m pip install -q --upgrade pip
+	$(CORE_VENV)/bin/python scripts/core-requirements.py > $(CORE_VENV)/requirements.txt
+	$(CORE_VENV)/bin/python -m pip install -q -r $(CORE_VENV)/requirements.txt
+	$(CORE_VENV)/bin/python -m pip install -q --no-deps -e .
+	touch $@
+
+test-headless: $(CORE_VENV)/.installed
+	$(CORE_VENV)/bin/python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('PySide6') is not None)"
+	scripts/with-keyring $(CORE_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/domain tests/client
 
 openapi: $(STAMP)
 	$(PY) -m onestop_server.cli openapi > docs/openapi.json
