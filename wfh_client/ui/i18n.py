@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QObject, QTranslator
 
 __all__ = ["LANGUAGES", "RESOURCES_DIR", "TRANSLATIONS_DIR", "current_language",
            "format_date", "format_datetime", "format_number", "format_remaining", "parse_iso", "set_language",
@@ -104,8 +104,33 @@ def format_datetime(value: datetime | None, tz: ZoneInfo) -> str:
     return "" if value is None else value.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
+class Remaining(QObject):
+    """Plural-aware phrases of the remaining time. ``self.tr(text, "", n)`` on a QObject is the
+    form pyside6-lupdate recognises as a plural (``QCoreApplication.translate(..., n)`` is not
+    extracted as one); the class name is the translation context."""
+
+    def days(self, n: int) -> str:
+        return self.tr("%n day(s)", "", n)
+
+    def hours(self, n: int) -> str:
+        return self.tr("%n hour(s)", "", n)
+
+    def minutes(self, n: int) -> str:
+        return self.tr("%n minute(s)", "", n)
+
+    def overdue(self, text: str) -> str:
+        return self.tr("overdue %1").replace("%1", text)
+
+
+_remaining: Remaining | None = None
+
+
 def format_remaining(remaining: timedelta, hours_per_day: float) -> str:
     """Working time left as "2 days 3 hours" / "overdue 1 day" (localised, rounded down)."""
+    global _remaining
+    if _remaining is None:
+        _remaining = Remaining()
+    phrases = _remaining
     overdue = remaining < timedelta(0)
     minutes = int(abs(remaining).total_seconds() // 60)
     day_minutes = max(1, round(hours_per_day * 60))
@@ -113,15 +138,13 @@ def format_remaining(remaining: timedelta, hours_per_day: float) -> str:
     hours, mins = divmod(rest, 60)
     parts = []
     if days:
-        parts.append(QCoreApplication.translate("Remaining", "%n day(s)", None, days))
+        parts.append(phrases.days(days))
     if hours:
-        parts.append(QCoreApplication.translate("Remaining", "%n hour(s)", None, hours))
+        parts.append(phrases.hours(hours))
     if not days and not hours:
-        parts.append(QCoreApplication.translate("Remaining", "%n minute(s)", None, mins))
+        parts.append(phrases.minutes(mins))
     text = " ".join(parts)
-    if overdue:
-        return QCoreApplication.translate("Remaining", "overdue %1").replace("%1", text)
-    return text
+    return phrases.overdue(text) if overdue else text
 
 
 def format_number(value: int) -> str:

@@ -1,0 +1,161 @@
+"""What the dossier action dialogs, the action menu and the detail view share.
+
+- :func:`engine_of` / :func:`local_profile`: the signed-in actor and the department calendar
+  (from the sync engine's profile, else from ``ctx.user``);
+- :func:`load_document` / :func:`state_of`: the dossier as the user sees it (optimistic local
+  copy) and its workflow state;
+- :func:`allowed_for`: :func:`wfh_client.domain.workflow.allowed_actions` for that state;
+- :func:`reason_text` / :func:`action_title`: the domain's reasons and the action names in the
+  user's language (by the stable code; the English message when the code is unknown).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from PySide6.QtCore import QCoreApplication
+
+from wfh_client.domain import (
+    ActionError,
+    ActionType,
+    Actor,
+    DossierState,
+    Role,
+    state_from_document,
+)
+from wfh_client.domain import allowed_actions as domain_allowed_actions
+from wfh_client.store import dossiers as store_dossiers
+from wfh_client.sync.engine import SyncEngine
+from wfh_client.sync.local import LocalProfile
+from wfh_client.ui.context import AppContext
+
+__all__ = ["action_title", "allowed_for", "engine_of", "load_document", "local_profile",
+           "reason_text", "state_of"]
+
+
+def engine_of(ctx: AppContext) -> SyncEngine | None:
+    """The real sync engine (actions are recorded through it), or None when signed out."""
+    engine = ctx.engine
+    if engine is None or not hasattr(engine, "profile") or not hasattr(engine, "cache"):
+        return None
+    return cast(SyncEngine, engine)
+
+
+def local_profile(ctx: AppContext) -> LocalProfile | None:
+    engine = engine_of(ctx)
+    if engine is not None:
+        try:
+            return engine.profile()
+        except (RuntimeError, ValueError):
+            pass
+    user = ctx.user
+    if not user:
+        return None
+    try:
+        actor = Actor(int(user["id"]), Role(user["role"]), user.get("department_id"))
+    except (KeyError, ValueError, TypeError):
+        return None
+    return LocalProfile(actor, str(user.get("full_name") or ""), ctx.calendar)
+
+
+def load_document(ctx: AppContext, dossier_id: str | None) -> dict[str, Any] | None:
+    """The dossier's current local document (a primary-key read: cheap on the GUI thread)."""
+    if not dossier_id:
+        return None
+    record = store_dossiers.get_dossier(ctx.cache.reader(), dossier_id)
+    return None if record is None else record.data
+
+
+def state_of(doc: dict[str, Any] | None) -> DossierState | None:
+    if not doc:
+        return None
+    try:
+        return state_from_document(doc)
+    except ValueError:
+        return None
+
+
+def allowed_for(ctx: AppContext, doc: dict[str, Any] | None,
+                now: datetime | None = None) -> list[ActionType]:
+    """Actions the signed-in user may start on ``doc`` (none if signed out or no engine)."""
+    state = state_of(doc)
+    profile = local_profile(ctx)
+    if state is None or profile is None or engine_of(ctx) is None:
+        return []
+    return domain_allowed_actions(state, profile.actor, calendar=profile.calendar,
+                                  now=now or ctx.clock())
+
+
+def action_title(kind: ActionType | str) -> str:
+    """The menu / dialog title of an action (without the ellipsis)."""
+    names = {
+        ActionType.NOTE: QCoreApplication.translate("Action", "Add note"),
+        ActionType.ASSIGN: QCoreApplication.translate("Action", "Assign to an officer"),
+        ActionType.START_REVIEW: QCoreApplication.translate("Action", "Start review"),
+        ActionType.REQUEST_DOCUMENTS: QCoreApplication.translate("Action", "Request documents"),
+        ActionType.DOCUMENTS_RECEIVED: QCoreApplication.translate("Action", "Documents received"),
+        ActionType.SUBMIT_FOR_APPROVAL: QCoreApplication.translate("Action", "Submit for approval"),
+        ActionType.APPROVE: QCoreApplication.translate("Action", "Approve"),
+        ActionType.RETURN_FOR_REWORK: QCoreApplication.translate("Action", "Return for rework"),
+        ActionType.REFUSE: QCoreApplication.translate("Action", "Refuse at intake"),
+        ActionType.STOP: QCoreApplication.translate("Action", "Stop processing"),
+        ActionType.APOLOGY: QCoreApplication.translate("Action", "Apologise and set a new date"),
+        ActionType.RETURN_RESULT: QCoreApplication.translate("Action", "Record the result returned"),
+        "upload_result": QCoreApplication.translate("Action", "Attach result document"),
+    }
+    try:
+        key: ActionType | str = ActionType(kind)
+    except ValueError:
+        key = str(kind)
+    return names.get(key, str(kind))
+
+
+def _field_required(field: str) -> str | None:
+    names = {
+        "text": QCoreApplication.translate("ActionReason", "Write the note."),
+        "assignee_id": QCoreApplication.translate("ActionReason", "Choose an officer."),
+        "missing": QCoreApplication.translate("ActionReason", "Tick or write at least one missing document."),
+        "proposed_result": QCoreApplication.translate("ActionReason", "Write the proposed result."),
+        "decision": QCoreApplication.translate("ActionReason", "Choose the proposed decision."),
+        "comment": QCoreApplication.translate("ActionReason", "Write a comment for the officer."),
+        "reason": QCoreApplication.translate("ActionReason", "Write the reason."),
+        "new_due_at": QCoreApplication.translate("ActionReason", "Choose the new appointment date."),
+        "channel": QCoreApplication.translate("ActionReason", "Choose how the result was returned."),
+        "tracking_number": QCoreApplication.translate("ActionReason", "Enter the postal tracking number."),
+    }
+    return names.get(field)
+
+
+def reason_text(err: ActionError) -> str:
+    """The domain's refusal in the user's language (known codes), else its English message."""
+    code = err.code
+    if code.endswith("_required"):
+        text = _field_required(code.removesuffix("_required"))
+        if text:
+            return text
+    known = {
+        "not_signed_in": QCoreApplication.translate("ActionReason", "Sign in and synchronise once before acting on dossiers."),
+        "bad_document": QCoreApplication.translate(
+            "ActionReason", "The cached copy of this dossier cannot be read; synchronise again."),
+        "other_department": QCoreApplication.translate("ActionReason", "The dossier belongs to another department."),
+        "role_not_allowed": QCoreApplication.translate("ActionReason", "Your role may not perform this action."),
+        "not_assignee": QCoreApplication.translate("ActionReason", "The dossier is not assigned to you."),
+        "wrong_status": QCoreApplication.translate(
+            "ActionReason", "This action is not possible in the current status of the dossier."),
+        "apology_already_made": QCoreApplication.translate("ActionReason", "A new appointment date may be set only once."),
+        "no_due_date": QCoreApplication.translate("ActionReason", "The dossier has no due date to postpone."),
+        "new_date_not_later": QCoreApplication.translate(
+            "ActionReason",
+            "The new appointment must be later than the current due date."),
+        "apology_too_late": QCoreApplication.translate(
+            "ActionReason",
+            "The apology must be made at least one working day before the due date."),
+        "too_long": QCoreApplication.translate("ActionReason", "The text is too long."),
+        "too_many_items": QCoreApplication.translate("ActionReason", "Too many items: at most 50 documents per request."),
+        "empty_item": QCoreApplication.translate("ActionReason", "A missing-document line is empty."),
+        "bad_datetime": QCoreApplication.translate("ActionReason", "The date is not valid."),
+        "bad_value": QCoreApplication.translate("ActionReason", "A value is not allowed."),
+        "unknown_action": QCoreApplication.translate("ActionReason", "Unknown action."),
+    }
+    return known.get(code, err.message)
