@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError
 
-from onestop_server import db, idempotency, serialize
+from onestop_server import db, events, idempotency, serialize
 from onestop_server.auth import CurrentUser, CurrentUserDep
 from onestop_server.deps import as_utc, get_clock, get_engine, iso
 from onestop_server.errors import ApiError
@@ -184,6 +184,24 @@ def _write(
     return version
 
 
+def _emit_assignment(
+    conn: Connection, row: Row[Any], new_assignee: int | None, version: int, user: CurrentUser,
+    now: datetime,
+) -> None:
+    """``assignment`` events to the new assignee and to the previous one (if another)."""
+    payload: dict[str, Any] = {
+        "dossier_id": row.id, "code": row.code, "version": version,
+        "assignee_id": new_assignee, "previous_assignee_id": row.assignee_id,
+        "assigned_by": user.id,
+    }
+    if new_assignee is not None:
+        events.emit(conn, events.ASSIGNMENT, {**payload, "change": "assigned"}, at=now,
+                    user_id=new_assignee)
+    if row.assignee_id is not None and row.assignee_id != new_assignee:
+        events.emit(conn, events.ASSIGNMENT, {**payload, "change": "unassigned"}, at=now,
+                    user_id=int(row.assignee_id))
+
+
 def decide(
     conn: Connection, user: CurrentUser, dossier_id: str, body: ActionIn, key: str, now: datetime
 ) -> Answer:
@@ -219,6 +237,8 @@ def decide(
     ):
         return _invalid("bad_assignee", "The assignee must be an active officer of this department.")
     version = _write(conn, row, outcome, kind, user, key, now)
+    if kind is ActionType.ASSIGN:
+        _emit_assignment(conn, row, outcome.state.assignee_id, version, user, now)
     dossier = json.loads(serialize.rebuild_payload(conn, row.id))
     return 200, {"outcome": "applied", "version": version, "dossier": dossier}
 
@@ -253,7 +273,10 @@ def post_action(
                     return stored.response()
                 now = get_clock(request).now()
                 status, content = decide(conn, user, dossier_id, body, key, now)
-                return idempotency.store(conn, user.id, key, fp, status, content, now)
+                response = idempotency.store(conn, user.id, key, fp, status, content, now)
+            if body.type == ActionType.ASSIGN.value:
+                events.poke(request.app.state)  # after the commit: wake waiting long-polls
+            return response
         except IntegrityError:  # a concurrent request stored the same key first
             if attempt:
                 raise

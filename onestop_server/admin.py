@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine, Row
 
-from onestop_server import db
+from onestop_server import db, events
 from onestop_server.auth import CurrentUser, require_role, revoke_device_tokens
 from onestop_server.deps import get_clock, get_engine, iso
 from onestop_server.errors import ApiError
@@ -82,8 +82,16 @@ def revoke_device(
             raise ApiError(404, "not_found", "Unknown device.")
         if row.revoked_at is None:
             conn.execute(update(d).where(d.c.id == device_pk).values(revoked_at=now))
+            events.emit(
+                conn, events.REVOCATION,
+                {"reason": "device_revoked", "user_id": row.user_id, "device_id": row.device_id,
+                 "device_pk": device_pk},
+                at=now, user_id=int(row.user_id),
+            )
         revoke_device_tokens(conn, device_pk, now)
-        return _device_out(conn.execute(select(d).where(d.c.id == device_pk)).one())
+        out = _device_out(conn.execute(select(d).where(d.c.id == device_pk)).one())
+    events.poke(request.app.state)
+    return out
 
 
 @router.post("/api/v1/admin/users/{user_id}/disable", response_model=DisabledOut)
@@ -103,7 +111,14 @@ def disable_user(
             raise ApiError(404, "not_found", "Unknown user.")
         if row.disabled_at is None:
             conn.execute(update(u).where(u.c.id == user_id).values(disabled_at=now))
+            events.emit(
+                conn, events.REVOCATION,
+                {"reason": "account_disabled", "user_id": user_id, "device_id": None,
+                 "device_pk": None},
+                at=now, user_id=user_id,
+            )
         for device_pk in conn.execute(select(db.devices.c.id).where(db.devices.c.user_id == user_id)).scalars():
             revoke_device_tokens(conn, device_pk, now)
         disabled_at = conn.execute(select(u.c.disabled_at).where(u.c.id == user_id)).scalar_one()
+    events.poke(request.app.state)
     return DisabledOut(id=user_id, disabled_at=iso(disabled_at))

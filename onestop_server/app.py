@@ -26,13 +26,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from onestop_server import actions as actions_api
-from onestop_server import admin, db, sync_api
+from onestop_server import (
+    admin,
+    db,
+    events,
+    oncall_checkins,
+    oncall_policy,
+    oncall_recalls,
+    oncall_team,
+    sync_api,
+)
 from onestop_server import auth as auth_api
 from onestop_server import documents as documents_api
 from onestop_server import reads as reads_api
 from onestop_server.clock import Clock
 from onestop_server.deps import Settings
 from onestop_server.errors import ApiError
+from onestop_server.oncall_escalation import EscalationScheduler, LoggingChannel, OutsideChannel
 
 log = logging.getLogger(__name__)
 
@@ -155,14 +165,27 @@ def create_app(
     refresh_ttl: timedelta = timedelta(days=30),
     max_document_bytes: int = 20 * 1024 * 1024,
     max_json_bytes: int = 1024 * 1024,
+    outside_channel: OutsideChannel | None = None,
 ) -> FastAPI:
+    """The app; ``outside_channel`` is the recall escalation gateway (default: log only)."""
     engine = db.make_engine(database_url)
     db.create_all(engine)
+    the_clock = clock or Clock()
+    hub = events.EventHub(engine, the_clock)
+    escalation = EscalationScheduler(
+        engine, the_clock, outside_channel or LoggingChannel(), poke=hub.poke
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        await hub.start()
+        await escalation.start()
+        try:
+            yield
+        finally:
+            await escalation.stop()
+            await hub.stop()
+            engine.dispose()
 
     app = FastAPI(
         title=TITLE,
@@ -173,7 +196,9 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
-    app.state.clock = clock or Clock()
+    app.state.clock = the_clock
+    app.state.events = hub
+    app.state.escalation = escalation
     app.state.blob_dir = Path(blob_dir)
     app.state.settings = Settings(
         blob_dir=Path(blob_dir),
@@ -194,6 +219,11 @@ def create_app(
         documents_api.router,
         admin.router,
         sync_api.router,
+        events.router,
+        oncall_policy.router,
+        oncall_checkins.router,
+        oncall_recalls.router,
+        oncall_team.router,
     ):
         app.include_router(router)
     return app

@@ -1,7 +1,7 @@
 """``onestop-server``: seed a demo database, serve it, list its accounts, print the OpenAPI.
 
-    onestop-server seed --db PATH [--dossiers N] [--seed S] [--blobs DIR] [--force]
-    onestop-server serve --db PATH [--host 127.0.0.1] [--port 8765] [--blobs DIR]
+    onestop-server seed --db PATH [--dossiers N] [--seed S] [--blobs DIR] [--force] [--officers N]
+    onestop-server serve --db PATH [--host 127.0.0.1] [--port 8765] [--blobs DIR] [--log-level L]
     onestop-server accounts --db PATH [--json]
     onestop-server openapi
 
@@ -53,7 +53,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = db.make_engine(db.sqlite_url(str(db_path)))
     try:
-        summary = seed_database(engine, _blobs(args), dossiers=args.dossiers, seed=args.seed)
+        summary = seed_database(
+            engine, _blobs(args), dossiers=args.dossiers, seed=args.seed,
+            extra_officers=args.officers,
+        )
     except SeedError as e:
         return _fail(str(e))
     finally:
@@ -78,7 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from onestop_server.app import create_app
 
     app = create_app(database_url=db.sqlite_url(str(db_path)), blob_dir=_blobs(args))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -124,12 +127,19 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, help="random seed (1)")
     seed.add_argument("--blobs", help="document folder (default: <db folder>/blobs)")
     seed.add_argument("--force", action="store_true", help="replace an existing database")
+    seed.add_argument(
+        "--officers", type=int, default=0,
+        help="extra officers in stnmt, cv.tnmt.x0001... (benchmarks; 0)",
+    )
     seed.set_defaults(func=cmd_seed)
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--db", required=True)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--blobs")
+    serve.add_argument(
+        "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"),
+    )
     serve.set_defaults(func=cmd_serve)
     acc = sub.add_parser("accounts", help="list the accounts of a database")
     acc.add_argument("--db", required=True)
@@ -144,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "dossiers", 0) < 0:
         build_parser().error("--dossiers must be >= 0")
+    if not 0 <= getattr(args, "officers", 0) <= 100_000:
+        build_parser().error("--officers must be 0..100000")
     result: int = args.func(args)
     return result
 

@@ -233,7 +233,119 @@ calendar_overrides = Table(
     Column("note", String(200), nullable=False, default=""),
 )
 
-# On-call tables (policies, check-ins, recalls, events) are added by the on-call issue.
+# ---- on-call and events -------------------------------------------------------------------
+
+# The events feed (``events.py``): ``id`` is monotonic and never reused, so a client resumes
+# from the last id it saw across disconnects and restarts. An event is addressed to one user,
+# or to a department (optionally only to its members of ``audience_role``, e.g. heads).
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("audience_user_id", Integer, nullable=True),
+    Column("audience_department_id", String(32), nullable=True),
+    Column("audience_role", String(16), nullable=True),
+    Column("payload", JSON, nullable=False),
+    sqlite_autoincrement=True,
+)
+Index("ix_events_user", events.c.audience_user_id, events.c.id)
+Index("ix_events_department", events.c.audience_department_id, events.c.id)
+
+# One on-call policy per department (``oncall_policy.py``); no row means the defaults.
+oncall_policies = Table(
+    "oncall_policies",
+    metadata,
+    Column("department_id", String(32), ForeignKey("departments.id"), primary_key=True),
+    Column("policy", JSON, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_by", Integer, ForeignKey("users.id"), nullable=True),
+)
+
+# Explicit check-ins only (privacy: nothing else about the user is recorded). ``effective_at``
+# is the instant the check-in counts for: the client's time when made offline and plausible,
+# else the time the server received it.
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("department_id", String(32), nullable=False),
+    Column("client_id", String(128), nullable=False),
+    Column("client_time", DateTime(timezone=True), nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("effective_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(16), nullable=False),  # working | meeting | away
+    Column("reason", Text, nullable=True),
+    Column("offline", Boolean, nullable=False, default=False),
+    UniqueConstraint("user_id", "client_id", name="uq_checkin_client"),
+)
+Index("ix_checkins_user_at", checkins.c.user_id, checkins.c.effective_at)
+Index("ix_checkins_department_at", checkins.c.department_id, checkins.c.effective_at)
+
+# Leave: requested by an officer, approved or rejected by the head; approved leave suspends
+# check-in windows in [starts_at, ends_at).
+leaves = Table(
+    "leaves",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("department_id", String(32), nullable=False),
+    Column("client_id", String(128), nullable=True),
+    Column("starts_at", DateTime(timezone=True), nullable=False),
+    Column("ends_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("state", String(16), nullable=False),  # requested | approved | rejected
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True), nullable=True),
+    Column("decided_by", Integer, ForeignKey("users.id"), nullable=True),
+    UniqueConstraint("user_id", "client_id", name="uq_leave_client"),
+)
+Index("ix_leaves_user", leaves.c.user_id, leaves.c.starts_at)
+Index("ix_leaves_department", leaves.c.department_id, leaves.c.state)
+
+# Recalls: the escalation ``plan`` is copied from the policy at creation (frozen);
+# ``next_due_at`` is the recall's one live timer (next re-notification or escalation).
+recalls = Table(
+    "recalls",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("department_id", String(32), ForeignKey("departments.id"), nullable=False),
+    Column("created_by", Integer, ForeignKey("users.id"), nullable=False),
+    Column("client_id", String(128), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("report_by", DateTime(timezone=True), nullable=False),
+    Column("urgency", String(16), nullable=False),  # normal | urgent
+    Column("plan", JSON, nullable=False),
+    Column("closed_at", DateTime(timezone=True), nullable=True),
+    Column("closed_by", Integer, ForeignKey("users.id"), nullable=True),
+    Column("next_due_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("created_by", "client_id", name="uq_recall_client"),
+)
+Index("ix_recalls_department", recalls.c.department_id, recalls.c.id)
+Index("ix_recalls_due", recalls.c.closed_at, recalls.c.next_due_at)
+
+recall_recipients = Table(
+    "recall_recipients",
+    metadata,
+    Column("recall_id", Integer, ForeignKey("recalls.id"), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("state", String(16), nullable=False),  # sent|delivered|seen|acknowledged|declined
+    Column("delivered_at", DateTime(timezone=True), nullable=True),
+    Column("seen_at", DateTime(timezone=True), nullable=True),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True),
+    Column("arrival_at", DateTime(timezone=True), nullable=True),
+    Column("declined_at", DateTime(timezone=True), nullable=True),
+    Column("decline_reason", Text, nullable=True),
+    Column("renotify_count", Integer, nullable=False, default=0),
+    Column("next_renotify_at", DateTime(timezone=True), nullable=True),
+    Column("escalated_at", DateTime(timezone=True), nullable=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_recall_recipients_user", recall_recipients.c.user_id, recall_recipients.c.recall_id)
 
 
 def make_engine(url: str) -> Engine:

@@ -29,6 +29,7 @@ The first officer of each department (``cv.<dept>1``) gets the largest share of 
 
 from __future__ import annotations
 
+import copy
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
 from onestop_server import db, serialize
+from onestop_server.oncall_policy import DEFAULT_POLICY
 from onestop_server.seed_data import ADMIN, DEPARTMENTS, PROCEDURES, STAFF
 from onestop_server.seed_gen import Generator, Head, Staff, pdf_pool
 from onestop_server.workcal import load_calendar
@@ -95,6 +97,18 @@ def _staff_rows(password_hash: str) -> tuple[list[dict[str, Any]], list[Staff]]:
     return rows, staff
 
 
+def _extra_rows(
+    password_hash: str, count: int, department_id: str, first_id: int
+) -> list[dict[str, Any]]:
+    key = next(d.key for d in DEPARTMENTS if d.id == department_id)
+    return [
+        {"id": first_id + n, "username": f"cv.{key}.x{n + 1:04d}",
+         "full_name": f"Cán bộ trực {n + 1:04d}", "title": "Chuyên viên", "role": "officer",
+         "department_id": department_id, "phone": None, "password_hash": password_hash}
+        for n in range(count)
+    ]
+
+
 def _store(
     conn: Any, gen: Generator, heads: list[Head], calendar: WorkingCalendar
 ) -> tuple[tuple[int, int, int], Counter[int]]:
@@ -146,11 +160,22 @@ def seed_database(
     seed: int = 1,
     now: datetime | None = None,
     only_department: str | None = None,
+    extra_officers: int = 0,
+    extra_department: str = "stnmt",
 ) -> SeedSummary:
-    """Create the tables and fill an empty database; ``SeedError`` if it already has users."""
+    """Create the tables and fill an empty database; ``SeedError`` if it already has users.
+
+    ``extra_officers`` adds that many officers to ``extra_department`` (benchmarks of the events
+    feed), named ``cv.<key>.x0001``...; they get no dossiers, so the rest of the data is the
+    same as without them. Every department gets the default on-call policy (version 1).
+    """
     started = time.perf_counter()
     if dossiers < 0:
         raise ValueError("dossiers must be >= 0")
+    if not 0 <= extra_officers <= 100_000:
+        raise ValueError("extra_officers must be 0..100000")
+    if extra_officers and extra_department not in {d.id for d in DEPARTMENTS}:
+        raise ValueError(f"unknown department {extra_department!r}")
     if only_department is not None and only_department not in {d.id for d in DEPARTMENTS}:
         raise ValueError(f"unknown department {only_department!r}")
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
@@ -164,6 +189,7 @@ def seed_database(
             path.write_bytes(content)
     password_hash = PasswordHasher().hash(DEMO_PASSWORD)  # hashed once: demo data only
     user_rows, staff = _staff_rows(password_hash)
+    user_rows += _extra_rows(password_hash, extra_officers, extra_department, len(user_rows) + 1)
     summary = SeedSummary()
     with engine.begin() as conn:
         if conn.execute(select(func.count()).select_from(db.users)).scalar_one():
@@ -176,6 +202,10 @@ def seed_database(
             {"code": p.code, "name": p.name, "field_code": p.field_code,
              "field_name": p.field_name, "department_id": p.department_id,
              "working_hours": p.working_hours} for p in PROCEDURES
+        ])
+        conn.execute(insert(db.oncall_policies), [
+            {"department_id": d.id, "policy": copy.deepcopy(DEFAULT_POLICY), "version": 1,
+             "updated_at": now, "updated_by": None} for d in DEPARTMENTS
         ])
         calendar = load_calendar(conn)
         gen = Generator(seed, now, calendar, staff, [(len(c), s) for c, s in pool],
