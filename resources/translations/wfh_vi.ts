@@ -2,10 +2,581 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi" sourcelanguage="en">
 <context>
-    <name>ClientApp</name>
+    <name>Action</name>
     <message>
-        <source>Sign in first: wfh-client login</source>
-        <translation>Hãy đăng nhập trước: wfh-client login</translation>
+        <source>Add note</source>
+        <translation>Thêm ghi chú</translation>
+    </message>
+    <message>
+        <source>Assign to an officer</source>
+        <translation>Phân công cán bộ xử lý</translation>
+    </message>
+    <message>
+        <source>Start review</source>
+        <translation>Bắt đầu thẩm định</translation>
+    </message>
+    <message>
+        <source>Request documents</source>
+        <translation>Yêu cầu bổ sung hồ sơ</translation>
+    </message>
+    <message>
+        <source>Documents received</source>
+        <translation>Đã nhận hồ sơ bổ sung</translation>
+    </message>
+    <message>
+        <source>Submit for approval</source>
+        <translation>Trình ký</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Phê duyệt</translation>
+    </message>
+    <message>
+        <source>Return for rework</source>
+        <translation>Trả lại để xử lý lại</translation>
+    </message>
+    <message>
+        <source>Refuse at intake</source>
+        <translation>Từ chối tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Stop processing</source>
+        <translation>Dừng xử lý</translation>
+    </message>
+    <message>
+        <source>Apologise and set a new date</source>
+        <translation>Xin lỗi và hẹn lại ngày trả</translation>
+    </message>
+    <message>
+        <source>Record the result returned</source>
+        <translation>Ghi nhận đã trả kết quả</translation>
+    </message>
+    <message>
+        <source>Attach result document</source>
+        <translation>Đính kèm văn bản kết quả</translation>
+    </message>
+</context>
+<context>
+    <name>ActionDialog</name>
+    <message>
+        <source>Record</source>
+        <translation>Ghi nhận</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>The dossier is no longer in the local cache.</source>
+        <translation>Hồ sơ không còn trong bộ nhớ đệm trên máy.</translation>
+    </message>
+    <message>
+        <source>The action could not be recorded: %1</source>
+        <translation>Không ghi nhận được thao tác: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ActionReason</name>
+    <message>
+        <source>Write the note.</source>
+        <translation>Hãy nhập nội dung ghi chú.</translation>
+    </message>
+    <message>
+        <source>Choose an officer.</source>
+        <translation>Hãy chọn cán bộ.</translation>
+    </message>
+    <message>
+        <source>Tick or write at least one missing document.</source>
+        <translation>Hãy đánh dấu hoặc ghi ít nhất một giấy tờ còn thiếu.</translation>
+    </message>
+    <message>
+        <source>Write the proposed result.</source>
+        <translation>Hãy nhập kết quả đề xuất.</translation>
+    </message>
+    <message>
+        <source>Choose the proposed decision.</source>
+        <translation>Hãy chọn hướng đề xuất.</translation>
+    </message>
+    <message>
+        <source>Write a comment for the officer.</source>
+        <translation>Hãy nhập ý kiến cho cán bộ.</translation>
+    </message>
+    <message>
+        <source>Write the reason.</source>
+        <translation>Hãy nhập lý do.</translation>
+    </message>
+    <message>
+        <source>Choose the new appointment date.</source>
+        <translation>Hãy chọn ngày hẹn mới.</translation>
+    </message>
+    <message>
+        <source>Choose how the result was returned.</source>
+        <translation>Hãy chọn hình thức trả kết quả.</translation>
+    </message>
+    <message>
+        <source>Enter the postal tracking number.</source>
+        <translation>Hãy nhập mã vận đơn bưu chính.</translation>
+    </message>
+    <message>
+        <source>Sign in and synchronise once before acting on dossiers.</source>
+        <translation>Hãy đăng nhập và đồng bộ ít nhất một lần trước khi xử lý hồ sơ.</translation>
+    </message>
+    <message>
+        <source>The cached copy of this dossier cannot be read; synchronise again.</source>
+        <translation>Không đọc được bản lưu của hồ sơ này; hãy đồng bộ lại.</translation>
+    </message>
+    <message>
+        <source>This action is not possible in the current status of the dossier.</source>
+        <translation>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</translation>
+    </message>
+    <message>
+        <source>The dossier belongs to another department.</source>
+        <translation>Hồ sơ thuộc đơn vị khác.</translation>
+    </message>
+    <message>
+        <source>Your role may not perform this action.</source>
+        <translation>Vai trò của bạn không được thực hiện thao tác này.</translation>
+    </message>
+    <message>
+        <source>The dossier is not assigned to you.</source>
+        <translation>Hồ sơ không được phân công cho bạn.</translation>
+    </message>
+    <message>
+        <source>A new appointment date may be set only once.</source>
+        <translation>Chỉ được hẹn lại ngày trả kết quả một lần.</translation>
+    </message>
+    <message>
+        <source>The dossier has no due date to postpone.</source>
+        <translation>Hồ sơ không có ngày hẹn trả để gia hạn.</translation>
+    </message>
+    <message>
+        <source>The new appointment must be later than the current due date.</source>
+        <translation>Ngày hẹn mới phải sau ngày hẹn trả hiện tại.</translation>
+    </message>
+    <message>
+        <source>The apology must be made at least one working day before the due date.</source>
+        <translation>Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
+    </message>
+    <message>
+        <source>The text is too long.</source>
+        <translation>Nội dung quá dài.</translation>
+    </message>
+    <message>
+        <source>Too many items: at most 50 documents per request.</source>
+        <translation>Quá nhiều mục: tối đa 50 giấy tờ mỗi lần yêu cầu.</translation>
+    </message>
+    <message>
+        <source>A missing-document line is empty.</source>
+        <translation>Có dòng giấy tờ còn thiếu để trống.</translation>
+    </message>
+    <message>
+        <source>The date is not valid.</source>
+        <translation>Ngày giờ không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>A value is not allowed.</source>
+        <translation>Có giá trị không được phép.</translation>
+    </message>
+    <message>
+        <source>Unknown action.</source>
+        <translation>Thao tác không xác định.</translation>
+    </message>
+</context>
+<context>
+    <name>Alerts</name>
+    <message>
+        <source>%1 - %2</source>
+        <translation>%1 - %2</translation>
+    </message>
+    <message>
+        <source>%1 new dossiers: %2</source>
+        <translation>%1 hồ sơ mới: %2</translation>
+    </message>
+    <message>
+        <source>New dossier assigned</source>
+        <translation>Hồ sơ mới được giao</translation>
+    </message>
+    <message>
+        <source>%1 is due %2</source>
+        <translation>%1 đến hạn lúc %2</translation>
+    </message>
+    <message>
+        <source>%1 dossiers: %2</source>
+        <translation>%1 hồ sơ: %2</translation>
+    </message>
+    <message>
+        <source>Due within a working day</source>
+        <translation>Đến hạn trong vòng một ngày làm việc</translation>
+    </message>
+    <message>
+        <source>Sync is not working</source>
+        <translation>Đồng bộ không hoạt động</translation>
+    </message>
+    <message>
+        <source>Nothing could be synced for %1 minutes. %2</source>
+        <translation>Đã %1 phút không đồng bộ được. %2</translation>
+    </message>
+</context>
+<context>
+    <name>ApologyDialog</name>
+    <message>
+        <source>Why the result will be late, as the applicant will read it</source>
+        <translation>Lý do trả kết quả chậm (người nộp sẽ đọc nội dung này)</translation>
+    </message>
+    <message>
+        <source>New appointment:</source>
+        <translation>Ngày hẹn mới:</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>A new appointment date may be set only once; it must be later than the current due date, and the apology must be made at least one working day before that date.</source>
+        <translation>Chỉ được hẹn lại một lần; ngày hẹn mới phải sau ngày hẹn hiện tại, và phải xin lỗi chậm nhất một ngày làm việc trước ngày hẹn đó.</translation>
+    </message>
+    <message>
+        <source>Current due date: %1</source>
+        <translation>Ngày hẹn hiện tại: %1</translation>
+    </message>
+    <message>
+        <source>It is too late: less than one working day is left.</source>
+        <translation>Đã quá muộn: còn chưa đến một ngày làm việc.</translation>
+    </message>
+    <message>
+        <source>Make the apology by: %1</source>
+        <translation>Phải xin lỗi trước: %1</translation>
+    </message>
+    <message>
+        <source>%1 of working time later</source>
+        <translation>muộn hơn %1 làm việc</translation>
+    </message>
+</context>
+<context>
+    <name>Applicant</name>
+    <message>
+        <source>Citizen</source>
+        <translation>Công dân</translation>
+    </message>
+    <message>
+        <source>Business</source>
+        <translation>Doanh nghiệp</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>Cơ quan, tổ chức</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Khác</translation>
+    </message>
+</context>
+<context>
+    <name>ApproveDialog</name>
+    <message>
+        <source>Approve the officer&apos;s proposal to REFUSE: processing stops.</source>
+        <translation>Phê duyệt đề xuất TỪ CHỐI của cán bộ: hồ sơ dừng xử lý.</translation>
+    </message>
+    <message>
+        <source>Approve the officer&apos;s proposed result: the result is ready.</source>
+        <translation>Phê duyệt kết quả cán bộ đề xuất: hồ sơ đã xử lý xong.</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <source>Officer:</source>
+        <translation>Cán bộ:</translation>
+    </message>
+    <message>
+        <source>Loading the department&apos;s officers…</source>
+        <translation>Đang tải danh sách cán bộ của đơn vị…</translation>
+    </message>
+    <message>
+        <source>— choose —</source>
+        <translation>— chọn —</translation>
+    </message>
+    <message>
+        <source>From the names in the local cache (offline).</source>
+        <translation>Theo danh sách có sẵn trên máy (ngoại tuyến).</translation>
+    </message>
+    <message>
+        <source>From the department directory.</source>
+        <translation>Theo danh bạ của đơn vị.</translation>
+    </message>
+</context>
+<context>
+    <name>Channel</name>
+    <message>
+        <source>At the counter</source>
+        <translation>Tại Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Trực tuyến</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>Qua bưu chính</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <source>Local changes</source>
+        <translation>Thay đổi trên máy</translation>
+    </message>
+    <message>
+        <source>Your local copy and the server&apos;s copy differ.</source>
+        <translation>Bản trên máy của bạn và bản của máy chủ khác nhau.</translation>
+    </message>
+    <message>
+        <source>Your change “%1” was made on version %2, but the server now has version %3.</source>
+        <translation>Thay đổi “%1” của bạn được làm trên phiên bản %2, nhưng máy chủ nay đã có phiên bản %3.</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Bước xử lý</translation>
+    </message>
+    <message>
+        <source>Due date</source>
+        <translation>Hạn xử lý</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation>Người xử lý</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Phiên bản</translation>
+    </message>
+    <message>
+        <source>Latest history</source>
+        <translation>Quá trình xử lý gần nhất</translation>
+    </message>
+    <message>
+        <source>(yours, not sent yet)</source>
+        <translation>(của bạn, chưa gửi)</translation>
+    </message>
+    <message>
+        <source>No notes.</source>
+        <translation>Không có ghi chú.</translation>
+    </message>
+    <message>
+        <source>Invalid</source>
+        <translation>Không hợp lệ</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Bị từ chối</translation>
+    </message>
+    <message>
+        <source>Export rejected changes</source>
+        <translation>Xuất các thay đổi bị từ chối</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>Tệp JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>The file could not be written: %1</source>
+        <translation>Không ghi được tệp: %1</translation>
+    </message>
+    <message>
+        <source>%1 changes exported to %2</source>
+        <translation>Đã xuất %1 thay đổi vào %2</translation>
+    </message>
+    <message>
+        <source>Conflicts (%1)</source>
+        <translation>Xung đột (%1)</translation>
+    </message>
+    <message>
+        <source>Rejected changes (%1)</source>
+        <translation>Thay đổi bị từ chối (%1)</translation>
+    </message>
+    <message>
+        <source>Conflicts and rejected changes</source>
+        <translation>Xung đột và thay đổi bị từ chối</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Thông tin</translation>
+    </message>
+    <message>
+        <source>Your version</source>
+        <translation>Bản của bạn</translation>
+    </message>
+    <message>
+        <source>Server&apos;s version</source>
+        <translation>Bản của máy chủ</translation>
+    </message>
+    <message>
+        <source>Dossier</source>
+        <translation>Hồ sơ</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Thời điểm</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Tình trạng</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>Notes never conflict: the notes of both sides are kept (merged).</source>
+        <translation>Ghi chú không bao giờ xung đột: ghi chú của cả hai bên đều được giữ (gộp lại).</translation>
+    </message>
+    <message>
+        <source>&amp;Keep mine (send again)</source>
+        <translation>&amp;Giữ bản của tôi (gửi lại)</translation>
+    </message>
+    <message>
+        <source>&amp;Take the server&apos;s version</source>
+        <translation>&amp;Lấy bản của máy chủ</translation>
+    </message>
+    <message>
+        <source>Send your change again on top of the server&apos;s version</source>
+        <translation>Gửi lại thay đổi của bạn trên bản mới của máy chủ</translation>
+    </message>
+    <message>
+        <source>Discard your change and keep the server&apos;s version; it stays listed as rejected</source>
+        <translation>Bỏ thay đổi của bạn và giữ bản của máy chủ; thay đổi vẫn được liệt kê là bị từ chối</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Xuất…</translation>
+    </message>
+    <message>
+        <source>No conflicts: everything you changed agrees with the server.</source>
+        <translation>Không có xung đột: mọi thay đổi của bạn đều khớp với máy chủ.</translation>
+    </message>
+    <message>
+        <source>Changes the server will never accept. They are kept here so nothing is lost silently; export them to redo them another way.</source>
+        <translation>Các thay đổi mà máy chủ sẽ không bao giờ chấp nhận. Chúng được giữ ở đây để không mất gì một cách âm thầm; hãy xuất ra để làm lại theo cách khác.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+</context>
+<context>
+    <name>Deadline</name>
+    <message>
+        <source>clock stopped since %1 (awaiting documents); %2 were left</source>
+        <translation>tạm dừng tính thời gian từ %1 (chờ bổ sung); khi đó còn %2</translation>
+    </message>
+    <message>
+        <source>finished %1 (%2)</source>
+        <translation>kết thúc %1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>còn %1</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentState</name>
+    <message>
+        <source>Not downloaded</source>
+        <translation>Chưa tải về</translation>
+    </message>
+    <message>
+        <source>Partly downloaded</source>
+        <translation>Đã tải một phần</translation>
+    </message>
+    <message>
+        <source>Downloaded</source>
+        <translation>Đã tải về</translation>
+    </message>
+    <message>
+        <source>Download failed</source>
+        <translation>Tải về lỗi</translation>
+    </message>
+    <message>
+        <source>Waiting to sync</source>
+        <translation>Đang chờ đồng bộ</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Dung lượng</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Tiến độ</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>Tải về</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Mở</translation>
+    </message>
+    <message>
+        <source>Attach result…</source>
+        <translation>Đính kèm kết quả…</translation>
+    </message>
+    <message>
+        <source>(result)</source>
+        <translation>(kết quả)</translation>
+    </message>
+    <message>
+        <source>Downloading %1…</source>
+        <translation>Đang tải %1…</translation>
+    </message>
+    <message>
+        <source>The download failed: %1</source>
+        <translation>Tải về không thành công: %1</translation>
+    </message>
+    <message>
+        <source>The document cannot be opened: %1</source>
+        <translation>Không mở được tài liệu: %1</translation>
+    </message>
+    <message>
+        <source>Attach a result document</source>
+        <translation>Đính kèm văn bản kết quả</translation>
+    </message>
+    <message>
+        <source>%1 will be uploaded at the next sync.</source>
+        <translation>%1 sẽ được tải lên ở lần đồng bộ tới.</translation>
+    </message>
+    <message>
+        <source>The file cannot be attached: %1</source>
+        <translation>Không đính kèm được tệp: %1</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsReceivedDialog</name>
+    <message>
+        <source>The applicant has supplied all the requested documents. The processing time restarts from zero.</source>
+        <translation>Người nộp đã bổ sung đủ giấy tờ được yêu cầu. Thời hạn giải quyết được tính lại từ đầu.</translation>
+    </message>
+    <message>
+        <source>New appointment date: %1</source>
+        <translation>Ngày hẹn trả mới: %1</translation>
     </message>
 </context>
 <context>
@@ -41,6 +612,77 @@
     <message>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
+    </message>
+</context>
+<context>
+    <name>DossierWindow</name>
+    <message>
+        <source>&amp;Dossier</source>
+        <translation>&amp;Hồ sơ</translation>
+    </message>
+    <message>
+        <source>&amp;Print</source>
+        <translation>&amp;In</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>Thao tác</translation>
+    </message>
+    <message>
+        <source>Print the process-control slip…</source>
+        <translation>In phiếu kiểm soát quá trình…</translation>
+    </message>
+    <message>
+        <source>Export the process-control slip to PDF…</source>
+        <translation>Xuất phiếu kiểm soát quá trình ra PDF…</translation>
+    </message>
+    <message>
+        <source>Print the apology slip…</source>
+        <translation>In phiếu xin lỗi và hẹn lại…</translation>
+    </message>
+    <message>
+        <source>Export the apology slip to PDF…</source>
+        <translation>Xuất phiếu xin lỗi và hẹn lại ra PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Đóng</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Tổng quan</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Tài liệu</translation>
+    </message>
+    <message>
+        <source>Process-control slip</source>
+        <translation>Phiếu kiểm soát</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>This dossier is no longer in the local cache.</source>
+        <translation>Hồ sơ này không còn trong bộ nhớ đệm trên máy.</translation>
+    </message>
+    <message>
+        <source>The dossier cannot be read: %1</source>
+        <translation>Không đọc được hồ sơ: %1</translation>
+    </message>
+    <message>
+        <source>Apology slip</source>
+        <translation>Phiếu xin lỗi</translation>
+    </message>
+    <message>
+        <source>Export to PDF</source>
+        <translation>Xuất ra PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>Tệp PDF (*.pdf)</translation>
     </message>
 </context>
 <context>
@@ -87,6 +729,150 @@
     </message>
 </context>
 <context>
+    <name>FirstSyncDialog</name>
+    <message>
+        <source>Connecting to the server…</source>
+        <translation>Đang kết nối máy chủ…</translation>
+    </message>
+    <message>
+        <source>%1 dossiers downloaded</source>
+        <translation>Đã tải %1 hồ sơ</translation>
+    </message>
+    <message>
+        <source>First synchronisation</source>
+        <translation>Đồng bộ lần đầu</translation>
+    </message>
+    <message>
+        <source>Downloading your dossiers</source>
+        <translation>Đang tải hồ sơ của bạn</translation>
+    </message>
+    <message>
+        <source>This happens once, on the first sign-in on this computer. You can cancel: what has been downloaded is kept and the rest follows later.</source>
+        <translation>Việc này chỉ diễn ra một lần, khi đăng nhập lần đầu trên máy này. Bạn có thể hủy: phần đã tải được giữ lại, phần còn lại sẽ tải sau.</translation>
+    </message>
+    <message>
+        <source>Welcome, %1.</source>
+        <translation>Xin chào %1.</translation>
+    </message>
+    <message>
+        <source>Continue &amp;offline</source>
+        <translation>Tiếp tục &amp;ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Đang hủy…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Hủy</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>&amp;Thử lại</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderPanel</name>
+    <message>
+        <source>Field</source>
+        <translation>Lĩnh vực</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Cán bộ xử lý</translation>
+    </message>
+</context>
+<context>
+    <name>Launcher</name>
+    <message>
+        <source>Sign out</source>
+        <translation>Đăng xuất</translation>
+    </message>
+    <message>
+        <source>%1 changes have not been sent to the server yet. They stay on this computer and are sent after you sign in again. Sign out now?</source>
+        <translation>Còn %1 thay đổi chưa gửi lên máy chủ. Chúng vẫn được lưu trên máy này và sẽ gửi sau khi bạn đăng nhập lại. Đăng xuất ngay?</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Account disabled</source>
+        <translation>Tài khoản đã bị vô hiệu hóa</translation>
+    </message>
+    <message>
+        <source>Access revoked</source>
+        <translation>Quyền truy cập đã bị thu hồi</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Enter the server address your IT staff gave you.</source>
+        <translation>Nhập địa chỉ máy chủ do bộ phận CNTT cung cấp.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// (or http://) and contain a host name, e.g. https://motcua.example.gov.vn.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https:// (hoặc http://) và có tên máy chủ, ví dụ https://motcua.example.gov.vn.</translation>
+    </message>
+    <message>
+        <source>Enter your user name.</source>
+        <translation>Nhập tên đăng nhập.</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>Nhập mật khẩu.</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>Đang đăng nhập…</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>Đăng &amp;nhập</translation>
+    </message>
+    <message>
+        <source>Sign in - Work from home</source>
+        <translation>Đăng nhập - Làm việc tại nhà</translation>
+    </message>
+    <message>
+        <source>One-stop shop: work from home</source>
+        <translation>Một cửa: làm việc tại nhà</translation>
+    </message>
+    <message>
+        <source>Sign in with your one-stop-shop account. Your dossiers are kept encrypted on this computer so you can keep working offline.</source>
+        <translation>Đăng nhập bằng tài khoản một cửa của bạn. Hồ sơ được lưu mã hóa trên máy này để bạn vẫn làm việc được khi mất mạng.</translation>
+    </message>
+    <message>
+        <source>Se&amp;rver address</source>
+        <translation>Địa chỉ &amp;máy chủ</translation>
+    </message>
+    <message>
+        <source>&amp;User name</source>
+        <translation>&amp;Tên đăng nhập</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>Mật &amp;khẩu</translation>
+    </message>
+    <message>
+        <source>e.g. cv.tnmt1</source>
+        <translation>ví dụ cv.tnmt1</translation>
+    </message>
+    <message>
+        <source>Set by your organisation</source>
+        <translation>Do đơn vị của bạn thiết lập</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>T&amp;hoát</translation>
+    </message>
+</context>
+<context>
     <name>MainStatusBar</name>
     <message>
         <source>Online</source>
@@ -119,6 +905,18 @@
     <message>
         <source>Conflicts: %1</source>
         <translation>Xung đột: %1</translation>
+    </message>
+    <message>
+        <source>%1 conflicts</source>
+        <translation>%1 xung đột</translation>
+    </message>
+    <message>
+        <source>%1 rejected</source>
+        <translation>%1 bị từ chối</translation>
+    </message>
+    <message>
+        <source>Open conflicts and rejected changes (Ctrl+Shift+K)</source>
+        <translation>Mở danh sách xung đột và thay đổi bị từ chối (Ctrl+Shift+K)</translation>
     </message>
     <message>
         <source>Last sync: %1</source>
@@ -184,6 +982,18 @@
         <translation>Đó&amp;ng cửa sổ</translation>
     </message>
     <message>
+        <source>Sign &amp;out…</source>
+        <translation>Đăng &amp;xuất…</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel sync</source>
+        <translation>&amp;Hủy đồng bộ</translation>
+    </message>
+    <message>
+        <source>Co&amp;nflicts and rejected changes…</source>
+        <translation>&amp;Xung đột và thay đổi bị từ chối…</translation>
+    </message>
+    <message>
         <source>&amp;Quit</source>
         <translation>T&amp;hoát</translation>
     </message>
@@ -243,6 +1053,305 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message>
+        <source>Something went wrong.</source>
+        <translation>Đã xảy ra lỗi.</translation>
+    </message>
+    <message>
+        <source>The user name or password is wrong. Check them (and the keyboard&apos;s language and Caps Lock) and try again.</source>
+        <translation>Sai tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại (cả bộ gõ tiếng Việt và phím Caps Lock) rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>Your account has been disabled. The data kept on this computer was erased. Contact your department&apos;s IT staff.</source>
+        <translation>Tài khoản của bạn đã bị vô hiệu hóa. Dữ liệu lưu trên máy tính này đã được xóa. Hãy liên hệ bộ phận công nghệ thông tin của đơn vị.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s access has been revoked. The data kept on it was erased. Contact your department&apos;s IT staff.</source>
+        <translation>Quyền truy cập của máy tính này đã bị thu hồi. Dữ liệu lưu trên máy đã được xóa. Hãy liên hệ bộ phận công nghệ thông tin của đơn vị.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s security certificate could not be verified, so nothing was sent. Check the server address, or ask IT for the certificate (CA bundle).</source>
+        <translation>Không xác minh được chứng chỉ bảo mật của máy chủ nên chưa gửi gì. Hãy kiểm tra địa chỉ máy chủ hoặc đề nghị bộ phận CNTT cung cấp chứng chỉ (CA bundle).</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached. Check your network connection and the server address; your work is kept on this computer and sent later.</source>
+        <translation>Không kết nối được máy chủ. Hãy kiểm tra kết nối mạng và địa chỉ máy chủ; công việc của bạn vẫn được lưu trên máy này và sẽ gửi sau.</translation>
+    </message>
+    <message>
+        <source>The system&apos;s password store (keyring) is locked or missing. Unlock it (or sign in to your desktop session again) and retry.</source>
+        <translation>Kho mật khẩu của hệ thống (keyring) đang bị khóa hoặc không có. Hãy mở khóa (hoặc đăng nhập lại phiên làm việc của máy) rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>Your session has expired. Sign in again; nothing on this computer is lost.</source>
+        <translation>Phiên đăng nhập đã hết hạn. Hãy đăng nhập lại; dữ liệu trên máy này không bị mất.</translation>
+    </message>
+    <message>
+        <source>The local data cannot be opened because its key is missing from the password store. Sign in again to rebuild it from the server.</source>
+        <translation>Không mở được dữ liệu cục bộ vì khóa giải mã không còn trong kho mật khẩu. Hãy đăng nhập lại để tải lại từ máy chủ.</translation>
+    </message>
+    <message>
+        <source>The local data is not encrypted, which your organisation does not allow. Ask IT for help.</source>
+        <translation>Dữ liệu cục bộ không được mã hóa, điều mà đơn vị của bạn không cho phép. Hãy nhờ bộ phận CNTT hỗ trợ.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer would remove most of your dossiers, so nothing was removed. If you were moved to another department, ask IT to run a full resync.</source>
+        <translation>Phản hồi của máy chủ sẽ xóa phần lớn hồ sơ của bạn nên chưa xóa gì. Nếu bạn được chuyển sang đơn vị khác, hãy đề nghị bộ phận CNTT đồng bộ lại toàn bộ.</translation>
+    </message>
+    <message>
+        <source>Synchronisation was cancelled; it continues later from where it stopped.</source>
+        <translation>Đã hủy đồng bộ; lần sau sẽ tiếp tục từ chỗ đã dừng.</translation>
+    </message>
+    <message>
+        <source>Unexpected error: %1</source>
+        <translation>Lỗi không mong đợi: %1</translation>
+    </message>
+    <message>
+        <source>The server asked for a full download of your dossiers; it starts again automatically.</source>
+        <translation>Máy chủ yêu cầu tải lại toàn bộ hồ sơ; việc tải sẽ tự động bắt đầu lại.</translation>
+    </message>
+    <message>
+        <source>Your account is not allowed to do this.</source>
+        <translation>Tài khoản của bạn không được phép thực hiện việc này.</translation>
+    </message>
+    <message>
+        <source>The server is busy or having trouble (error %1). The app retries by itself in a moment.</source>
+        <translation>Máy chủ đang bận hoặc gặp sự cố (lỗi %1). Ứng dụng sẽ tự thử lại sau giây lát.</translation>
+    </message>
+    <message>
+        <source>The server refused the request (%1).</source>
+        <translation>Máy chủ từ chối yêu cầu (%1).</translation>
+    </message>
+    <message>
+        <source>Accept at the counter</source>
+        <translation>Tiếp nhận hồ sơ</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Ghi chú</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Phân công</translation>
+    </message>
+    <message>
+        <source>Start review</source>
+        <translation>Bắt đầu thẩm định</translation>
+    </message>
+    <message>
+        <source>Request documents</source>
+        <translation>Yêu cầu bổ sung hồ sơ</translation>
+    </message>
+    <message>
+        <source>Documents received</source>
+        <translation>Đã nhận hồ sơ bổ sung</translation>
+    </message>
+    <message>
+        <source>Submit for approval</source>
+        <translation>Trình ký</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Phê duyệt</translation>
+    </message>
+    <message>
+        <source>Return for rework</source>
+        <translation>Trả lại để xử lý lại</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Từ chối tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Stop processing</source>
+        <translation>Dừng xử lý</translation>
+    </message>
+    <message>
+        <source>Apology and new date</source>
+        <translation>Xin lỗi và hẹn lại ngày trả</translation>
+    </message>
+    <message>
+        <source>Return the result</source>
+        <translation>Trả kết quả</translation>
+    </message>
+    <message>
+        <source>Upload a result document</source>
+        <translation>Tải lên tài liệu kết quả</translation>
+    </message>
+    <message>
+        <source>The dossier is no longer yours (reassigned or withdrawn).</source>
+        <translation>Hồ sơ không còn do bạn xử lý (đã giao cho người khác hoặc đã rút).</translation>
+    </message>
+    <message>
+        <source>You kept the server&apos;s version instead.</source>
+        <translation>Bạn đã chọn giữ bản của máy chủ.</translation>
+    </message>
+    <message>
+        <source>The dossier kept changing on the server.</source>
+        <translation>Hồ sơ liên tục thay đổi trên máy chủ.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s copy of the dossier could not be read.</source>
+        <translation>Không đọc được bản hồ sơ của máy chủ.</translation>
+    </message>
+    <message>
+        <source>The dossier is no longer at a step where this action is possible.</source>
+        <translation>Hồ sơ không còn ở bước cho phép thao tác này.</translation>
+    </message>
+    <message>
+        <source>The dossier is assigned to someone else.</source>
+        <translation>Hồ sơ đã được giao cho người khác.</translation>
+    </message>
+    <message>
+        <source>The dossier belongs to another department.</source>
+        <translation>Hồ sơ thuộc đơn vị khác.</translation>
+    </message>
+    <message>
+        <source>Your role may not do this.</source>
+        <translation>Vai trò của bạn không được làm việc này.</translation>
+    </message>
+    <message>
+        <source>A new appointment date may be set only once.</source>
+        <translation>Chỉ được hẹn lại ngày trả kết quả một lần.</translation>
+    </message>
+    <message>
+        <source>The dossier has no due date to postpone.</source>
+        <translation>Hồ sơ không có hạn xử lý để lùi.</translation>
+    </message>
+    <message>
+        <source>The new date must be later than the current due date.</source>
+        <translation>Ngày hẹn mới phải sau hạn xử lý hiện tại.</translation>
+    </message>
+    <message>
+        <source>This version of the server does not know the action.</source>
+        <translation>Phiên bản máy chủ này không hỗ trợ thao tác.</translation>
+    </message>
+    <message>
+        <source>The server does not allow you to act on this dossier.</source>
+        <translation>Máy chủ không cho phép bạn thao tác trên hồ sơ này.</translation>
+    </message>
+    <message>
+        <source>The dossier no longer exists on the server.</source>
+        <translation>Hồ sơ không còn trên máy chủ.</translation>
+    </message>
+    <message>
+        <source>The server found the action invalid.</source>
+        <translation>Máy chủ xác định thao tác không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>A required field is missing: %1</source>
+        <translation>Thiếu thông tin bắt buộc: %1</translation>
+    </message>
+</context>
+<context>
+    <name>NoteDialog</name>
+    <message>
+        <source>Write a note for this dossier…</source>
+        <translation>Nhập ghi chú cho hồ sơ này…</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Ghi chú:</translation>
+    </message>
+</context>
+<context>
+    <name>NotesPanel</name>
+    <message>
+        <source>Write a note for colleagues and the head…</source>
+        <translation>Nhập ghi chú cho đồng nghiệp và lãnh đạo…</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation>Thêm ghi chú</translation>
+    </message>
+    <message>
+        <source>waiting to sync</source>
+        <translation>đang chờ đồng bộ</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPanel</name>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp hồ sơ</translation>
+    </message>
+    <message>
+        <source>Receipt and deadline</source>
+        <translation>Tiếp nhận và thời hạn</translation>
+    </message>
+    <message>
+        <source>Content</source>
+        <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Họ tên:</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Loại:</translation>
+    </message>
+    <message>
+        <source>ID number:</source>
+        <translation>Số CCCD/ĐKKD:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Điện thoại:</translation>
+    </message>
+    <message>
+        <source>Email:</source>
+        <translation>Thư điện tử:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Địa chỉ:</translation>
+    </message>
+    <message>
+        <source>Submitted:</source>
+        <translation>Hình thức nộp:</translation>
+    </message>
+    <message>
+        <source>Received:</source>
+        <translation>Tiếp nhận:</translation>
+    </message>
+    <message>
+        <source>Due:</source>
+        <translation>Hẹn trả:</translation>
+    </message>
+    <message>
+        <source>Working time:</source>
+        <translation>Thời gian xử lý:</translation>
+    </message>
+    <message>
+        <source>Result by:</source>
+        <translation>Nhận kết quả:</translation>
+    </message>
+    <message>
+        <source>Summary:</source>
+        <translation>Trích yếu:</translation>
+    </message>
+    <message>
+        <source>Fees:</source>
+        <translation>Phí, lệ phí:</translation>
+    </message>
+    <message>
+        <source>(postponed from %1)</source>
+        <translation>(hẹn lại từ %1)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Không có</translation>
+    </message>
+</context>
+<context>
+    <name>RefuseDialog</name>
+    <message>
+        <source>Refuse the dossier at intake (Mẫu 03). The applicant is told the reason.</source>
+        <translation>Từ chối tiếp nhận hồ sơ (Mẫu 03). Người nộp được thông báo lý do.</translation>
+    </message>
+</context>
+<context>
     <name>Remaining</name>
     <message numerus="yes">
         <source>%n day(s)</source>
@@ -265,6 +1374,73 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>overdue %1</source>
         <translation>quá hạn %1</translation>
+    </message>
+</context>
+<context>
+    <name>RequestDocumentsDialog</name>
+    <message>
+        <source>Documents were already requested on this dossier. Another request is allowed but counts as LATE for the department.</source>
+        <translation>Hồ sơ này đã được yêu cầu bổ sung. Vẫn có thể yêu cầu tiếp nhưng đơn vị sẽ bị tính là QUÁ HẠN.</translation>
+    </message>
+    <message>
+        <source>List everything that is missing now: the request may be made only once. While the dossier waits, its clock stops; when the documents arrive the processing time restarts from zero. A second request marks the dossier late.</source>
+        <translation>Hãy liệt kê đầy đủ giấy tờ còn thiếu: chỉ yêu cầu bổ sung một lần. Trong thời gian chờ, thời hạn tạm dừng; khi nhận đủ hồ sơ, thời hạn được tính lại từ đầu. Yêu cầu lần thứ hai sẽ bị tính là quá hạn.</translation>
+    </message>
+    <message>
+        <source>Submitted documents to supplement or correct:</source>
+        <translation>Giấy tờ đã nộp cần bổ sung, sửa đổi:</translation>
+    </message>
+    <message>
+        <source>Documents not submitted at all, one per line, e.g.
+Bản sao Giấy chứng nhận quyền sử dụng đất</source>
+        <translation>Giấy tờ chưa nộp, mỗi dòng một loại, ví dụ:
+Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
+    </message>
+    <message>
+        <source>Other missing documents:</source>
+        <translation>Giấy tờ còn thiếu khác:</translation>
+    </message>
+    <message>
+        <source>Why they are needed (optional)</source>
+        <translation>Lý do cần bổ sung (không bắt buộc)</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnForReworkDialog</name>
+    <message>
+        <source>Send the dossier back to the officer with what to change.</source>
+        <translation>Trả hồ sơ về cán bộ kèm nội dung cần sửa.</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnResultDialog</name>
+    <message>
+        <source>At the counter</source>
+        <translation>Tại Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>By post</source>
+        <translation>Qua bưu chính</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Trực tuyến</translation>
+    </message>
+    <message>
+        <source>e.g. EL123456789VN</source>
+        <translation>ví dụ: EL123456789VN</translation>
+    </message>
+    <message>
+        <source>Returned:</source>
+        <translation>Đã trả:</translation>
+    </message>
+    <message>
+        <source>Tracking number:</source>
+        <translation>Mã vận đơn:</translation>
     </message>
 </context>
 <context>
@@ -315,6 +1491,167 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>Size</name>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 KB</translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+</context>
+<context>
+    <name>Slip</name>
+    <message>
+        <source>Step due: %1</source>
+        <translation>Hạn bước: %1</translation>
+    </message>
+    <message>
+        <source>Dossier code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày tiếp nhận</translation>
+    </message>
+    <message>
+        <source>Appointment</source>
+        <translation>Ngày hẹn trả</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>STT</translation>
+    </message>
+    <message>
+        <source>AGENCY NAME / handing over — receiving</source>
+        <translation>TÊN CƠ QUAN / người giao — người nhận</translation>
+    </message>
+    <message>
+        <source>TIME OF HANDOVER</source>
+        <translation>THỜI GIAN GIAO, NHẬN HỒ SƠ</translation>
+    </message>
+    <message>
+        <source>RESULT (early / on time / late)</source>
+        <translation>KẾT QUẢ GIẢI QUYẾT HỒ SƠ (trước hạn / đúng hạn / quá hạn)</translation>
+    </message>
+    <message>
+        <source>NOTES</source>
+        <translation>GHI CHÚ</translation>
+    </message>
+    <message>
+        <source>PROCESS-CONTROL SLIP FOR DOSSIER HANDLING</source>
+        <translation>PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ</translation>
+    </message>
+    <message>
+        <source>(Form 05, Circular 01/2018/TT-VPCP)</source>
+        <translation>(Mẫu số 05, Thông tư 01/2018/TT-VPCP)</translation>
+    </message>
+    <message>
+        <source>day %1 month %2 year %3</source>
+        <translation>ngày %1 tháng %2 năm %3</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>On %1, %2 received the dossier of Mr/Ms/organisation %3.</source>
+        <translation>Ngày %1, %2 tiếp nhận hồ sơ của Ông/Bà/đơn vị %3.</translation>
+    </message>
+    <message>
+        <source>However, %1 has not yet returned the result of the dossier to you.</source>
+        <translation>Tuy nhiên đến nay, %1 chưa trả kết quả giải quyết hồ sơ của Ông/Bà/đơn vị.</translation>
+    </message>
+    <message>
+        <source>This delay has caused you inconvenience. %1 sincerely apologises and will return the result on %2.</source>
+        <translation>Sự chậm trễ này đã gây phiền hà cho Ông/Bà/đơn vị. %1 xin lỗi Ông/Bà/đơn vị và sẽ trả kết quả giải quyết hồ sơ vào %2.</translation>
+    </message>
+    <message>
+        <source>SOCIALIST REPUBLIC OF VIETNAM</source>
+        <translation>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</translation>
+    </message>
+    <message>
+        <source>Independence - Freedom - Happiness</source>
+        <translation>Độc lập - Tự do - Hạnh phúc</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Người giao</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Người nhận</translation>
+    </message>
+    <message>
+        <source>No handover yet.</source>
+        <translation>Chưa có lượt giao nhận.</translation>
+    </message>
+    <message>
+        <source>HANDED OVER BY</source>
+        <translation>NGƯỜI GIAO</translation>
+    </message>
+    <message>
+        <source>RECEIVED BY</source>
+        <translation>NGƯỜI NHẬN</translation>
+    </message>
+    <message>
+        <source>(signature and full name)</source>
+        <translation>(Ký và ghi rõ họ tên)</translation>
+    </message>
+    <message>
+        <source>Dear</source>
+        <translation>Kính gửi</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Nội dung yêu cầu giải quyết</translation>
+    </message>
+    <message>
+        <source>Appointment to return the result</source>
+        <translation>Thời gian hẹn trả kết quả giải quyết hồ sơ</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>HEAD OF THE AGENCY</source>
+        <translation>THỦ TRƯỞNG CƠ QUAN</translation>
+    </message>
+    <message>
+        <source>Thank you for your cooperation.</source>
+        <translation>Xin trân trọng cảm ơn sự hợp tác của Ông/Bà/đơn vị./.</translation>
+    </message>
+    <message>
+        <source>APOLOGY AND NEW APPOINTMENT FOR THE RESULT</source>
+        <translation>PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ</translation>
+    </message>
+    <message>
+        <source>(Form 04, Circular 01/2018/TT-VPCP)</source>
+        <translation>(Mẫu số 04, Thông tư 01/2018/TT-VPCP)</translation>
+    </message>
+</context>
+<context>
+    <name>StartReviewDialog</name>
+    <message>
+        <source>Start reviewing (thẩm định) this dossier. The process-control slip records the handover to you at this time.</source>
+        <translation>Bắt đầu thẩm định hồ sơ này. Phiếu kiểm soát ghi nhận việc giao nhận cho bạn tại thời điểm này.</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <source>Submitted</source>
@@ -358,6 +1695,63 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>Step</name>
+    <message>
+        <source>Not assigned yet</source>
+        <translation>Chưa phân công</translation>
+    </message>
+    <message>
+        <source>Assigned to an officer</source>
+        <translation>Đã phân công cán bộ</translation>
+    </message>
+    <message>
+        <source>In review</source>
+        <translation>Đang thẩm định</translation>
+    </message>
+    <message>
+        <source>Submitted for approval</source>
+        <translation>Đã trình ký</translation>
+    </message>
+    <message>
+        <source>Returned for rework</source>
+        <translation>Bị trả lại để xử lý lại</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Đã phê duyệt</translation>
+    </message>
+</context>
+<context>
+    <name>StopDialog</name>
+    <message>
+        <source>Stop processing the dossier. A refusal always carries its reason.</source>
+        <translation>Dừng xử lý hồ sơ. Việc từ chối luôn phải nêu rõ lý do.</translation>
+    </message>
+</context>
+<context>
+    <name>SubmitForApprovalDialog</name>
+    <message>
+        <source>The proposed result, e.g. the draft decision or certificate to sign…</source>
+        <translation>Kết quả đề xuất, ví dụ dự thảo quyết định hoặc giấy chứng nhận trình ký…</translation>
+    </message>
+    <message>
+        <source>Grant (giải quyết)</source>
+        <translation>Giải quyết</translation>
+    </message>
+    <message>
+        <source>Refuse (từ chối)</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>Decision:</source>
+        <translation>Đề xuất:</translation>
+    </message>
+    <message>
+        <source>Proposed result:</source>
+        <translation>Kết quả đề xuất:</translation>
+    </message>
+</context>
+<context>
     <name>SyncState</name>
     <message>
         <source>Synced</source>
@@ -377,6 +1771,52 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>TimelineTable</name>
+    <message>
+        <source>Time</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Người giao</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Người nhận / bước tiếp theo</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Nội dung xử lý</translation>
+    </message>
+    <message>
+        <source>Step due</source>
+        <translation>Hạn bước</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Kết quả</translation>
+    </message>
+    <message>
+        <source>(waiting to sync)</source>
+        <translation>(đang chờ đồng bộ)</translation>
+    </message>
+</context>
+<context>
+    <name>Timeliness</name>
+    <message>
+        <source>early</source>
+        <translation>trước hạn</translation>
+    </message>
+    <message>
+        <source>on time</source>
+        <translation>đúng hạn</translation>
+    </message>
+    <message>
+        <source>late</source>
+        <translation>quá hạn</translation>
+    </message>
+</context>
+<context>
     <name>TrayController</name>
     <message>
         <source>Work from home - one-stop shop</source>
@@ -393,6 +1833,17 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Quit</source>
         <translation>Thoát</translation>
+    </message>
+</context>
+<context>
+    <name>_ReasonDialog</name>
+    <message>
+        <source>Reason:</source>
+        <translation>Lý do:</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>Ý kiến:</translation>
     </message>
 </context>
 </TS>

@@ -1,8 +1,10 @@
 """Application setup and the running shell.
 
 - :func:`create_application` - the QApplication (names, Fusion style, translator).
-- :class:`ClientApp` - everything the desktop client runs: the bridge, the sync controller, the
-  tray, the main window, single-instance activation, settings and live language switching.
+- :class:`ClientApp` - everything one signed-in account runs: the bridge, the sync controller,
+  the tray, the main window, notifications (:mod:`~wfh_client.ui.alerts`), the dossier window
+  and workflow actions (from ``wfh_client.ui.detail`` / ``wfh_client.ui.dialogs.actions`` once
+  they exist), single-instance activation, settings and live language switching.
   It takes an already-open ``Cache``, an ``EventBus``, a ``WorkingCalendar`` and optionally a
   ``Config`` and a sync engine, so tests build it with a real cache and no server::
 
@@ -11,8 +13,9 @@
       shell.show()
       app.exec(); shell.shutdown()
 
-- :func:`main` - a minimal real entry point (remembered account, its cache); the sign-in
-  window and the engine are wired here later.
+- :func:`main` - the real entry point (``wfh-client-gui`` / ``python -m wfh_client.ui``): the
+  :class:`~wfh_client.ui.launcher.Launcher` resumes the remembered account or shows the sign-in
+  dialog, runs the first sync and opens the main window with background sync.
 """
 
 from __future__ import annotations
@@ -24,13 +27,14 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QWidget
 
 from wfh_client.config import Config, ConfigError
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.events import EventBus
 from wfh_client.store import Cache
 from wfh_client.ui import ops
+from wfh_client.ui.alerts import Alerts
 from wfh_client.ui.bridge import EventBridge
 from wfh_client.ui.context import AppContext, SyncEngine, _utc_now
 from wfh_client.ui.i18n import set_language
@@ -43,7 +47,7 @@ from wfh_client.ui.tray import TrayController
 
 log = logging.getLogger(__name__)
 
-__all__ = ["ClientApp", "create_application", "main"]
+__all__ = ["ClientApp", "create_application", "main", "run"]
 
 APP_NAME = "wfh-client"
 ORGANISATION = "Một cửa điện tử"
@@ -85,12 +89,33 @@ class ClientApp(QObject):
         self.window.language_requested.connect(self.set_language)
         self.window.settings_requested.connect(self.open_settings)
         self.window.quit_requested.connect(self.quit)
+        self.window.open_requested.connect(self.open_dossier)
+        self.alerts = Alerts(self.ctx, self.notify, self)
+        self._add_dossier_actions()
         if single_instance is not None:
             single_instance.activation_requested.connect(self.window.bring_to_front)
         self._shut = False
 
     def show(self) -> None:
         self.window.show()
+
+    def open_dossier(self, dossier_id: str) -> QWidget | None:
+        """The dossier window (``wfh_client.ui.detail``), if this build has it."""
+        try:
+            from wfh_client.ui.detail import open_dossier
+        except ImportError:
+            log.info("the dossier view is not available in this build")
+            return None
+        widget: QWidget = open_dossier(self.ctx, dossier_id, self.window)
+        return widget
+
+    def _add_dossier_actions(self) -> None:
+        try:
+            from wfh_client.ui.dialogs.actions import build_dossier_actions
+        except ImportError:
+            return
+        self.window.add_dossier_actions(build_dossier_actions(
+            self.ctx, self.window, self.window.list_view.current_dossier_id))
 
     def notify(self, title: str, text: str, *, critical: bool = False) -> None:
         self.window.notify(title, text, critical=critical)
@@ -142,32 +167,46 @@ class ClientApp(QObject):
             self.single_instance.close()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Open the remembered account's cache and run the client (engine wired by the caller)."""
-    from wfh_client.config import load_config
-    from wfh_client.sync.account import load_current
+def run(config: Config, argv: Sequence[str] | None = None, *,
+        auto_login: tuple[str, str] | None = None, plaintext_cache: bool = False,
+        instance_name: str | None = None) -> int:
+    """Run the desktop client until Quit (shared by :func:`main` and demo mode)."""
+    from wfh_client.ui.launcher import Launcher
 
-    config = load_config()
     app = create_application(argv, language=str(config.get("language")))
-    single = SingleInstance()
+    single = SingleInstance(instance_name)
     if not single.start():
+        log.info("another instance is running: asked it to show itself")
         return 0
-    current = load_current(config.data_dir)
-    if current is None:
-        QMessageBox.information(None, "WFH", QCoreApplication.translate(
-            "ClientApp", "Sign in first: wfh-client login"))
-        return 2
-    cache = Cache.open(current.account.server_url, current.account.username,
-                       data_dir=config.data_dir,
-                       allow_plaintext=bool(config.get("allow_plaintext_cache")))
-    shell = ClientApp(cache=cache, bus=EventBus(), calendar=WorkingCalendar(), config=config,
-                      user=current.user, single_instance=single)
-    shell.show()
+    launcher = Launcher(config, single_instance=single, plaintext_cache=plaintext_cache)
+    launcher.start(auto_login=auto_login)
     try:
         return app.exec()
     finally:
-        shell.shutdown()
-        cache.close()
+        launcher.shutdown()
+        ops.shutdown(wait=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``wfh-client-gui [--data-dir DIR]``: the desktop client."""
+    import argparse
+
+    from wfh_client.config import load_config
+
+    parser = argparse.ArgumentParser(prog="wfh-client-gui", description="Work-from-home client "
+                                     "for one-stop-shop staff (desktop).")
+    parser.add_argument("--data-dir", metavar="DIR", help="data directory "
+                        "(default: $WFH_CLIENT_DATA_DIR or the platform's user data dir)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
+    args, qt_args = parser.parse_known_args(list(argv if argv is not None else sys.argv[1:]))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        config = load_config(args.data_dir)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    return run(config, [sys.argv[0], *qt_args])
 
 
 if __name__ == "__main__":

@@ -1,10 +1,13 @@
 """The main window: filter bar, dossier list, status bar, menus, close-to-tray.
 
 Built from an :class:`~wfh_client.ui.context.AppContext`. Later screens plug in through:
-``dossier_menu`` (add dossier actions), :attr:`MainWindow.open_requested` (the detail view),
-``view_menu``/``help_menu``, :meth:`notify` (tray notifications) and the bridge
-(``ctx.bridge.register``). Closing the window hides it to the tray when there is one (with a
-one-time notification); Quit really exits.
+``dossier_menu`` (:meth:`add_dossier_actions`), :attr:`MainWindow.open_requested` (the detail
+view), ``view_menu``/``help_menu``, :meth:`notify` (tray notifications) and the bridge
+(``ctx.bridge.register``). The conflicts view opens from the Sync menu and from the status
+bar's conflicts button. Every action has a keyboard shortcut or a mnemonic, shown in the menus.
+Closing the window hides it to the tray when there is one (with a one-time notification);
+Quit really exits; Sign out (File menu) is handled by the launcher through
+:attr:`MainWindow.logout_requested`.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
+from wfh_client.store.state import counts as store_counts
 from wfh_client.ui.bridge import immediate
+from wfh_client.ui.conflicts_view import ConflictsView
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.i18n import current_language
 from wfh_client.ui.icons import icon
@@ -38,6 +43,7 @@ class MainWindow(QMainWindow):
     language_requested = Signal(str)  # "vi" | "en"
     settings_requested = Signal()
     quit_requested = Signal()
+    logout_requested = Signal()
     counts_updated = Signal(object)  # ListCounts
 
     def __init__(self, ctx: AppContext, *, tray: TrayController | None = None,
@@ -60,6 +66,7 @@ class MainWindow(QMainWindow):
         self.tray = tray or TrayController(self)
         self.sync = sync or SyncController(ctx, self)
         self._quitting = False
+        self.conflicts_view: ConflictsView | None = None
         self._tray_hint_shown = False
         self._build_actions()
         self._connect()
@@ -98,11 +105,15 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("")
         self.act_settings = self._action(self.file_menu, "Ctrl+,", self.settings_requested.emit)
         self.file_menu.addSeparator()
+        self.act_logout = self._action(self.file_menu, "Ctrl+Shift+L", self.logout_requested.emit)
         self.act_close = self._action(self.file_menu, QKeySequence.StandardKey.Close, self.close)
         self.act_quit = self._action(self.file_menu, "Ctrl+Q", self.quit_requested.emit)
         self.act_open = self._action(self.dossier_menu, "Ctrl+O", self._open_current)
         self.act_copy_code = self._action(self.dossier_menu, "Ctrl+Shift+C", self._copy_codes)
         self.act_sync = self._action(self.sync_menu, "F5", self.sync.sync_now)
+        self.act_cancel_sync = self._action(self.sync_menu, "Shift+F5", self.sync.cancel)
+        self.sync_menu.addSeparator()
+        self.act_conflicts = self._action(self.sync_menu, "Ctrl+Shift+K", self.open_conflicts)
         self.act_find = self._action(self.view_menu, QKeySequence.StandardKey.Find,
                                      self.focus_search)
         self.act_clear = self._action(self.view_menu, "Ctrl+Shift+X", self.filter_bar.clear)
@@ -133,6 +144,7 @@ class MainWindow(QMainWindow):
             self.status.state_label.text()))
         self.sync.progress.connect(lambda done, total, _p: self.status.set_progress(done, total))
         self.sync.finished.connect(self._sync_finished)
+        self.status.issues_clicked.connect(self.open_conflicts)
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.sync_requested.connect(self.sync.sync_now)
         self.tray.quit_requested.connect(self.quit_requested.emit)
@@ -159,12 +171,39 @@ class MainWindow(QMainWindow):
     def refresh_counts(self) -> None:
         """Re-read the status-bar figures on a worker thread."""
         cache, th = self.ctx.cache, Thresholds.compute(self.ctx.calendar, self.ctx.clock())
-        run_in_background(lambda: list_counts(cache.reader(), th), self._set_counts,
-                          guard=self)
 
-    def _set_counts(self, counts: ListCounts) -> None:
+        def read() -> tuple[ListCounts, int]:
+            db = cache.reader()
+            return list_counts(db, th), store_counts(db).rejected
+
+        run_in_background(read, self._set_counts, guard=self)
+
+    def _set_counts(self, result: tuple[ListCounts, int]) -> None:
+        counts, rejected = result
+        self.status.set_rejected(rejected)
         self.status.set_counts(counts)
         self.counts_updated.emit(counts)
+
+    def open_conflicts(self) -> ConflictsView:
+        """Show (or raise) the conflicts and rejected-changes view."""
+        if self.conflicts_view is None:
+            view = ConflictsView(self.ctx, self)
+            view.finished.connect(lambda _r: setattr(self, "conflicts_view", None))
+            view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.conflicts_view = view
+        self.conflicts_view.show()
+        self.conflicts_view.raise_()
+        self.conflicts_view.activateWindow()
+        return self.conflicts_view
+
+    def add_dossier_actions(self, actions: list[QAction]) -> None:
+        """Workflow actions (from the action dialogs) at the end of the Dossier menu."""
+        if actions:
+            self.dossier_menu.addSeparator()
+        for action in actions:
+            action.setShortcutVisibleInContextMenu(True)
+            self.dossier_menu.addAction(action)
+            self.addAction(action)  # shortcuts work wherever the focus is in the window
 
     def allow_quit(self) -> None:
         """The next close really closes (Quit, session end)."""
@@ -193,6 +232,7 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
 
     def _sync_finished(self, ok: bool, message: str) -> None:
+        self.status.set_error("" if ok else message)
         if not ok and message:
             self.status.showMessage(self.tr("Sync failed: %1").replace("%1", message), 15_000)
 
@@ -235,6 +275,9 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self.act_settings.setText(self.tr("&Settings…"))
         self.act_close.setText(self.tr("&Close window"))
+        self.act_logout.setText(self.tr("Sign &out…"))
+        self.act_cancel_sync.setText(self.tr("&Cancel sync"))
+        self.act_conflicts.setText(self.tr("Co&nflicts and rejected changes…"))
         self.act_quit.setText(self.tr("&Quit"))
         self.act_open.setText(self.tr("&Open dossier"))
         self.act_copy_code.setText(self.tr("&Copy dossier code"))

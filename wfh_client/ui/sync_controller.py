@@ -1,10 +1,18 @@
-"""Runs the sync engine on a worker thread and tracks the connection state for the UI.
+"""Runs the sync engine off the GUI thread and tracks the connection state for the UI.
 
-``sync_now()`` (the F5 action and the periodic timer) calls ``engine.sync_once(cancel=...)`` on
-the background pool - never on the GUI thread - unless a pass is already running. The state
-shown in the status bar and tray (``online`` / ``offline`` / ``syncing``) follows the engine's
-events through the bridge: ``sync.started``, ``sync.finished``, ``sync.failed``,
-``connectivity``. :meth:`shutdown` sets the cancel event so a running pass stops early.
+Two ways to run a pass, never on the GUI thread:
+
+- before :meth:`SyncController.start_service` (the first sync, tests with a fake engine):
+  ``sync_now()`` runs ``engine.sync_once(cancel=...)`` on the background pool, one at a time;
+  :meth:`cancel` sets the event and the engine raises ``SyncCancelled`` at its next step
+  (everything done so far is committed and resumes later);
+- after it: a :class:`~wfh_client.sync.service.SyncService` thread syncs on the configured
+  interval, backs off while offline and notices a wake from sleep; ``sync_now()`` (F5, tray,
+  an action just recorded) wakes it.
+
+The state shown in the status bar and tray (``online`` / ``offline`` / ``syncing``) follows the
+engine's events through the bridge: ``sync.started``, ``sync.finished``, ``sync.failed``,
+``connectivity``. Failures are turned into plain words by :mod:`wfh_client.ui.messages`.
 """
 
 from __future__ import annotations
@@ -15,12 +23,17 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from wfh_client.sync.engine import SyncCancelled
+from wfh_client.sync.service import SyncService
 from wfh_client.ui.context import AppContext
+from wfh_client.ui.messages import describe_error, is_offline_error
 from wfh_client.ui.ops import run_in_background
 
 log = logging.getLogger(__name__)
 
 __all__ = ["SyncController"]
+
+PUSH_DEBOUNCE_MS = 3000  # a recorded action is sent this soon (several quick ones together)
 
 
 class SyncController(QObject):
@@ -28,7 +41,7 @@ class SyncController(QObject):
     state_changed = Signal(str)
     # (done, total, phase)
     progress = Signal(int, int, str)
-    # a pass ended: (ok, message)
+    # a pass ended: (ok, message in plain words; empty when ok)
     finished = Signal(bool, str)
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
@@ -36,9 +49,19 @@ class SyncController(QObject):
         self.ctx = ctx
         self.online = True
         self.syncing = False
+        self.last_error: BaseException | None = None
+        self.service: SyncService | None = None
         self._cancel = threading.Event()
+        self._interval = 300
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.sync_now)
+        self._start_timer = QTimer(self)
+        self._start_timer.setSingleShot(True)
+        self._start_timer.timeout.connect(self._start_service_now)
+        self._push_timer = QTimer(self)
+        self._push_timer.setSingleShot(True)
+        self._push_timer.setInterval(PUSH_DEBOUNCE_MS)
+        self._push_timer.timeout.connect(self.sync_now)
         ctx.bridge.register(self)
         self.set_interval(int(ctx.config.get("sync_interval_seconds")) if ctx.config else 300)
 
@@ -47,15 +70,53 @@ class SyncController(QObject):
         return "syncing" if self.syncing else "online" if self.online else "offline"
 
     def set_interval(self, seconds: int) -> None:
-        self._timer.setInterval(max(30, seconds) * 1000)
+        self._interval = max(30, seconds)
+        if self.service is not None:
+            self.service.interval = float(self._interval)
+            return
+        self._timer.setInterval(self._interval * 1000)
         if self.ctx.engine is not None:
             self._timer.start()
 
+    # ------------------------------------------------------------------ background service
+    def start_service(self, first_after: float | None = 0.0) -> SyncService | None:
+        """Hand periodic syncing to a :class:`SyncService` thread. ``first_after`` seconds
+        before its first pass (``None``: one interval); F5 starts it at once."""
+        engine = self.ctx.engine
+        if engine is None or self.service is not None:
+            return self.service
+        self._timer.stop()
+        self.service = SyncService(engine, interval=float(self._interval))  # type: ignore[arg-type]
+        delay = self._interval if first_after is None else first_after
+        if delay <= 0:
+            self._start_service_now()
+        else:
+            self._start_timer.start(int(delay * 1000))
+        return self.service
+
+    def _start_service_now(self) -> None:
+        self._start_timer.stop()
+        if self.service is not None:
+            self.service.start()
+
+    @property
+    def service_running(self) -> bool:
+        thread = getattr(self.service, "_thread", None)
+        return thread is not None and thread.is_alive()
+
+    # ------------------------------------------------------------------ passes
     def sync_now(self) -> bool:
-        """Start a sync pass in the background; False if there is no engine or one is running."""
+        """Start a pass now; False if there is no engine or one is already running."""
         engine = self.ctx.engine
         if engine is None or self.syncing:
             return False
+        self._push_timer.stop()
+        if self.service is not None:
+            if not self.service_running:
+                self._start_service_now()  # its first pass starts at once
+            else:
+                self.service.sync_now()
+            return True
         self._cancel = threading.Event()
         self._set_syncing(True)
         cancel = self._cancel
@@ -63,18 +124,28 @@ class SyncController(QObject):
                           guard=self)
         return True
 
-    def shutdown(self) -> None:
-        self._timer.stop()
+    def cancel(self) -> None:
+        """Stop the running pass at its next step (what is done so far stays)."""
         self._cancel.set()
+        if self.service is not None:
+            self.service.cancel_current()
 
-    # ------------------------------------------------------------------ results
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Stop timers, cancel the pass and join the service thread."""
+        for timer in (self._timer, self._start_timer, self._push_timer):
+            timer.stop()
+        self._cancel.set()
+        if self.service is not None:
+            self.service.stop(timeout)
+
+    # ------------------------------------------------------------------ results (pool path)
     def _done(self, _report: Any) -> None:
         self._set_syncing(False)
 
     def _failed(self, exc: BaseException) -> None:
-        log.warning("sync pass failed: %s", exc)
+        if not isinstance(exc, SyncCancelled):
+            log.warning("sync pass failed: %s", exc)
         self._set_syncing(False)
-        self.finished.emit(False, str(exc))
 
     def _set_syncing(self, value: bool) -> None:
         if value != self.syncing:
@@ -91,14 +162,24 @@ class SyncController(QObject):
 
     def on_event_sync_finished(self, **_: Any) -> None:
         self.online = True
-        self._set_syncing(False)
+        self.last_error = None
+        self.syncing = False
         self.state_changed.emit(self.state)
         self.finished.emit(True, "")
 
     def on_event_sync_failed(self, error: Any = None, message: str = "", **_: Any) -> None:
-        self._set_syncing(False)
-        self.finished.emit(False, message or str(error or ""))
+        self.last_error = error if isinstance(error, BaseException) else None
+        if is_offline_error(self.last_error):
+            self.online = False
+        self.syncing = False
+        self.state_changed.emit(self.state)
+        self.finished.emit(False, describe_error(self.last_error, message))
 
     def on_event_connectivity(self, online: bool = True, **_: Any) -> None:
         self.online = bool(online)
         self.state_changed.emit(self.state)
+
+    def on_event_outbox_changed(self, **_: Any) -> None:
+        # A new local action: send it soon rather than at the next interval.
+        if not self.syncing and self.ctx.engine is not None:
+            self._push_timer.start()

@@ -1,6 +1,9 @@
 """The main window's status bar: list counts, connection state and last successful sync.
 
-Counts: shown (rows in the list now) / total / overdue / due soon / unsent / conflicts. The
+Counts: shown (rows in the list now) / total / overdue / due soon / unsent / conflicts; a
+button appears when there are conflicts or rejected changes and opens their view
+(:attr:`MainStatusBar.issues_clicked`). The state label's tooltip holds the last sync error in
+plain words. The
 cache-wide figures come from :func:`~wfh_client.ui.models.dossier_query.list_counts`, read on
 a worker thread (:func:`wfh_client.ui.ops.run_in_background`) after data changes and once a
 minute; "shown" comes from the model after each refresh.
@@ -11,8 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
 from wfh_client.ui.i18n import format_datetime, format_number, parse_iso
 from wfh_client.ui.icons import icon
@@ -22,6 +25,8 @@ __all__ = ["MainStatusBar"]
 
 
 class MainStatusBar(QStatusBar):
+    issues_clicked = Signal()
+
     def __init__(self, tz: ZoneInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tz = tz
@@ -34,13 +39,23 @@ class MainStatusBar(QStatusBar):
         self.state_icon = QLabel(self)
         self.state_label = QLabel(self)
         self.last_sync_label = QLabel(self)
+        self.issues_button = QToolButton(self)
+        self.issues_button.setObjectName("issues")
+        self.issues_button.setAutoRaise(True)
+        self.issues_button.setIcon(icon("conflict"))
+        self.issues_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.issues_button.setStyleSheet("QToolButton { color: #9a3412; font-weight: bold; }")
+        self.issues_button.clicked.connect(self.issues_clicked)
+        self.issues_button.hide()
         self.addWidget(self.counts_label, 1)
-        for widget in (self.progress_bar, self.state_icon, self.state_label,
+        for widget in (self.issues_button, self.progress_bar, self.state_icon, self.state_label,
                        self.last_sync_label):
             self.addPermanentWidget(widget)
         self.shown = 0
         self.counts: ListCounts | None = None
         self.state = "online"
+        self.rejected = 0
+        self.error = ""
         self.retranslate_ui()
 
     def set_shown(self, shown: int) -> None:
@@ -51,6 +66,16 @@ class MainStatusBar(QStatusBar):
         self.counts = counts
         self._update_counts()
         self._update_last_sync()
+
+    def set_rejected(self, rejected: int) -> None:
+        self.rejected = rejected
+        self._update_issues()
+
+    def set_error(self, message: str) -> None:
+        """The last sync error in plain words ("" once a sync succeeds)."""
+        self.error = message
+        self.state_label.setToolTip(message)
+        self.state_icon.setToolTip(message)
 
     def set_state(self, state: str) -> None:
         """``online`` | ``offline`` | ``syncing``."""
@@ -83,6 +108,19 @@ class MainStatusBar(QStatusBar):
         ]
         self.counts_label.setText("   ".join(parts))
         self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._update_issues()
+
+    def _update_issues(self) -> None:
+        conflicts = self.counts.conflicts if self.counts else 0
+        parts = []
+        if conflicts:
+            parts.append(self.tr("%1 conflicts").replace("%1", format_number(conflicts)))
+        if self.rejected:
+            parts.append(self.tr("%1 rejected").replace("%1", format_number(self.rejected)))
+        self.issues_button.setText(", ".join(parts))
+        self.issues_button.setToolTip(self.tr("Open conflicts and rejected changes "
+                                              "(Ctrl+Shift+K)"))
+        self.issues_button.setVisible(bool(parts))
 
     def _update_last_sync(self) -> None:
         when: datetime | None = parse_iso(self.counts.last_success_at if self.counts else None)

@@ -1,0 +1,164 @@
+"""Desktop notifications the sync produces: new assignments, deadlines, a sync that keeps failing.
+
+- **New dossier assigned**: ``dossiers.changed`` for an id that was not in the cache before
+  (the known ids are read once at start). Nothing is announced while the first download (a
+  snapshot) is still running, nor before the account has ever synced.
+- **Due within a working day**: after each successful sync, running dossiers due between now
+  and one working day from now (the department's calendar); each dossier at most once a day.
+- **Sync failing**: when every pass has failed for :data:`FAILING_AFTER` (a cancelled pass does
+  not count); once per failure streak, reset by the next success.
+
+Reads run on the worker pool; :attr:`Alerts.notified` carries every (title, text) for tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from wfh_client.store.state import KEY_LAST_SUCCESS_AT, KEY_SNAPSHOT_IN_PROGRESS, get_state
+from wfh_client.sync.engine import SyncCancelled
+from wfh_client.ui.context import AppContext
+from wfh_client.ui.i18n import format_datetime, parse_iso
+from wfh_client.ui.messages import describe_error
+from wfh_client.ui.models.dossier_query import DEADLINE_STATUSES
+from wfh_client.ui.ops import run_in_background
+
+__all__ = ["FAILING_AFTER", "Alerts"]
+
+FAILING_AFTER = timedelta(minutes=15)
+MAX_LISTED = 3
+_RUNNING = ", ".join(str(s) for s in DEADLINE_STATUSES)
+
+
+def _iso(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Alerts(QObject):
+    notified = Signal(str, str)  # (title, text)
+
+    def __init__(self, ctx: AppContext, notify: Callable[..., None],
+                 parent: QObject | None = None, *,
+                 clock: Callable[[], datetime] | None = None,
+                 failing_after: timedelta = FAILING_AFTER) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._notify = notify
+        self.clock = clock or ctx.clock
+        self.failing_after = failing_after
+        self.known: set[str] | None = None
+        self._waiting: list[str] = []
+        self.due_notified: dict[str, str] = {}  # dossier id -> local day it was announced
+        self.failing_since: datetime | None = None
+        self.failing_announced = False
+        cache = ctx.cache
+        run_in_background(lambda: {r[0] for r in cache.reader().execute(
+            "SELECT id FROM dossiers")}, self._set_known, lambda _e: self._set_known(set()),
+            guard=self)
+        ctx.bridge.register(self)
+
+    def announce(self, title: str, text: str, *, critical: bool = False) -> None:
+        self.notified.emit(title, text)
+        self._notify(title, text, critical=critical)
+
+    # ------------------------------------------------------------------ new assignments
+    def _set_known(self, ids: set[str]) -> None:
+        self.known = ids
+        waiting, self._waiting = self._waiting, []
+        if waiting:
+            self.on_event_dossiers_changed(ids=waiting)
+
+    def on_event_dossiers_changed(self, ids: Any = (), **_: Any) -> None:
+        if self.known is None:
+            self._waiting.extend(str(i) for i in ids or ())
+            return
+        fresh = [str(i) for i in ids or () if str(i) not in self.known]
+        if not fresh:
+            return
+        self.known.update(fresh)  # at once, so a second event does not announce them again
+        cache = self.ctx.cache
+
+        def lookup() -> tuple[bool, list[tuple[str, str, str]]]:
+            db = cache.reader()
+            quiet = bool(get_state(db, KEY_SNAPSHOT_IN_PROGRESS)) or \
+                get_state(db, KEY_LAST_SUCCESS_AT) is None
+            marks = ", ".join("?" * len(fresh))
+            rows = db.execute(f"SELECT id, code, applicant_name FROM dossiers "  # noqa: S608
+                              f"WHERE id IN ({marks}) ORDER BY code", fresh).fetchall()
+            return quiet, [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
+
+        run_in_background(lookup, self._new_found, guard=self)
+
+    def _new_found(self, result: tuple[bool, list[tuple[str, str, str]]]) -> None:
+        quiet, rows = result
+        if quiet or not rows:
+            return
+        if len(rows) == 1:
+            text = self.tr("%1 - %2").replace("%1", rows[0][1]).replace("%2", rows[0][2])
+        else:
+            codes = ", ".join(r[1] for r in rows[:MAX_LISTED])
+            more = "…" if len(rows) > MAX_LISTED else ""
+            text = self.tr("%1 new dossiers: %2").replace("%1", str(len(rows))) \
+                .replace("%2", codes + more)
+        self.announce(self.tr("New dossier assigned"), text)
+
+    # ------------------------------------------------------------------ deadlines
+    def on_event_sync_finished(self, **_: Any) -> None:
+        self.failing_since = None
+        self.failing_announced = False
+        self.check_due()
+
+    def check_due(self) -> None:
+        now = self.clock()
+        calendar = self.ctx.calendar
+        limit = calendar.add_working_time(now, days=1)
+        cache = self.ctx.cache
+        start, end = _iso(now), _iso(limit)
+
+        def query() -> list[tuple[str, str, str]]:
+            rows = cache.reader().execute(
+                f"SELECT id, code, due_at FROM dossiers WHERE status IN ({_RUNNING}) "  # noqa: S608
+                "AND due_at >= ? AND due_at <= ? ORDER BY due_at", [start, end]).fetchall()
+            return [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
+
+        run_in_background(query, lambda rows: self._due_found(rows, now), guard=self)
+
+    def _due_found(self, rows: list[tuple[str, str, str]], now: datetime) -> None:
+        tz = self.ctx.calendar.tz
+        today = now.astimezone(tz).date().isoformat()
+        fresh = [r for r in rows if self.due_notified.get(r[0]) != today]
+        if not fresh:
+            return
+        for dossier_id, _code, _due in fresh:
+            self.due_notified[dossier_id] = today
+        if len(fresh) == 1:
+            text = self.tr("%1 is due %2").replace("%1", fresh[0][1]).replace(
+                "%2", format_datetime(parse_iso(fresh[0][2]), tz))
+        else:
+            codes = ", ".join(r[1] for r in fresh[:MAX_LISTED])
+            more = "…" if len(fresh) > MAX_LISTED else ""
+            text = self.tr("%1 dossiers: %2").replace("%1", str(len(fresh))) \
+                .replace("%2", codes + more)
+        self.announce(self.tr("Due within a working day"), text)
+
+    # ------------------------------------------------------------------ failures
+    def on_event_sync_failed(self, error: Any = None, message: str = "", **_: Any) -> None:
+        if isinstance(error, SyncCancelled):
+            return
+        now = self.clock()
+        if self.failing_since is None:
+            self.failing_since = now
+            return
+        failing_for = now - self.failing_since
+        if failing_for >= self.failing_after and not self.failing_announced:
+            self.failing_announced = True
+            minutes = int(failing_for.total_seconds() // 60)
+            reason = describe_error(error if isinstance(error, BaseException) else None,
+                                    message)
+            self.announce(self.tr("Sync is not working"),
+                          self.tr("Nothing could be synced for %1 minutes. %2")
+                          .replace("%1", str(minutes)).replace("%2", reason), critical=True)

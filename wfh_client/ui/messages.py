@@ -1,0 +1,136 @@
+"""Plain-words, translated text for errors, actions and outbox reasons: the ONE place for it.
+
+- :func:`describe_error` - what went wrong and what to do next, for any exception the login,
+  the sync engine or the store raises (by type, then by the API's stable error code).
+- :func:`action_name` - a workflow action (``submit_for_approval`` ...) in the user's words.
+- :func:`reason_text` - why the server or the client set an outbox entry aside
+  (``left_scope``, ``wrong_status``, ``action.forbidden`` ...), falling back to the server's
+  own message for codes this version does not know.
+
+Every string goes through ``QCoreApplication.translate`` (context ``Messages``) so ``lupdate``
+finds it and the Vietnamese ``.qm`` translates it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
+from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
+from wfh_client.sync.engine import MassDeletionRefused, SyncCancelled
+from wfh_client.sync.errors import (
+    ApiError,
+    AuthFailed,
+    DeviceRevoked,
+    KeyringUnavailable,
+    NotLoggedIn,
+    ServerUnreachable,
+    SessionExpired,
+    TlsError,
+)
+
+__all__ = ["action_name", "describe_error", "is_offline_error", "reason_text"]
+
+
+def is_offline_error(exc: BaseException | None) -> bool:
+    """True when the server could not be reached (the app shows "offline", not an error)."""
+    return isinstance(exc, ServerUnreachable)
+
+
+def describe_error(exc: BaseException | None, fallback: str = "") -> str:
+    """A translated sentence saying what happened and what to do next."""
+    if exc is None:
+        return fallback or QCoreApplication.translate("Messages", "Something went wrong.")
+    if isinstance(exc, AuthFailed):
+        return QCoreApplication.translate("Messages", "The user name or password is wrong. Check them (and the keyboard's "
+                  "language and Caps Lock) and try again.")
+    if isinstance(exc, DeviceRevoked):
+        if exc.account_disabled:
+            return QCoreApplication.translate("Messages", "Your account has been disabled. The data kept on this computer was "
+                      "erased. Contact your department's IT staff.")
+        return QCoreApplication.translate("Messages", "This computer's access has been revoked. The data kept on it was erased. "
+                  "Contact your department's IT staff.")
+    if isinstance(exc, TlsError):
+        return QCoreApplication.translate("Messages", "The server's security certificate could not be verified, so nothing was "
+                  "sent. Check the server address, or ask IT for the certificate (CA bundle).")
+    if isinstance(exc, ServerUnreachable):
+        return QCoreApplication.translate("Messages", "The server cannot be reached. Check your network connection and the server "
+                  "address; your work is kept on this computer and sent later.")
+    if isinstance(exc, KeyringUnavailable | StoreKeyringUnavailable):
+        return QCoreApplication.translate("Messages", "The system's password store (keyring) is locked or missing. Unlock it (or "
+                  "sign in to your desktop session again) and retry.")
+    if isinstance(exc, SessionExpired | NotLoggedIn):
+        return QCoreApplication.translate("Messages", "Your session has expired. Sign in again; nothing on this computer is lost.")
+    if isinstance(exc, CacheLocked):
+        return QCoreApplication.translate("Messages", "The local data cannot be opened because its key is missing from the "
+                  "password store. Sign in again to rebuild it from the server.")
+    if isinstance(exc, PlaintextNotAllowed):
+        return QCoreApplication.translate("Messages", "The local data is not encrypted, which your organisation does not allow. "
+                  "Ask IT for help.")
+    if isinstance(exc, MassDeletionRefused):
+        return QCoreApplication.translate("Messages", "The server's answer would remove most of your dossiers, so nothing was "
+                  "removed. If you were moved to another department, ask IT to run a full "
+                  "resync.")
+    if isinstance(exc, SyncCancelled):
+        return QCoreApplication.translate("Messages", "Synchronisation was cancelled; it continues later from where it stopped.")
+    if isinstance(exc, ApiError):
+        return _api_error(exc)
+    return fallback or QCoreApplication.translate("Messages", "Unexpected error: %1").replace("%1", type(exc).__name__)
+
+
+def _api_error(exc: ApiError) -> str:
+    if exc.code == "sync.resync_required":
+        return QCoreApplication.translate("Messages", "The server asked for a full download of your dossiers; it starts again "
+                  "automatically.")
+    if exc.code == "auth.forbidden":
+        return QCoreApplication.translate("Messages", "Your account is not allowed to do this.")
+    if exc.status == 429 or exc.status >= 500:
+        return QCoreApplication.translate("Messages", "The server is busy or having trouble (error %1). The app retries by itself "
+                  "in a moment.").replace("%1", str(exc.status))
+    return QCoreApplication.translate("Messages", "The server refused the request (%1).").replace("%1", exc.code)
+
+
+def action_name(action: str) -> str:
+    names = {
+        "accept": QCoreApplication.translate("Messages", "Accept at the counter"),
+        "note": QCoreApplication.translate("Messages", "Note"),
+        "assign": QCoreApplication.translate("Messages", "Assign"),
+        "start_review": QCoreApplication.translate("Messages", "Start review"),
+        "request_documents": QCoreApplication.translate("Messages", "Request documents"),
+        "documents_received": QCoreApplication.translate("Messages", "Documents received"),
+        "submit_for_approval": QCoreApplication.translate("Messages", "Submit for approval"),
+        "approve": QCoreApplication.translate("Messages", "Approve"),
+        "return_for_rework": QCoreApplication.translate("Messages", "Return for rework"),
+        "refuse": QCoreApplication.translate("Messages", "Refuse"),
+        "stop": QCoreApplication.translate("Messages", "Stop processing"),
+        "apology": QCoreApplication.translate("Messages", "Apology and new date"),
+        "return_result": QCoreApplication.translate("Messages", "Return the result"),
+        "upload_result": QCoreApplication.translate("Messages", "Upload a result document"),
+    }
+    return names.get(action, action)
+
+
+def reason_text(code: str | None, message: str | None = None) -> str:
+    """Why an outbox entry was set aside, in plain words (the server's text if unknown)."""
+    reasons = {
+        "left_scope": QCoreApplication.translate("Messages", "The dossier is no longer yours (reassigned or withdrawn)."),
+        "user_took_theirs": QCoreApplication.translate("Messages", "You kept the server's version instead."),
+        "too_many_rebases": QCoreApplication.translate("Messages", "The dossier kept changing on the server."),
+        "bad_document": QCoreApplication.translate("Messages", "The server's copy of the dossier could not be read."),
+        "wrong_status": QCoreApplication.translate("Messages", "The dossier is no longer at a step where this action is possible."),
+        "not_assignee": QCoreApplication.translate("Messages", "The dossier is assigned to someone else."),
+        "other_department": QCoreApplication.translate("Messages", "The dossier belongs to another department."),
+        "role_not_allowed": QCoreApplication.translate("Messages", "Your role may not do this."),
+        "apology_already_made": QCoreApplication.translate("Messages", "A new appointment date may be set only once."),
+        "no_due_date": QCoreApplication.translate("Messages", "The dossier has no due date to postpone."),
+        "new_date_not_later": QCoreApplication.translate("Messages", "The new date must be later than the current due date."),
+        "unknown_action": QCoreApplication.translate("Messages", "This version of the server does not know the action."),
+        "action.forbidden": QCoreApplication.translate("Messages", "The server does not allow you to act on this dossier."),
+        "dossier.not_found": QCoreApplication.translate("Messages", "The dossier no longer exists on the server."),
+        "action.invalid": QCoreApplication.translate("Messages", "The server found the action invalid."),
+    }
+    if code in reasons:
+        return reasons[code]
+    if code and code.endswith("_required"):
+        return QCoreApplication.translate("Messages", "A required field is missing: %1").replace("%1", code[:-len("_required")])
+    return message or code or ""
