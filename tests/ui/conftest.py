@@ -56,6 +56,16 @@ def small(tmp_path: Path, calendar: WorkingCalendar) -> Iterator[tuple[Cache, li
     cache.wipe()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _gc_on_gui_thread(qapp: Any) -> Iterator[None]:
+    """As in the app: cycles holding Qt objects are collected on the GUI thread only."""
+    from wfh_client.ui.gc_guard import GuiGarbageCollector
+
+    collector = GuiGarbageCollector(qapp)
+    yield
+    collector.stop()
+
+
 @pytest.fixture(autouse=True)
 def _ui_language(qapp: Any) -> Iterator[None]:
     set_language("vi")

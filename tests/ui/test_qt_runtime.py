@@ -24,3 +24,32 @@ def test_bool_signal_arguments_are_owned_references(qapp: object) -> None:
     assert len(_KEPT) == 50
     # Each kept value must hold its own reference (PySide6 6.12.0 does not: see pyproject).
     assert sys.getrefcount(True) - before >= 50
+
+
+def test_cycles_are_collected_on_the_gui_thread_only(qapp: object) -> None:
+    import gc
+    import threading
+    import weakref
+
+    from wfh_client.ui.gc_guard import GuiGarbageCollector
+
+    assert not gc.isenabled()  # a worker thread can never trigger a collection
+    collector = GuiGarbageCollector()
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # type: ignore[attr-defined]
+    probe = weakref.ref(a)
+    collected_in: list[str] = []
+    weakref.finalize(a, lambda: collected_in.append(threading.current_thread().name))
+    del a, b
+    for _ in range(gc.get_threshold()[0] + 1):  # allocations that would trigger gen 0
+        Node()
+    assert probe() is not None  # nothing collected automatically
+    while collector.check() < 0:
+        [Node() for _ in range(100)]
+    gc.collect()
+    assert probe() is None and collected_in == [threading.main_thread().name]
+    collector.deleteLater()

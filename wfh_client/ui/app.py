@@ -37,6 +37,7 @@ from wfh_client.ui import ops
 from wfh_client.ui.alerts import Alerts
 from wfh_client.ui.bridge import EventBridge
 from wfh_client.ui.context import AppContext, SyncEngine, _utc_now
+from wfh_client.ui.gc_guard import GuiGarbageCollector
 from wfh_client.ui.i18n import set_language
 from wfh_client.ui.icons import icon
 from wfh_client.ui.main_window import MainWindow
@@ -65,6 +66,8 @@ def create_application(argv: Sequence[str] | None = None, *, language: str = "vi
     app.setStyle("Fusion")
     app.setWindowIcon(icon("app"))
     app.setQuitOnLastWindowClosed(False)  # the tray keeps us alive; Quit ends
+    if app.findChild(GuiGarbageCollector) is None:
+        GuiGarbageCollector(app)  # cycles holding widgets die on the GUI thread only
     set_language(language)
     return app
 
