@@ -31,7 +31,7 @@ def pull(client: Client, cursor: str | None = None, limit: int | None = None) ->
     r = client.get("/api/v1/sync/changes", params=params)
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
-    assert set(body) == {"upserts", "removals", "cursor", "has_more"}
+    assert set(body) - {"total"} == {"upserts", "removals", "cursor", "has_more"}
     return body
 
 
@@ -301,3 +301,15 @@ def test_limit_bounds_are_accepted_and_auth_is_required(server: RunningServer) -
 
     r = requests.get(server.url + "/api/v1/sync/changes", timeout=10)
     assert r.status_code == 401
+
+
+def test_snapshot_pages_announce_their_total_for_progress(server: RunningServer) -> None:
+    head = login(server, Peek(server).head_of("stnmt"))
+    scope = Peek(server).scalar(
+        "SELECT count(*) FROM dossiers WHERE department_id = 'stnmt' AND status != 7")
+    page = pull(head, limit=5)
+    assert page["total"] == scope and len(page["upserts"]) == 5
+    while page["has_more"]:
+        page = pull(head, cursor=page["cursor"], limit=5)
+        assert page["total"] == scope
+    assert "total" not in pull(head, cursor=page["cursor"])  # incremental pages: no total
