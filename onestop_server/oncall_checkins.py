@@ -34,7 +34,8 @@ from onestop_server import db, events
 from onestop_server.auth import CurrentUser, CurrentUserDep
 from onestop_server.deps import as_utc, get_clock, get_engine, iso
 from onestop_server.errors import ApiError
-from onestop_server.oncall_policy import Policy, Window, calendar_of, load_policy, windows_for
+from onestop_server.oncall_policy import Policy, calendar_of, load_policy, windows_for
+from wfh_client.domain.oncall import Window
 from wfh_client.domain.timefmt import parse_instant
 
 router = APIRouter(tags=["oncall"])

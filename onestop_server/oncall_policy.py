@@ -7,10 +7,10 @@ A department without a stored policy has ``DEFAULT_POLICY`` at version 0.
 
 The policy's calendar is the domain ``WorkingCalendar`` (VN public holidays) with the server's
 ``calendar_overrides`` and then the policy's own ``overrides`` on top (the policy wins), in the
-policy's time zone with the policy's working periods. ``windows_for(policy, calendar, day)``:
-for each working period of a working day, a window opens at the period start and every
-``interval`` after it while inside the period; a window is ``[start, start + grace]`` (never
-past the period end).
+policy's time zone with the policy's working periods. ``windows_for(policy, calendar, day)`` is
+the shared domain rule (``wfh_client.domain.oncall``): for each working period of a working
+day, a window opens at the period start and every ``interval`` after it while inside the
+period; a window is ``[start, start + grace]`` (never past the period end).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from onestop_server.auth import CurrentUser, CurrentUserDep
 from onestop_server.deps import get_clock, get_engine, iso
 from onestop_server.errors import ApiError
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.oncall import Window, checkin_windows
 
 router = APIRouter(tags=["oncall"])
 
@@ -192,25 +193,10 @@ def load_policy(conn: Connection, department_id: str) -> Policy:
     return Policy(department_id, int(row.version), row.updated_at, dict(row.policy))
 
 
-@dataclass(frozen=True)
-class Window:
-    start: datetime
-    end: datetime
-
-    def contains(self, at: datetime) -> bool:
-        return self.start <= at <= self.end
-
-
 def windows_for(policy: Policy, calendar: WorkingCalendar, day: date) -> list[Window]:
-    """The check-in windows of a local ``day`` (aware datetimes in the calendar's zone)."""
-    windows: list[Window] = []
-    interval, grace = policy.interval, policy.grace
-    for p_start, p_end in calendar.working_periods(day):
-        start = p_start
-        while start < p_end:
-            windows.append(Window(start, min(start + grace, p_end)))
-            start += interval
-    return windows
+    """The check-in windows of a local ``day``: the shared rule ``domain.oncall.checkin_windows``
+    (the client computes the same windows from the same policy)."""
+    return checkin_windows(calendar, day, policy.interval, policy.grace)
 
 
 # ---- HTTP -------------------------------------------------------------------------------------

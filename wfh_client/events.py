@@ -9,6 +9,17 @@ breaks the publisher. Event names used so far:
 - ``auth.revoked(reason)`` - the device or account was revoked and the cache wiped
 - ``outbox.changed(dossier_id)``, ``dossiers.changed(ids)``, ``document.progress(doc_id, done, total)``
 - ``connectivity(online: bool)``
+- events feed (``sync.feed.FeedListener``): ``feed.connected(connected)``,
+  ``feed.reconnecting(attempt, delay)``, ``feed.heartbeat(at)``, ``feed.woke(drift)``,
+  ``feed.reset(last_id)``, ``feed.stopped(reason)`` and one ``feed.<kind>(event, replay)`` per
+  server event (``recall``, ``recall_state``, ``recall_escalated``, ``recall_closed``,
+  ``assignment``, ``policy_changed``, ``revocation``, ``leave``); ``event = {id, at, kind, payload}``
+- on-call (``oncall.service.OnCallService``): ``oncall.window_open(window)``,
+  ``oncall.window_reminder(window)``, ``oncall.window_missed(window)`` (``domain.oncall.Window``),
+  ``oncall.checkin_recorded(checkin)``, ``oncall.sent(kind, client_id, recall_id)``,
+  ``oncall.send_failed(kind, client_id, recall_id, code)``, ``oncall.today_changed(windows)``,
+  ``oncall.policy_changed(policy)``, ``oncall.recall_alert(recall)``,
+  ``oncall.recall_changed(recall)``, ``oncall.recall_closed(recall_id, recall)``
 """
 
 from __future__ import annotations

@@ -128,6 +128,35 @@ CREATE TABLE conflicts (
   resolution TEXT
 )"""
 
+# On-call (0002): the queue of check-ins and recall answers not yet confirmed by the server, and
+# the recalls this client knows with their local state (see ``wfh_client.store.oncall``).
+_ONCALL_QUEUE = """
+CREATE TABLE oncall_queue (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  client_id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('checkin', 'delivered', 'seen', 'acknowledge', 'decline')),
+  recall_id INTEGER,
+  payload TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  server_answer TEXT,
+  updated_at TEXT NOT NULL
+)"""
+
+_ONCALL_RECALLS = """
+CREATE TABLE oncall_recalls (
+  id INTEGER PRIMARY KEY,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'delivered' CHECK (state IN ('delivered', 'seen', 'answered')),
+  answer TEXT,
+  alerted_renotify INTEGER,
+  closed_at TEXT,
+  updated_at TEXT NOT NULL
+)"""
+
 MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
     ("0001_initial", (
         _DOSSIERS,
@@ -150,6 +179,12 @@ MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
         # code, applicant name, procedure name, address, summary - all folded (fold()).
         "CREATE VIRTUAL TABLE dossier_fts USING fts5(code, applicant, procedure, address, "
         "summary, content='', contentless_delete=1, tokenize='unicode61', prefix='1 2 3')",
+    )),
+    ("0002_oncall", (
+        _ONCALL_QUEUE,
+        "CREATE INDEX ix_oncall_queue_state ON oncall_queue(state, seq)",
+        "CREATE INDEX ix_oncall_queue_kind ON oncall_queue(kind, created_at)",
+        _ONCALL_RECALLS,
     )),
 )
 

@@ -192,23 +192,26 @@ class AuthSession:
     # -- requests --
 
     def request(
-        self, method: str, path: str, *, headers: Mapping[str, str] | None = None, **kwargs: Any
+        self, method: str, path: str, *, headers: Mapping[str, str] | None = None,
+        via: HttpClient | None = None, **kwargs: Any
     ) -> requests.Response:
         """Like ``HttpClient.request`` with the bearer header and one refresh on 401.
 
         A file-like ``data`` body cannot be replayed after the refresh; pass bytes instead.
+        ``via``: send through another ``HttpClient`` of the same server (the events feed uses
+        its own connection so that it can abort a long-poll); tokens are still this session's.
         """
         if self._revoked_reason is not None:  # a revoked session stays revoked
             raise error_for(403, self._revoked_reason, "This device or account was revoked.")
         try:
             token = self._access or self._refresh(stale=None)
             try:
-                return self._send(method, path, token, headers, kwargs)
+                return self._send(method, path, token, headers, kwargs, via)
             except TokenRejected:
                 log.debug("%s %s: access token rejected, refreshing", method, path)
                 token = self._refresh(stale=token)
                 try:
-                    return self._send(method, path, token, headers, kwargs)
+                    return self._send(method, path, token, headers, kwargs, via)
                 except TokenRejected as exc:
                     raise SessionExpired(exc.status, exc.code, exc.message, exc.details) from exc
         except DeviceRevoked as exc:
@@ -222,10 +225,10 @@ class AuthSession:
         return self.request("POST", path, **kwargs)
 
     def _send(self, method: str, path: str, token: str, headers: Mapping[str, str] | None,
-              kwargs: dict[str, Any]) -> requests.Response:
+              kwargs: dict[str, Any], via: HttpClient | None = None) -> requests.Response:
         h = dict(headers or {})
         h["Authorization"] = f"Bearer {token}"
-        return self.http.request(method, path, headers=h, **kwargs)
+        return (via or self.http).request(method, path, headers=h, **kwargs)
 
     # -- tokens --
 

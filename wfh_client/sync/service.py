@@ -10,11 +10,11 @@ Neighbours: ``engine``; the UI starts and stops it.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable
 
+from wfh_client.pacing import ClockJumpDetector, backoff_delay
 from wfh_client.sync.engine import MassDeletionRefused, SyncCancelled, SyncEngine
 from wfh_client.sync.errors import DeviceRevoked, NetworkError, NotLoggedIn, SessionExpired
 
@@ -33,6 +33,7 @@ class SyncService:
         backoff_cap: float = 120.0,
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        clock_check: float = 5.0,
     ) -> None:
         self.engine = engine
         self.interval = interval
@@ -40,6 +41,7 @@ class SyncService:
         self.backoff_cap = backoff_cap
         self._wall = wall_clock
         self._mono = monotonic
+        self.clock_check = clock_check  # how often a sleeping service compares the clocks
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._cancel = threading.Event()
@@ -72,8 +74,8 @@ class SyncService:
         """Seconds until the next attempt: the interval when healthy, backoff when offline."""
         if self._failures == 0:
             return self.interval
-        delay = min(self.backoff_cap, self.backoff_base * 2 ** (self._failures - 1))
-        return float(min(self.interval, random.uniform(delay / 2, delay)))
+        return min(self.interval, backoff_delay(self._failures, self.backoff_base,
+                                                self.backoff_cap))
 
     def _set_online(self, online: bool) -> None:
         if online != self.online:
@@ -106,15 +108,15 @@ class SyncService:
     def _sleep(self, seconds: float) -> None:
         """Wait ``seconds`` unless woken; wake early if the wall clock jumped (sleep/resume)."""
         deadline = self._mono() + seconds
-        wall_start, mono_start = self._wall(), self._mono()
+        jumps = ClockJumpDetector(wall_clock=self._wall, monotonic=self._mono)
         while not self._stop.is_set():
             remaining = deadline - self._mono()
             if remaining <= 0:
                 return
-            if self._wake.wait(min(remaining, 5.0)):
+            if self._wake.wait(min(remaining, self.clock_check)):
                 self._wake.clear()
                 return
-            drift = (self._wall() - wall_start) - (self._mono() - mono_start)
-            if abs(drift) > 30:  # the machine slept or the clock was reset: sync now
+            drift = jumps.jumped()
+            if drift is not None:  # the machine slept or the clock was reset: sync now
                 log.info("wall clock jumped by %.0f s: syncing now", drift)
                 return
