@@ -34,7 +34,9 @@ from onestop_server import (
     oncall_policy,
     oncall_recalls,
     oncall_team,
+    reports,
     sync_api,
+    team_load,
 )
 from onestop_server import auth as auth_api
 from onestop_server import documents as documents_api
@@ -224,6 +226,8 @@ def create_app(
         oncall_checkins.router,
         oncall_recalls.router,
         oncall_team.router,
+        reports.router,
+        team_load.router,
     ):
         app.include_router(router)
     return app
