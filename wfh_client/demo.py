@@ -95,8 +95,10 @@ def start_server(db_path: Path, blobs: Path, port: int) -> EmbeddedServer:
 
     app = create_app(database_url=db.sqlite_url(str(db_path)), blob_dir=blobs)
     port = _port(port)
+    # the app's own events long-poll (25 s) must not hold up quitting the demo
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+                                           log_level="warning", lifespan="on",
+                                           timeout_graceful_shutdown=2))
     thread = threading.Thread(target=server.run, name=f"demo-server:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -272,6 +272,57 @@
     </message>
 </context>
 <context>
+    <name>ApprovalsPage</name>
+    <message>
+        <source>Proposal</source>
+        <translation>Đề xuất</translation>
+    </message>
+    <message>
+        <source>Proposed result:</source>
+        <translation>Kết quả đề xuất:</translation>
+    </message>
+    <message>
+        <source>&amp;Open dossier</source>
+        <translation>&amp;Mở hồ sơ</translation>
+    </message>
+    <message>
+        <source>A&amp;pprove…</source>
+        <translation>&amp;Phê duyệt…</translation>
+    </message>
+    <message>
+        <source>Return for &amp;rework…</source>
+        <translation>T&amp;rả lại để xử lý lại…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n proposal(s) waiting for your approval</source>
+        <translation>
+            <numerusform>%n hồ sơ đang chờ anh/chị phê duyệt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No proposal is waiting for approval.</source>
+        <translation>Không có hồ sơ nào đang chờ phê duyệt.</translation>
+    </message>
+    <message>
+        <source>Proposed decision: %1</source>
+        <translation>Đề xuất: %1</translation>
+    </message>
+    <message>
+        <source>Officer: %1</source>
+        <translation>Cán bộ: %1</translation>
+    </message>
+    <message>
+        <source>Submitted: %1</source>
+        <translation>Trình lúc: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n result document(s) attached</source>
+        <translation>
+            <numerusform>%n tệp kết quả đính kèm</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ApproveDialog</name>
     <message>
         <source>Approve the officer&apos;s proposal to REFUSE: processing stops.</source>
@@ -306,6 +357,124 @@
     </message>
 </context>
 <context>
+    <name>BoardPage</name>
+    <message>
+        <source>Open</source>
+        <translation>Đang giải quyết</translation>
+    </message>
+    <message>
+        <source>Due today</source>
+        <translation>Đến hạn hôm nay</translation>
+    </message>
+    <message>
+        <source>Due within 3 working days</source>
+        <translation>Đến hạn trong 3 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>Quá hạn</translation>
+    </message>
+    <message>
+        <source>Need an apology slip</source>
+        <translation>Cần phiếu xin lỗi (Mẫu 04)</translation>
+    </message>
+    <message>
+        <source>Waiting for an officer</source>
+        <translation>Chờ phân công</translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>Chờ phê duyệt</translation>
+    </message>
+    <message>
+        <source>Waiting for documents</source>
+        <translation>Chờ bổ sung giấy tờ</translation>
+    </message>
+    <message>
+        <source>Deadlines (working time)</source>
+        <translation>Thời hạn (tính theo ngày làm việc)</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Đang chờ</translation>
+    </message>
+    <message>
+        <source>By status</source>
+        <translation>Theo trạng thái</translation>
+    </message>
+    <message>
+        <source>Click a count to list its dossiers.</source>
+        <translation>Bấm vào một con số để xem danh sách hồ sơ.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %n dossier(s)</source>
+        <translation>
+            <numerusform>%1: %n hồ sơ</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>BulkAssignDialog</name>
+    <message>
+        <source>Loading the officers&apos; workload…</source>
+        <translation>Đang tải khối lượng công việc của cán bộ…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Assign %n dossier(s)</source>
+        <translation>
+            <numerusform>Phân công %n hồ sơ</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Choose the officer for %n dossier(s): %1</source>
+        <translation>
+            <numerusform>Chọn cán bộ xử lý %n hồ sơ: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Phân công</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Live workload from the server (%1).</source>
+        <translation>Số liệu trực tiếp từ máy chủ (%1).</translation>
+    </message>
+    <message>
+        <source>Live workload from the server.</source>
+        <translation>Số liệu trực tiếp từ máy chủ.</translation>
+    </message>
+    <message>
+        <source>Offline: workload counted from the dossiers on this computer; leave and check-ins are unknown.</source>
+        <translation>Ngoại tuyến: khối lượng tính từ hồ sơ trên máy này; chưa rõ nghỉ phép và điểm danh.</translation>
+    </message>
+    <message>
+        <source>The officers could not be read: %1</source>
+        <translation>Không đọc được danh sách cán bộ: %1</translation>
+    </message>
+    <message>
+        <source>%1 is on leave now.</source>
+        <translation>%1 đang nghỉ phép.</translation>
+    </message>
+    <message>
+        <source>The dossier is no longer in the local cache.</source>
+        <translation>Hồ sơ không còn trong bộ nhớ máy này.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dossier(s) could not be assigned</source>
+        <translation>
+            <numerusform>%n hồ sơ chưa phân công được</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The assignment could not be recorded: %1</source>
+        <translation>Không ghi nhận được việc phân công: %1</translation>
+    </message>
+</context>
+<context>
     <name>Channel</name>
     <message>
         <source>At the counter</source>
@@ -318,6 +487,101 @@
     <message>
         <source>By post</source>
         <translation>Qua bưu chính</translation>
+    </message>
+</context>
+<context>
+    <name>CheckInPrompt</name>
+    <message>
+        <source>Checked in at %1: %2.</source>
+        <translation>Đã điểm danh lúc %1: %2.</translation>
+    </message>
+    <message>
+        <source>You are offline: the check-in is queued and counts at the time you made it once it is sent.</source>
+        <translation>Bạn đang mất kết nối: lần điểm danh được xếp hàng chờ gửi và được tính theo thời điểm bạn bấm khi gửi được.</translation>
+    </message>
+    <message>
+        <source>The queued check-in has been sent.</source>
+        <translation>Lần điểm danh đang chờ đã được gửi.</translation>
+    </message>
+    <message>
+        <source>Say briefly why you are away (for example: picking up my child, back at 10:30).</source>
+        <translation>Hãy ghi ngắn gọn lý do vắng mặt (ví dụ: đi đón con, 10:30 về).</translation>
+    </message>
+    <message>
+        <source>Check-in</source>
+        <translation>Điểm danh</translation>
+    </message>
+    <message>
+        <source>Missed check-in %1</source>
+        <translation>Bỏ lỡ điểm danh %1</translation>
+    </message>
+    <message>
+        <source>This window closed without a check-in and counts as missed. You can still say where you are now.</source>
+        <translation>Khung giờ này đã đóng mà chưa có điểm danh nên được tính là bỏ lỡ. Bạn vẫn có thể báo tình trạng hiện tại.</translation>
+    </message>
+    <message>
+        <source>Reminder: check in before %1</source>
+        <translation>Nhắc nhở: điểm danh trước %1</translation>
+    </message>
+    <message>
+        <source>The check-in window %1 closes soon.</source>
+        <translation>Khung giờ điểm danh %1 sắp đóng.</translation>
+    </message>
+    <message>
+        <source>Thank you</source>
+        <translation>Cảm ơn bạn</translation>
+    </message>
+    <message>
+        <source>Your department sees your check-in and its time, nothing else.</source>
+        <translation>Đơn vị chỉ thấy lần điểm danh và thời điểm của nó, không gì khác.</translation>
+    </message>
+    <message>
+        <source>Check-in %1</source>
+        <translation>Điểm danh %1</translation>
+    </message>
+    <message>
+        <source>Check in now</source>
+        <translation>Điểm danh ngay</translation>
+    </message>
+    <message>
+        <source>Are you at work? Confirm before %1.</source>
+        <translation>Bạn đang làm việc chứ? Hãy xác nhận trước %1.</translation>
+    </message>
+    <message>
+        <source>Tell your department you are available.</source>
+        <translation>Báo cho đơn vị biết bạn đang sẵn sàng.</translation>
+    </message>
+    <message>
+        <source>I am working</source>
+        <translation>Tôi đang làm việc</translation>
+    </message>
+    <message>
+        <source>One click: you are at your desk and available</source>
+        <translation>Một cú bấm: bạn đang ở bàn làm việc và sẵn sàng</translation>
+    </message>
+    <message>
+        <source>In a &amp;meeting</source>
+        <translation>Đang &amp;họp</translation>
+    </message>
+    <message>
+        <source>Briefly &amp;away</source>
+        <translation>&amp;Vắng mặt ngắn</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (required when briefly away):</source>
+        <translation>&amp;Lý do (bắt buộc khi vắng mặt ngắn):</translation>
+    </message>
+    <message>
+        <source>e.g. at the post office, back at 10:30</source>
+        <translation>ví dụ: ra bưu điện, 10:30 về</translation>
+    </message>
+    <message>
+        <source>Today&apos;s check-ins…</source>
+        <translation>Điểm danh hôm nay…</translation>
+    </message>
+    <message>
+        <source>&amp;Later</source>
+        <translation>Để &amp;sau</translation>
     </message>
 </context>
 <context>
@@ -484,6 +748,53 @@
     <message>
         <source>%1 left</source>
         <translation>còn %1</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentMenu</name>
+    <message>
+        <source>De&amp;partment</source>
+        <translation>&amp;Phòng</translation>
+    </message>
+    <message>
+        <source>&amp;Queue to assign…</source>
+        <translation>Hồ sơ &amp;chờ phân công…</translation>
+    </message>
+    <message>
+        <source>&amp;Approvals…</source>
+        <translation>Chờ phê &amp;duyệt…</translation>
+    </message>
+    <message>
+        <source>Department &amp;board…</source>
+        <translation>&amp;Bảng theo dõi của phòng…</translation>
+    </message>
+    <message>
+        <source>&amp;Reports…</source>
+        <translation>Báo &amp;cáo…</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentWindow</name>
+    <message>
+        <source>Department</source>
+        <extracomment>Chosen not to clash with the main window (F5, Ctrl+N/D/O/R/Q, Ctrl+Shift+letters, Ctrl+P).</extracomment>
+        <translation>Phòng</translation>
+    </message>
+    <message>
+        <source>Queue to assign</source>
+        <translation>Chờ phân công</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>Chờ phê duyệt</translation>
+    </message>
+    <message>
+        <source>Board</source>
+        <translation>Bảng theo dõi</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Báo cáo</translation>
     </message>
 </context>
 <context>
@@ -772,6 +1083,133 @@
     </message>
 </context>
 <context>
+    <name>HeadModels</name>
+    <message>
+        <source>Code</source>
+        <translation>Mã hồ sơ</translation>
+    </message>
+    <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>Lĩnh vực</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>Người nộp</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Ngày nhận</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>Hẹn trả</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Thời gian còn lại</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Proposal</source>
+        <translation>Đề xuất</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>Trình lúc</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Đang xử lý</translation>
+    </message>
+    <message>
+        <source>Due ≤ 3 days</source>
+        <translation>Đến hạn ≤ 3 ngày</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>Quá hạn</translation>
+    </message>
+    <message>
+        <source>On leave</source>
+        <translation>Nghỉ phép</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>Đã điểm danh</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Tên</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>Đúng hạn</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>Trễ hạn</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Tổng số</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Tỷ lệ</translation>
+    </message>
+    <message>
+        <source>Windows</source>
+        <translation>Số lượt</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Đã điểm danh</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Bỏ lỡ</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>Tháng</translation>
+    </message>
+    <message>
+        <source>Grant</source>
+        <translation>Giải quyết</translation>
+    </message>
+    <message>
+        <source>Refuse</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>không rõ</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>có</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>không</translation>
+    </message>
+    <message>
+        <source>Last check-in: %1</source>
+        <translation>Điểm danh lần cuối: %1</translation>
+    </message>
+</context>
+<context>
     <name>HeaderPanel</name>
     <message>
         <source>Field</source>
@@ -1026,20 +1464,12 @@
         <translation>&amp;Ngôn ngữ</translation>
     </message>
     <message>
-        <source>&amp;Privacy</source>
-        <translation>&amp;Quyền riêng tư</translation>
+        <source>&amp;What this app records…</source>
+        <translation>Ứng dụng &amp;ghi lại những gì…</translation>
     </message>
     <message>
         <source>&amp;About</source>
         <translation>&amp;Giới thiệu</translation>
-    </message>
-    <message>
-        <source>Privacy</source>
-        <translation>Quyền riêng tư</translation>
-    </message>
-    <message>
-        <source>This application records only your explicit check-ins, your answers to recalls and sync metadata. It takes no screenshots and records no keyboard or mouse activity, no location and no other applications.</source>
-        <translation>Ứng dụng chỉ ghi nhận các lần xác nhận có mặt do bạn thực hiện, phản hồi của bạn với lệnh triệu tập và thông tin đồng bộ. Ứng dụng không chụp màn hình, không ghi lại thao tác bàn phím hay chuột, không theo dõi vị trí và không theo dõi các ứng dụng khác.</translation>
     </message>
     <message>
         <source>About</source>
@@ -1270,6 +1700,224 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>OnCall</name>
+    <message>
+        <source>Working</source>
+        <translation>Đang làm việc</translation>
+    </message>
+    <message>
+        <source>In a meeting</source>
+        <translation>Đang họp</translation>
+    </message>
+    <message>
+        <source>Briefly away</source>
+        <translation>Vắng mặt ngắn</translation>
+    </message>
+    <message>
+        <source>Done (queued, not sent yet)</source>
+        <translation>Đã điểm danh (đang chờ gửi)</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Đã điểm danh</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Bỏ lỡ</translation>
+    </message>
+    <message>
+        <source>Open now</source>
+        <translation>Đang mở</translation>
+    </message>
+    <message>
+        <source>Upcoming</source>
+        <translation>Sắp tới</translation>
+    </message>
+    <message>
+        <source>Suspended (leave)</source>
+        <translation>Tạm dừng (nghỉ phép)</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Đã gửi</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Đã nhận</translation>
+    </message>
+    <message>
+        <source>Seen</source>
+        <translation>Đã xem</translation>
+    </message>
+    <message>
+        <source>Coming</source>
+        <translation>Sẽ đến</translation>
+    </message>
+    <message>
+        <source>Cannot come</source>
+        <translation>Không thể đến</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Đã đóng</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Bình thường</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation>Khẩn</translation>
+    </message>
+    <message>
+        <source>Waiting for approval</source>
+        <translation>Chờ duyệt</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Đã duyệt</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Từ chối</translation>
+    </message>
+    <message>
+        <source>%1 (arrives %2)</source>
+        <translation>%1 (đến lúc %2)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>OnCallUi</name>
+    <message>
+        <source>On-call duty is not connected yet; try again in a moment.</source>
+        <translation>Chức năng trực chưa kết nối xong; hãy thử lại sau giây lát.</translation>
+    </message>
+    <message>
+        <source>The team view needs a connection to the server; try again in a moment.</source>
+        <translation>Màn hình nhóm cần kết nối tới máy chủ; hãy thử lại sau giây lát.</translation>
+    </message>
+    <message>
+        <source>Missed check-in</source>
+        <translation>Bỏ lỡ điểm danh</translation>
+    </message>
+    <message>
+        <source>No check-in was made in the window %1.</source>
+        <translation>Không có điểm danh trong khung giờ %1.</translation>
+    </message>
+    <message>
+        <source>Time to check in</source>
+        <translation>Đến giờ điểm danh</translation>
+    </message>
+    <message>
+        <source>Confirm that you are working before %1.</source>
+        <translation>Hãy xác nhận bạn đang làm việc trước %1.</translation>
+    </message>
+    <message>
+        <source>Check-in reminder</source>
+        <translation>Nhắc điểm danh</translation>
+    </message>
+    <message>
+        <source>The check-in window closes at %1.</source>
+        <translation>Khung giờ điểm danh đóng lúc %1.</translation>
+    </message>
+    <message>
+        <source>Recall to the office</source>
+        <translation>Triệu tập về cơ quan</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Recall closed</source>
+        <translation>Đã đóng lệnh triệu tập</translation>
+    </message>
+    <message>
+        <source>The recall was closed; you do not need to answer it.</source>
+        <translation>Lệnh triệu tập đã được đóng; bạn không cần trả lời nữa.</translation>
+    </message>
+    <message>
+        <source>Answer recorded; it is sent as soon as the server can be reached.</source>
+        <translation>Đã ghi nhận câu trả lời; sẽ gửi ngay khi kết nối được máy chủ.</translation>
+    </message>
+    <message>
+        <source>Your answer was sent: you will arrive at %1.</source>
+        <translation>Đã gửi câu trả lời: bạn sẽ đến lúc %1.</translation>
+    </message>
+    <message>
+        <source>Your answer was sent: you cannot come.</source>
+        <translation>Đã gửi câu trả lời: bạn không thể đến.</translation>
+    </message>
+    <message>
+        <source>● Connected</source>
+        <translation>● Đã kết nối</translation>
+    </message>
+    <message>
+        <source>Recalls and assignments arrive within a second.</source>
+        <translation>Lệnh triệu tập và phân công đến trong vòng một giây.</translation>
+    </message>
+    <message>
+        <source>● Reconnecting…</source>
+        <translation>● Đang kết nối lại…</translation>
+    </message>
+    <message>
+        <source>The live connection to the server is down; the app keeps trying. Check-ins and answers are queued.</source>
+        <translation>Mất kết nối trực tiếp tới máy chủ; ứng dụng vẫn đang thử lại. Điểm danh và câu trả lời được xếp hàng chờ gửi.</translation>
+    </message>
+    <message>
+        <source>● Connecting…</source>
+        <translation>● Đang kết nối…</translation>
+    </message>
+    <message>
+        <source>On call: %1/%2</source>
+        <translation>Trực: %1/%2</translation>
+    </message>
+    <message>
+        <source>%1 missed</source>
+        <translation>bỏ lỡ %1</translation>
+    </message>
+    <message>
+        <source>do not disturb</source>
+        <translation>không làm phiền</translation>
+    </message>
+    <message>
+        <source>Today&apos;s check-ins (Shift+F9)</source>
+        <translation>Điểm danh hôm nay (Shift+F9)</translation>
+    </message>
+    <message>
+        <source>On ca&amp;ll</source>
+        <translation>Trự&amp;c</translation>
+    </message>
+    <message>
+        <source>&amp;Check in now…</source>
+        <translation>Điểm &amp;danh ngay…</translation>
+    </message>
+    <message>
+        <source>&amp;Today&apos;s check-ins…</source>
+        <translation>Điểm danh &amp;hôm nay…</translation>
+    </message>
+    <message>
+        <source>&amp;Do not disturb</source>
+        <translation>&amp;Không làm phiền</translation>
+    </message>
+    <message>
+        <source>Hide notifications and check-in prompts. Missed windows still count; recall alerts always show.</source>
+        <translation>Ẩn thông báo và lời nhắc điểm danh. Khung giờ bỏ lỡ vẫn được tính; lệnh triệu tập luôn hiện.</translation>
+    </message>
+    <message>
+        <source>Team on &amp;call…</source>
+        <translation>Tình hình &amp;trực của nhóm…</translation>
+    </message>
+    <message>
+        <source>&amp;Team</source>
+        <translation>&amp;Nhóm</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPanel</name>
     <message>
         <source>Applicant</source>
@@ -1345,6 +1993,191 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>Privacy</name>
+    <message>
+        <source>Your check-ins: the time, the status you chose (working, in a meeting, briefly away), the reason you typed when briefly away, and whether it was made offline.</source>
+        <translation>Các lần điểm danh của bạn: thời điểm, trạng thái bạn chọn (đang làm việc, đang họp, vắng mặt ngắn), lý do bạn nhập khi vắng mặt ngắn, và việc điểm danh có được thực hiện khi mất mạng hay không.</translation>
+    </message>
+    <message>
+        <source>Your answers to recalls: when the alert reached this computer and was seen, whether you are coming and at what time, or the reason you cannot come.</source>
+        <translation>Các câu trả lời triệu tập: khi nào thông báo đến máy này và được xem, bạn có đến hay không và đến lúc mấy giờ, hoặc lý do bạn không thể đến.</translation>
+    </message>
+    <message>
+        <source>Sync metadata: what was sent to and received from the one-stop-shop server, and when (your actions on dossiers, as in any dossier&apos;s history).</source>
+        <translation>Thông tin đồng bộ: những gì đã gửi lên và nhận về từ hệ thống một cửa, và vào lúc nào (các thao tác của bạn trên hồ sơ, như trong lịch sử của hồ sơ).</translation>
+    </message>
+    <message>
+        <source>No screenshots or screen recordings.</source>
+        <translation>Không chụp hay quay màn hình.</translation>
+    </message>
+    <message>
+        <source>No keyboard or mouse activity (no keystrokes, no clicks, no idle-time tracking).</source>
+        <translation>Không ghi hoạt động bàn phím hay chuột (không ghi phím gõ, không ghi cú nhấp, không theo dõi thời gian rảnh).</translation>
+    </message>
+    <message>
+        <source>No location (no GPS, no Wi-Fi or IP-based location).</source>
+        <translation>Không ghi vị trí (không GPS, không định vị qua Wi-Fi hay địa chỉ IP).</translation>
+    </message>
+    <message>
+        <source>No other applications or websites you use.</source>
+        <translation>Không ghi các ứng dụng hay trang web khác mà bạn sử dụng.</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyDialog</name>
+    <message>
+        <source>What this app records</source>
+        <translation>Ứng dụng ghi lại những gì</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Đón&amp;g</translation>
+    </message>
+    <message>
+        <source>This app records only:</source>
+        <translation>Ứng dụng chỉ ghi lại:</translation>
+    </message>
+    <message>
+        <source>It never records:</source>
+        <translation>Ứng dụng không bao giờ ghi lại:</translation>
+    </message>
+    <message>
+        <source>Check-ins are made only when you click; nothing is recorded in between. Dossiers and these records are kept on this computer in an encrypted cache whose key is in the system&apos;s password store.</source>
+        <translation>Điểm danh chỉ được ghi khi bạn bấm; giữa các lần đó không ghi gì cả. Hồ sơ và các bản ghi này được lưu trên máy trong bộ nhớ đệm mã hóa, khóa nằm trong kho mật khẩu của hệ thống.</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePage</name>
+    <message>
+        <source>&amp;Assign…</source>
+        <translation>&amp;Phân công…</translation>
+    </message>
+    <message>
+        <source>Assign the selected dossiers to an officer</source>
+        <translation>Phân công các hồ sơ đã chọn cho một cán bộ</translation>
+    </message>
+    <message>
+        <source>&amp;Open dossier</source>
+        <translation>&amp;Mở hồ sơ</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Phân công…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n dossier(s) waiting for an officer</source>
+        <translation>
+            <numerusform>%n hồ sơ đang chờ phân công</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No dossier is waiting for an officer.</source>
+        <translation>Không có hồ sơ nào đang chờ phân công.</translation>
+    </message>
+</context>
+<context>
+    <name>RecallAlert</name>
+    <message>
+        <source>Say why you cannot come: the reason is required.</source>
+        <translation>Hãy cho biết vì sao bạn không thể đến: lý do là bắt buộc.</translation>
+    </message>
+    <message>
+        <source>Recall to the office</source>
+        <translation>Triệu tập về cơ quan</translation>
+    </message>
+    <message>
+        <source>URGENT RECALL</source>
+        <translation>TRIỆU TẬP KHẨN</translation>
+    </message>
+    <message>
+        <source>You are recalled</source>
+        <translation>Bạn được triệu tập</translation>
+    </message>
+    <message>
+        <source>reminder %1</source>
+        <translation>nhắc lần %1</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Người gọi:</translation>
+    </message>
+    <message>
+        <source>Report by:</source>
+        <translation>Có mặt trước:</translation>
+    </message>
+    <message>
+        <source>Urgency:</source>
+        <translation>Mức độ:</translation>
+    </message>
+    <message>
+        <source>Sent at:</source>
+        <translation>Gửi lúc:</translation>
+    </message>
+    <message>
+        <source>&amp;Arrival time:</source>
+        <translation>&amp;Giờ đến:</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Lý do:</translation>
+    </message>
+    <message>
+        <source>required if you cannot come</source>
+        <translation>bắt buộc nếu bạn không thể đến</translation>
+    </message>
+    <message>
+        <source>I will &amp;come</source>
+        <translation>Tôi sẽ đế&amp;n</translation>
+    </message>
+    <message>
+        <source>I &amp;cannot come</source>
+        <translation>&amp;Không thể đến</translation>
+    </message>
+</context>
+<context>
+    <name>RecallDialog</name>
+    <message>
+        <source>Write what the recall is about.</source>
+        <translation>Hãy ghi nội dung triệu tập.</translation>
+    </message>
+    <message>
+        <source>The report-by time must be between now and 7 days ahead.</source>
+        <translation>Thời hạn có mặt phải từ bây giờ đến 7 ngày tới.</translation>
+    </message>
+    <message>
+        <source>Recall to the office</source>
+        <translation>Triệu tập về cơ quan</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Gửi tới:</translation>
+    </message>
+    <message>
+        <source>&amp;Message:</source>
+        <translation>&amp;Nội dung:</translation>
+    </message>
+    <message>
+        <source>&amp;Report by:</source>
+        <translation>&amp;Có mặt trước:</translation>
+    </message>
+    <message>
+        <source>&amp;Urgency:</source>
+        <translation>&amp;Mức độ:</translation>
+    </message>
+    <message>
+        <source>e.g. Citizens are waiting at the counter; please come to the office.</source>
+        <translation>ví dụ: Công dân đang chờ ở bộ phận một cửa; đề nghị về cơ quan.</translation>
+    </message>
+    <message>
+        <source>Send &amp;recall</source>
+        <translation>Gửi &amp;triệu tập</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
     <name>RefuseDialog</name>
     <message>
         <source>Refuse the dossier at intake (Mẫu 03). The applicant is told the reason.</source>
@@ -1374,6 +2207,129 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>overdue %1</source>
         <translation>quá hạn %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPage</name>
+    <message>
+        <source>From:</source>
+        <translation>Từ ngày:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Đến ngày:</translation>
+    </message>
+    <message>
+        <source>On-time rate by:</source>
+        <translation>Tỷ lệ đúng hạn theo:</translation>
+    </message>
+    <message>
+        <source>officer</source>
+        <translation>cán bộ</translation>
+    </message>
+    <message>
+        <source>field</source>
+        <translation>lĩnh vực</translation>
+    </message>
+    <message>
+        <source>month</source>
+        <translation>tháng</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>&amp;Xem</translation>
+    </message>
+    <message>
+        <source>Export &amp;CSV…</source>
+        <translation>Xuất &amp;CSV…</translation>
+    </message>
+    <message>
+        <source>Export &amp;Excel…</source>
+        <translation>Xuất &amp;Excel…</translation>
+    </message>
+    <message>
+        <source>On-time rate</source>
+        <translation>Tỷ lệ đúng hạn</translation>
+    </message>
+    <message>
+        <source>Check-ins</source>
+        <translation>Điểm danh</translation>
+    </message>
+    <message>
+        <source>Sign in to see the reports.</source>
+        <translation>Hãy đăng nhập để xem báo cáo.</translation>
+    </message>
+    <message>
+        <source>The end date is before the start date.</source>
+        <translation>Ngày kết thúc trước ngày bắt đầu.</translation>
+    </message>
+    <message>
+        <source>Loading the reports…</source>
+        <translation>Đang tải báo cáo…</translation>
+    </message>
+    <message>
+        <source>%1 – %2: %3 on time of %4 judged dossiers (%5).</source>
+        <translation>%1 – %2: %3 đúng hạn trên %4 hồ sơ đã giải quyết (%5).</translation>
+    </message>
+    <message>
+        <source>On time</source>
+        <translation>Đúng hạn</translation>
+    </message>
+    <message>
+        <source>Late</source>
+        <translation>Trễ hạn</translation>
+    </message>
+    <message>
+        <source>On-time rate by %1</source>
+        <translation>Tỷ lệ đúng hạn theo %1</translation>
+    </message>
+    <message>
+        <source>No dossier ended in this period.</source>
+        <translation>Không có hồ sơ nào kết thúc trong khoảng thời gian này.</translation>
+    </message>
+    <message>
+        <source>Checked in</source>
+        <translation>Đã điểm danh</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Bỏ lỡ</translation>
+    </message>
+    <message>
+        <source>On leave (not counted)</source>
+        <translation>Nghỉ phép (không tính)</translation>
+    </message>
+    <message>
+        <source>Check-in compliance</source>
+        <translation>Tỷ lệ điểm danh</translation>
+    </message>
+    <message>
+        <source>No check-in window closed in this period.</source>
+        <translation>Chưa có lượt điểm danh nào kết thúc trong khoảng thời gian này.</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Xuất CSV</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export Excel</source>
+        <translation>Xuất Excel</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Bảng tính Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Đã lưu %1</translation>
+    </message>
+    <message>
+        <source>The file could not be saved: %1</source>
+        <translation>Không lưu được tệp: %1</translation>
     </message>
 </context>
 <context>
@@ -1771,6 +2727,152 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
 </context>
 <context>
+    <name>TeamTableModel</name>
+    <message>
+        <source>Officer</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Last check-in</source>
+        <translation>Điểm danh gần nhất</translation>
+    </message>
+    <message>
+        <source>Done today</source>
+        <translation>Đã điểm danh</translation>
+    </message>
+    <message>
+        <source>Missed</source>
+        <translation>Bỏ lỡ</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Kết nối</translation>
+    </message>
+    <message>
+        <source>Open recalls</source>
+        <translation>Triệu tập đang mở</translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation>Nghỉ phép</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>chưa có</translation>
+    </message>
+    <message>
+        <source>(offline)</source>
+        <translation>(khi mất mạng)</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Trực tuyến</translation>
+    </message>
+    <message>
+        <source>Offline (seen %1)</source>
+        <translation>Ngoại tuyến (lần cuối %1)</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>On leave now</source>
+        <translation>Đang nghỉ phép</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Lý do: %1</translation>
+    </message>
+    <message>
+        <source>Made offline at %1, received %2</source>
+        <translation>Điểm danh khi mất mạng lúc %1, nhận lúc %2</translation>
+    </message>
+    <message>
+        <source>Missed windows: %1</source>
+        <translation>Khung giờ bỏ lỡ: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TeamView</name>
+    <message>
+        <source>Updated %1</source>
+        <translation>Cập nhật %1</translation>
+    </message>
+    <message>
+        <source>report by %1</source>
+        <translation>có mặt trước %1</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>đã báo cấp trên</translation>
+    </message>
+    <message>
+        <source>Team on call</source>
+        <translation>Tình hình trực của nhóm</translation>
+    </message>
+    <message>
+        <source>Your department today</source>
+        <translation>Đơn vị của bạn hôm nay</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Làm mới</translation>
+    </message>
+    <message>
+        <source>&amp;Recall…</source>
+        <translation>&amp;Triệu tập…</translation>
+    </message>
+    <message>
+        <source>Recall the selected officers to the office</source>
+        <translation>Triệu tập các cán bộ đã chọn về cơ quan</translation>
+    </message>
+    <message>
+        <source>Open recalls</source>
+        <translation>Triệu tập đang mở</translation>
+    </message>
+    <message>
+        <source>Recall / person</source>
+        <translation>Triệu tập / người</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Sent · message</source>
+        <translation>Gửi lúc · nội dung</translation>
+    </message>
+    <message>
+        <source>C&amp;lose recall</source>
+        <translation>Đó&amp;ng triệu tập</translation>
+    </message>
+    <message>
+        <source>Leave requests waiting for you</source>
+        <translation>Đơn nghỉ phép chờ bạn duyệt</translation>
+    </message>
+    <message>
+        <source>Officer</source>
+        <translation>Cán bộ</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Thời gian</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Lý do</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Duyệt</translation>
+    </message>
+    <message>
+        <source>Re&amp;ject</source>
+        <translation>Từ &amp;chối</translation>
+    </message>
+</context>
+<context>
     <name>TimelineTable</name>
     <message>
         <source>Time</source>
@@ -1814,6 +2916,45 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>late</source>
         <translation>quá hạn</translation>
+    </message>
+</context>
+<context>
+    <name>TodayDialog</name>
+    <message>
+        <source>No check-in windows today (a day off, or the department&apos;s policy is not loaded yet).</source>
+        <translation>Hôm nay không có khung giờ điểm danh (ngày nghỉ, hoặc chưa tải được quy định của đơn vị).</translation>
+    </message>
+    <message>
+        <source>%1 of %2 windows done, %3 missed.</source>
+        <translation>Đã điểm danh %1/%2 khung giờ, bỏ lỡ %3.</translation>
+    </message>
+    <message>
+        <source>Check-ins waiting to be sent (made offline): %1. They are sent when the server can be reached.</source>
+        <translation>Điểm danh đang chờ gửi (làm khi mất mạng): %1. Sẽ được gửi khi kết nối được máy chủ.</translation>
+    </message>
+    <message>
+        <source>Today&apos;s check-ins</source>
+        <translation>Điểm danh hôm nay</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Khung giờ</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Trạng thái</translation>
+    </message>
+    <message>
+        <source>Check in &amp;now…</source>
+        <translation>Điểm danh &amp;ngay…</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Đón&amp;g</translation>
+    </message>
+    <message>
+        <source>Do not disturb only hides the prompts: a window without a check-in still counts as missed.</source>
+        <translation>Chế độ không làm phiền chỉ ẩn lời nhắc: khung giờ không điểm danh vẫn bị tính là bỏ lỡ.</translation>
     </message>
 </context>
 <context>

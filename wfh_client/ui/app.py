@@ -41,6 +41,7 @@ from wfh_client.ui.gc_guard import GuiGarbageCollector
 from wfh_client.ui.i18n import set_language
 from wfh_client.ui.icons import icon
 from wfh_client.ui.main_window import MainWindow
+from wfh_client.ui.oncall.controller import OnCallUi
 from wfh_client.ui.settings_dialog import SettingsDialog
 from wfh_client.ui.single_instance import SingleInstance
 from wfh_client.ui.sync_controller import SyncController
@@ -94,6 +95,8 @@ class ClientApp(QObject):
         self.window.quit_requested.connect(self.quit)
         self.window.open_requested.connect(self.open_dossier)
         self.alerts = Alerts(self.ctx, self.notify, self)
+        # on-call screens; the core is attached by the launcher (wfh_client.ui.oncall.wiring)
+        self.oncall = OnCallUi(self.ctx, self.window, self.tray, self.sync)
         self._add_dossier_actions()
         if single_instance is not None:
             single_instance.activation_requested.connect(self.window.bring_to_front)
@@ -162,6 +165,7 @@ class ClientApp(QObject):
         if self._shut:
             return
         self._shut = True
+        self.oncall.shutdown()  # stops the events feed and the on-call core (cache still open)
         self.sync.shutdown()
         ops.shutdown(wait=True)
         self.bridge.close()

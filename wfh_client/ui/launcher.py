@@ -55,6 +55,7 @@ from wfh_client.ui.app import ClientApp
 from wfh_client.ui.first_sync_dialog import FirstSyncDialog
 from wfh_client.ui.login_dialog import LoginDialog
 from wfh_client.ui.messages import describe_error
+from wfh_client.ui.oncall.wiring import start_oncall
 from wfh_client.ui.ops import run_in_background
 from wfh_client.ui.single_instance import SingleInstance
 
@@ -262,6 +263,8 @@ class Launcher(QObject):
         self.shell.show()
         self.shell.window.refresh_all()
         self.shell.sync.start_service(first_after)
+        if self.opened is not None:  # on-call: events feed + check-ins/recalls (stopped by
+            start_oncall(self.shell, self.opened)  # ClientApp.shutdown, before the cache)
         self._set_stage("main")
 
     def _sync_finished(self, ok: bool, _message: str) -> None:

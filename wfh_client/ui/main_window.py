@@ -26,6 +26,7 @@ from wfh_client.ui.i18n import current_language
 from wfh_client.ui.icons import icon
 from wfh_client.ui.models.dossier_query import ListCounts, Thresholds, distinct_fields, list_counts
 from wfh_client.ui.models.dossier_table import DossierTableModel
+from wfh_client.ui.oncall.privacy import PrivacyDialog
 from wfh_client.ui.ops import run_in_background
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
@@ -69,6 +70,10 @@ class MainWindow(QMainWindow):
         self.conflicts_view: ConflictsView | None = None
         self._tray_hint_shown = False
         self._build_actions()
+        # --- department head workspace (wfh_client.ui.head): a menu for heads only ---
+        from wfh_client.ui.head.menu import add_department_menu
+        self.department_menu = add_department_menu(self, ctx)
+        # --- end department head workspace ---
         self._connect()
         self.retranslate_ui()
         self.status.set_shown(self.model.rowCount())
@@ -286,7 +291,7 @@ class MainWindow(QMainWindow):
         self.act_clear.setText(self.tr("C&lear filters"))
         self.act_refresh.setText(self.tr("&Refresh list"))
         self.language_menu.setTitle(self.tr("&Language"))
-        self.act_privacy.setText(self.tr("&Privacy"))
+        self.act_privacy.setText(self.tr("&What this app records…"))
         self.act_about.setText(self.tr("&About"))
         for code, action in self.language_actions.items():
             action.setChecked(code == current_language())
@@ -297,11 +302,12 @@ class MainWindow(QMainWindow):
             self.retranslate_ui()
         super().changeEvent(event)
 
-    def _show_privacy(self) -> None:
-        QMessageBox.information(self, self.tr("Privacy"), self.tr(
-            "This application records only your explicit check-ins, your answers to recalls "
-            "and sync metadata. It takes no screenshots and records no keyboard or mouse "
-            "activity, no location and no other applications."))
+    def _show_privacy(self) -> PrivacyDialog:
+        """Help > What this app records (the list lives in ``ui/oncall/privacy.py``)."""
+        dialog = PrivacyDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _show_about(self) -> None:
         QMessageBox.about(self, self.tr("About"), self.tr(

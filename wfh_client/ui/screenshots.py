@@ -48,7 +48,9 @@ __all__ = ["NOW", "SHOTS", "ShotContext", "main", "register"]
 NOW = datetime(2026, 4, 14, 2, 30, tzinfo=UTC)  # Tuesday 09:30 in Hà Nội
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # modules whose import registers more shots (dossier detail, action dialogs, slips, login...)
-SHOT_MODULES = ["wfh_client.ui.shots_shell", "wfh_client.ui.detail.shots"]
+SHOT_MODULES = ["wfh_client.ui.shots_shell", "wfh_client.ui.detail.shots",
+               "wfh_client.ui.oncall.shots",
+               "wfh_client.ui.head.shots"]  # the department head's workspace
 
 
 @dataclass

@@ -3,7 +3,8 @@
 Guarded by ``QSystemTrayIcon.isSystemTrayAvailable()``: without a tray (some Linux desktops,
 offscreen tests) :attr:`TrayController.available` is False, closing the window quits, and
 :meth:`notify` only emits :attr:`TrayController.notified` (which the main window shows in its
-status bar). ``available`` can be forced for tests.
+status bar). ``available`` can be forced for tests. While :attr:`TrayController.do_not_disturb`
+is on (set by the on-call screens), balloons are held back unless ``urgent`` (a recall).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class TrayController(QObject):
         super().__init__(parent)
         self.available = QSystemTrayIcon.isSystemTrayAvailable() if available is None \
             else available
+        self.do_not_disturb = False  # on-call: no balloons except urgent ones (recalls)
         self.icon = QSystemTrayIcon(icon("app"), self)
         self.menu = QMenu()
         self.show_action = QAction(self)
@@ -47,9 +49,12 @@ class TrayController(QObject):
         if self.available:
             self.icon.show()
 
-    def notify(self, title: str, text: str, *, critical: bool = False) -> None:
+    def notify(self, title: str, text: str, *, critical: bool = False,
+               urgent: bool = False) -> None:
         """A desktop notification (balloon) from the tray icon."""
         self.notified.emit(title, text)
+        if self.do_not_disturb and not urgent:
+            return
         if self.available and self.icon.isVisible():
             kind = QSystemTrayIcon.MessageIcon.Critical if critical else \
                 QSystemTrayIcon.MessageIcon.Information
