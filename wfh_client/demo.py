@@ -121,30 +121,9 @@ def _keyring_usable() -> bool:
 
 
 def _use_memory_keyring() -> None:
-    import keyring
-    import keyring.backend
-    import keyring.errors
+    from wfh_client.memory_keyring import use_memory_keyring
 
-    class DemoMemoryKeyring(keyring.backend.KeyringBackend):
-        """Demo mode only: secrets live in this process and vanish at exit."""
-
-        priority = 1
-
-        def __init__(self) -> None:
-            super().__init__()  # type: ignore[no-untyped-call]
-            self.data: dict[tuple[str, str], str] = {}
-
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.data.get((service, username))
-
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.data[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            if self.data.pop((service, username), None) is None:
-                raise keyring.errors.PasswordDeleteError(username)
-
-    keyring.set_keyring(DemoMemoryKeyring())
+    use_memory_keyring()
 
 
 @dataclass
