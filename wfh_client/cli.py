@@ -1,9 +1,10 @@
 """Headless command line: ``wfh-client`` (or ``python -m wfh_client``).
 
-Commands: ``login``, ``sync``, ``status [--json]``, ``logout``, ``doctor [--json]``,
-``config show|set|unset``. Global ``--data-dir DIR`` (else ``$WFH_CLIENT_DATA_DIR``, else the
-platform's user data dir). The current account (server, username) is remembered in the data dir;
-the refresh token only in the OS keyring. Works without a terminal: ``login --password-stdin``
+Commands: ``login``, ``sync [--resync] [--json] [--page-limit N]``, ``note DOSSIER_ID TEXT``,
+``status [--json]``, ``logout``, ``doctor [--json]``, ``config show|set|unset``. Global
+``--data-dir DIR`` (else ``$WFH_CLIENT_DATA_DIR``, else the platform's user data dir). The
+current account (server, username) is remembered in the data dir; the refresh token only in the
+OS keyring. Works without a terminal: ``login --password-stdin``
 reads the password from the first line of standard input.
 
 Exit codes:
@@ -219,7 +220,7 @@ def cmd_sync(ctx: Ctx) -> int:
     session = open_session(cfg, tokens=ctx.tokens, on_revoked=on_revoked)
     with cache:
         engine = engine_module.SyncEngine(
-            session, cache, page_limit=500,
+            session, cache, page_limit=ctx.args.page_limit,
             prefetch_max_bytes=int(cfg.get("prefetch_max_bytes")))
         report = engine.sync_once(resync=ctx.args.resync)
     if ctx.args.json:
@@ -230,6 +231,52 @@ def cmd_sync(ctx: Ctx) -> int:
              f"{report.rejected} rejected, {report.invalid} invalid, "
              f"{report.documents} documents downloaded.")
     return EXIT_OK
+
+
+def cmd_note(ctx: Ctx) -> int:
+    """Record a note on a cached dossier, offline; the next ``sync`` sends it (exactly once)."""
+    from wfh_client.domain import ActionError
+    from wfh_client.sync import operations
+    from wfh_client.sync.engine import SyncEngine
+
+    current = load_current(ctx.data_dir)
+    if current is None:
+        raise NotLoggedIn("not logged in on this device")
+    text = ctx.args.text
+    if text == "-":
+        text = sys.stdin.read()
+    text = text.strip()
+    if not text:
+        raise UsageError("the note is empty")
+    account, cfg = current.account, ctx.config
+    cache = Cache.open(account.server_url, account.username, data_dir=cfg.data_dir,
+                       allow_plaintext=bool(cfg.get("allow_plaintext_cache")))
+    session = open_session(cfg, tokens=ctx.tokens)  # no network: the engine only reads its user
+    with cache:
+        engine = SyncEngine(session, cache)
+        try:
+            entry = operations.record_action(engine, ctx.args.dossier_id, "note", {"text": text})
+        except KeyError:
+            _err(f"Dossier {ctx.args.dossier_id} is not in the local cache; run `wfh-client sync` "
+                 "first. / Hồ sơ không có trong bộ nhớ cục bộ.")
+            return EXIT_ERROR
+        except ActionError as exc:
+            _err(f"The note was refused: {exc.code}: {exc.message} / Ghi chú không hợp lệ.")
+            return EXIT_ERROR
+    if ctx.args.json:
+        _out(json.dumps({"client_id": entry.client_id, "dossier_id": entry.dossier_id,
+                         "state": entry.state}, ensure_ascii=False))
+    else:
+        _out(f"Note recorded ({entry.client_id}); it is sent on the next sync. / "
+             "Đã lưu ghi chú; sẽ gửi khi đồng bộ.")
+    return EXIT_OK
+
+
+def _page_limit(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 2000:
+        raise argparse.ArgumentTypeError("must be between 1 and 2000")
+    return value
 
 
 def _status(ctx: Ctx) -> tuple[int, dict[str, Any]]:
@@ -416,7 +463,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="download the whole scope again (keeps unsent changes); may remove "
                              "most of the cache, which a normal sync refuses to do")
     p_sync.add_argument("--json", action="store_true", help="print the sync report as JSON")
+    p_sync.add_argument("--page-limit", type=_page_limit, default=500, metavar="N",
+                        help="dossiers per pull page, 1-2000 (default 500)")
     p_sync.set_defaults(func=cmd_sync)
+    p = sub.add_parser("note", help="record a note on a cached dossier (works offline; the next "
+                       "sync sends it)", epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dossier_id", metavar="DOSSIER_ID")
+    p.add_argument("text", metavar="TEXT", help="the note; '-' reads it from standard input")
+    p.add_argument("--json", action="store_true",
+                   help="print {client_id, dossier_id, state} as JSON")
+    p.set_defaults(func=cmd_note)
     p = sub.add_parser("status", help="account, session and cache figures")
     p.add_argument("--json", action="store_true")
     p.add_argument("--offline", action="store_true", help="do not contact the server")

@@ -33,11 +33,13 @@ __all__ = [
     "DossierRecord",
     "Merge",
     "PageResult",
+    "PreparedCopy",
     "apply_server_page",
     "count_dossiers",
     "dossier_ids_with_pending_edits",
     "get_dossier",
     "has_unsent_edits",
+    "prepare_copies",
     "put_server_copy",
     "remove_dossier",
     "set_local_data",
@@ -127,65 +129,14 @@ def _fts_values(doc: Mapping[str, Any]) -> list[str]:
             index_text(doc.get("summary"))]
 
 
-def _write(db: Database, data: Mapping[str, Any], *, base: Mapping[str, Any] | None,
-           local_state: str, snapshot_gen: int | None) -> None:
-    """Insert or update ``data`` (``base`` None keeps the stored base) and its derived rows."""
-    if local_state not in LOCAL_STATES:
-        raise ValueError(f"unknown local_state {local_state!r}")
-    applicant = data.get("applicant") or {}
-    row = {
-        "id": str(data["id"]), "code": _s(data.get("code")), "version": int(data.get("version") or 0),
-        "status": data.get("status"), "step": data.get("step"),
-        "assignee_id": data.get("assignee_id"), "department_id": data.get("department_id"),
-        "procedure_name": data.get("procedure_name"), "field_name": data.get("field_name"),
-        "applicant_name": applicant.get("name"), "received_at": data.get("received_at"),
-        "due_at": data.get("due_at"), "summary": data.get("summary"),
-        "server_version": None if base is None else base.get("version"),
-        "local_state": local_state, "updated_at": data.get("updated_at"), "cached_at": now_iso(),
-        "snapshot_gen": snapshot_gen if snapshot_gen is not None else 0,
-    }
-    cols = list(row)
-    keep = {"id"} | ({"server_version"} if base is None else set()) \
-        | ({"snapshot_gen"} if snapshot_gen is None else set())
-    updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c not in keep)
-    rid = db.execute(
-        f"INSERT INTO dossiers ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "  # noqa: S608
-        f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING rid", list(row.values())).fetchone()[0]
-    data_json = _dumps(data)
-    if base is not None:
-        base_json = _dumps(base)
-        db.execute("INSERT OR REPLACE INTO dossier_json (rid, data, base) VALUES (?, ?, ?)",
-                   [rid, data_json, None if base_json == data_json else base_json])
-    else:  # keep the base; a NULL base meant "same as the old data": materialise it first
-        db.execute("UPDATE dossier_json SET base = data WHERE rid = ? AND base IS NULL "
-                   "AND data <> ?", [rid, data_json])
-        db.execute("INSERT INTO dossier_json (rid, data) VALUES (?, ?) "
-                   "ON CONFLICT(rid) DO UPDATE SET data = excluded.data", [rid, data_json])
-    db.execute("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, "
-               "summary) VALUES (?, ?, ?, ?, ?, ?)", [rid, *_fts_values(data)])
-    _write_children(db, str(data["id"]), data)
-
-
-def _write_children(db: Database, dossier_id: str, data: Mapping[str, Any]) -> None:
-    db.execute("DELETE FROM history WHERE dossier_id = ?", [dossier_id])
-    db.conn.executemany(
-        "INSERT INTO history (dossier_id, position, id, at, actor_name, action, from_status, "
-        "to_status, content, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(dossier_id, i, _s(h.get("id")), h.get("at"), h.get("actor_name"), h.get("action"),
-          h.get("from_status"), h.get("to_status"), h.get("content"), _dumps(h))
-         for i, h in enumerate(data.get("history") or [])])
-    db.execute("DELETE FROM notes WHERE dossier_id = ?", [dossier_id])
-    db.conn.executemany(
-        "INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, created_at, "
-        "pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(dossier_id, i, None if n.get("id") is None else str(n["id"]), n.get("client_id"),
-          n.get("author_name"), n.get("text"), n.get("created_at"), int(n.get("id") is None))
-         for i, n in enumerate(data.get("notes") or [])])
-    docs = data.get("documents") or []
-    ids = [str(d["id"]) for d in docs]
-    db.execute(f"DELETE FROM documents WHERE dossier_id = ? AND id NOT IN "  # noqa: S608
-               f"({', '.join('?' * len(ids))})", [dossier_id, *ids])
-    db.conn.executemany("""
+_COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "department_id",
+            "procedure_name", "field_name", "applicant_name", "received_at", "due_at", "summary",
+            "server_version", "local_state", "updated_at", "cached_at", "snapshot_gen")
+_HISTORY_SQL = ("INSERT INTO history (dossier_id, position, id, at, actor_name, action, "
+                "from_status, to_status, content, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_NOTES_SQL = ("INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, "
+              "created_at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+_DOCUMENTS_SQL = """
         INSERT INTO documents (id, dossier_id, name, kind, mime, size, sha256, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(id) DO UPDATE SET dossier_id = excluded.dossier_id, name = excluded.name,
@@ -193,9 +144,129 @@ def _write_children(db: Database, dossier_id: str, data: Mapping[str, Any]) -> N
           state = CASE WHEN documents.sha256 IS excluded.sha256 THEN documents.state ELSE 'remote' END,
           downloaded_bytes = CASE WHEN documents.sha256 IS excluded.sha256
                              THEN documents.downloaded_bytes ELSE 0 END,
-          sha256 = excluded.sha256, updated_at = excluded.updated_at""",
-        [(str(d["id"]), dossier_id, _s(d.get("name")), d.get("kind"), d.get("mime"), d.get("size"),
-          d.get("sha256"), now_iso()) for d in docs])
+          sha256 = excluded.sha256, updated_at = excluded.updated_at"""
+_FTS_SQL = ("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, "
+            "summary) VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def _row_values(data: Mapping[str, Any], base: Mapping[str, Any] | None, local_state: str,
+                snapshot_gen: int | None, cached_at: str) -> list[Any]:
+    """The ``dossiers`` list columns of ``data``, in ``_COLUMNS`` order."""
+    if local_state not in LOCAL_STATES:
+        raise ValueError(f"unknown local_state {local_state!r}")
+    applicant = data.get("applicant") or {}
+    return [
+        str(data["id"]), _s(data.get("code")), int(data.get("version") or 0),
+        data.get("status"), data.get("step"), data.get("assignee_id"), data.get("department_id"),
+        data.get("procedure_name"), data.get("field_name"), applicant.get("name"),
+        data.get("received_at"), data.get("due_at"), data.get("summary"),
+        None if base is None else base.get("version"), local_state, data.get("updated_at"),
+        cached_at, snapshot_gen if snapshot_gen is not None else 0,
+    ]
+
+
+def _history_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    return [(dossier_id, i, _s(h.get("id")), h.get("at"), h.get("actor_name"), h.get("action"),
+             h.get("from_status"), h.get("to_status"), h.get("content"), _dumps(h))
+            for i, h in enumerate(data.get("history") or [])]
+
+
+def _note_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    return [(dossier_id, i, None if n.get("id") is None else str(n["id"]), n.get("client_id"),
+             n.get("author_name"), n.get("text"), n.get("created_at"), int(n.get("id") is None))
+            for i, n in enumerate(data.get("notes") or [])]
+
+
+def _document_rows(dossier_id: str, docs: list[Mapping[str, Any]],
+                   now: str) -> list[tuple[Any, ...]]:
+    return [(str(d["id"]), dossier_id, _s(d.get("name")), d.get("kind"), d.get("mime"),
+             d.get("size"), d.get("sha256"), now) for d in docs]
+
+
+def _write(db: Database, data: Mapping[str, Any], *, base: Mapping[str, Any] | None,
+           local_state: str, snapshot_gen: int | None) -> None:
+    """Insert or update ``data`` (``base`` None keeps the stored base) and its derived rows."""
+    values = _row_values(data, base, local_state, snapshot_gen, now_iso())
+    keep = {"id"} | ({"server_version"} if base is None else set()) \
+        | ({"snapshot_gen"} if snapshot_gen is None else set())
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c not in keep)
+    rid = db.execute(
+        f"INSERT INTO dossiers ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "  # noqa: S608
+        f"ON CONFLICT(id) DO UPDATE SET {updates} RETURNING rid", values).fetchone()[0]
+    data_json = _dumps(data)
+    if base is not None:
+        base_json = data_json if base is data else _dumps(base)
+        db.execute("INSERT OR REPLACE INTO dossier_json (rid, data, base) VALUES (?, ?, ?)",
+                   [rid, data_json, None if base_json == data_json else base_json])
+    else:  # keep the base; a NULL base meant "same as the old data": materialise it first
+        db.execute("UPDATE dossier_json SET base = data WHERE rid = ? AND base IS NULL "
+                   "AND data <> ?", [rid, data_json])
+        db.execute("INSERT INTO dossier_json (rid, data) VALUES (?, ?) "
+                   "ON CONFLICT(rid) DO UPDATE SET data = excluded.data", [rid, data_json])
+    db.execute(_FTS_SQL, [rid, *_fts_values(data)])
+    _write_children(db, str(data["id"]), data)
+
+
+def _write_children(db: Database, dossier_id: str, data: Mapping[str, Any]) -> None:
+    db.execute("DELETE FROM history WHERE dossier_id = ?", [dossier_id])
+    db.conn.executemany(_HISTORY_SQL, _history_rows(dossier_id, data))
+    db.execute("DELETE FROM notes WHERE dossier_id = ?", [dossier_id])
+    db.conn.executemany(_NOTES_SQL, _note_rows(dossier_id, data))
+    docs = data.get("documents") or []
+    ids = [str(d["id"]) for d in docs]
+    db.execute(f"DELETE FROM documents WHERE dossier_id = ? AND id NOT IN "  # noqa: S608
+               f"({', '.join('?' * len(ids))})", [dossier_id, *ids])
+    db.conn.executemany(_DOCUMENTS_SQL, _document_rows(dossier_id, docs, now_iso()))
+
+
+@dataclass(frozen=True)
+class PreparedCopy:
+    """The rows of a server copy, computed outside the writer (see :func:`prepare_copies`)."""
+
+    row: tuple[Any, ...]  # _COLUMNS without snapshot_gen
+    data_json: str
+    fts: tuple[str, ...]
+    history: list[tuple[Any, ...]]
+    notes: list[tuple[Any, ...]]
+    documents: list[tuple[Any, ...]]
+
+
+def prepare_copies(upserts: Iterable[Mapping[str, Any]],
+                   raw_json: Iterable[str] | None = None) -> dict[str, PreparedCopy]:
+    """Pure CPU work for :func:`apply_server_page` (folding, JSON, rows), which the caller can
+    do on its own thread while the writer commits the previous page. ``raw_json``: the
+    documents' exact JSON text as received (spares a re-serialisation)."""
+    now = now_iso()
+    raws = list(raw_json) if raw_json is not None else None
+    out: dict[str, PreparedCopy] = {}
+    for i, doc in enumerate(upserts):
+        dossier_id = str(doc["id"])
+        out[dossier_id] = PreparedCopy(
+            tuple(_row_values(doc, doc, "synced", None, now)[:-1]),
+            raws[i] if raws is not None else _dumps(doc),
+            tuple(_fts_values(doc)), _history_rows(dossier_id, doc),
+            _note_rows(dossier_id, doc),
+            _document_rows(dossier_id, doc.get("documents") or [], now))
+    return out
+
+
+def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int) -> None:
+    """Insert server copies of dossiers that are not cached (a first sync's pages), synced,
+    with their JSON, FTS and child rows: one ``executemany`` per table for the whole batch."""
+    if not copies:
+        return
+    first = int(db.execute("SELECT coalesce(max(rid), 0) FROM dossiers").fetchone()[0]) + 1
+    rids = range(first, first + len(copies))
+    db.conn.executemany(
+        f"INSERT INTO dossiers (rid, {', '.join(_COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
+        [(rid, *c.row, snapshot_gen) for rid, c in zip(rids, copies, strict=True)])
+    db.conn.executemany("INSERT INTO dossier_json (rid, data) VALUES (?, ?)",
+                        [(rid, c.data_json) for rid, c in zip(rids, copies, strict=True)])
+    db.conn.executemany(_FTS_SQL, [(rid, *c.fts) for rid, c in zip(rids, copies, strict=True)])
+    db.conn.executemany(_HISTORY_SQL, [r for c in copies for r in c.history])
+    db.conn.executemany(_NOTES_SQL, [r for c in copies for r in c.notes])
+    db.conn.executemany(_DOCUMENTS_SQL, [r for c in copies for r in c.documents])
 
 
 def put_server_copy(db: Database, doc: Mapping[str, Any], *, data: Mapping[str, Any] | None = None,
@@ -276,21 +347,44 @@ def stale_after_snapshot(db: Database) -> list[str]:
         "SELECT id FROM dossiers WHERE snapshot_gen < ? ORDER BY id", [gen])]
 
 
+def _cached_ids(db: Database, ids: list[str]) -> set[str]:
+    """Which of ``ids`` are cached (one query per 500 ids)."""
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(r[0] for r in db.execute(
+            f"SELECT id FROM dossiers WHERE id IN ({', '.join('?' * len(chunk))})",  # noqa: S608
+            chunk))
+    return found
+
+
 def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
                       removals: Iterable[str | Mapping[str, Any]], new_cursor: str | None, *,
-                      merge: Merge | None = None) -> PageResult:
+                      merge: Merge | None = None,
+                      prepared: Mapping[str, PreparedCopy] | None = None) -> PageResult:
     """Apply one pull page; run it as ONE writer task so the page is one transaction.
 
     Upserts go through :func:`put_server_copy` (stamped with the current snapshot generation);
     for dossiers with unsent edits ``merge(record, theirs)`` decides ``(data, local_state)``.
+    Dossiers not cached yet are inserted in one batch, from ``prepared`` (the result of
+    :func:`prepare_copies` for this page, if the caller computed it beforehand) when given.
     Removals (ids or ``{"id": ...}``) purge dossiers but keep their outbox entries. The cursor
     is stored last, in the same transaction.
     """
     result = PageResult()
     gen = int(get_state(db, KEY_SNAPSHOT_GEN, 0))
+    upserts = list(upserts)
+    held = _cached_ids(db, [str(doc["id"]) for doc in upserts])
+    fresh: dict[str, Mapping[str, Any]] = {}  # not cached: inserted together (first sync)
     for doc in upserts:
-        outcome = put_server_copy(db, doc, snapshot_gen=gen)
         dossier_id = str(doc["id"])
+        if dossier_id not in held:
+            older = fresh.get(dossier_id)
+            if older is None or int(doc.get("version") or 0) >= int(older.get("version") or 0):
+                fresh[dossier_id] = doc  # twice in one page (never expected): the newer wins
+            result.applied.append(dossier_id)
+            continue
+        outcome = put_server_copy(db, doc, snapshot_gen=gen)
         if outcome == "kept_local" and merge is not None:
             record = get_dossier(db, dossier_id)
             assert record is not None
@@ -298,6 +392,12 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
             put_server_copy(db, doc, data=data, local_state=state, snapshot_gen=gen)
             outcome = "applied"
         getattr(result, outcome).append(dossier_id)
+    if fresh:
+        ready = {dossier_id: copy for dossier_id, copy in (prepared or {}).items()
+                 if dossier_id in fresh and copy.row[2] == int(fresh[dossier_id].get("version") or 0)}
+        missing = [doc for dossier_id, doc in fresh.items() if dossier_id not in ready]
+        ready.update(prepare_copies(missing))
+        _insert_new(db, [ready[dossier_id] for dossier_id in fresh], gen)
     for removal in removals:
         dossier_id = str(removal["id"] if isinstance(removal, Mapping) else removal)
         result.removed_files.extend(remove_dossier(db, dossier_id))

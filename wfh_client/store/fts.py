@@ -19,19 +19,44 @@ the user can never raise a syntax error.
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 
 from wfh_client.domain.folding import fold
 
-__all__ = ["fts_query", "index_text"]
+__all__ = ["fast_fold", "fts_query", "index_text"]
 
 _RUN = re.compile(r"[^\W_]+")  # letters and digits: what FTS5's unicode61 keeps as tokens
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})  # as domain.folding
+_drop_marks: dict[int, None] | None = None
+
+
+def _combining_marks() -> dict[int, None]:
+    """A ``str.translate`` table deleting every code point with a non-zero combining class
+    (exactly what ``domain.folding.fold`` filters out one character at a time)."""
+    global _drop_marks
+    if _drop_marks is None:
+        _drop_marks = {cp: None for cp in range(sys.maxunicode + 1)
+                       if unicodedata.combining(chr(cp))}
+    return _drop_marks
+
+
+def fast_fold(text: str) -> str:
+    """``domain.folding.fold(text)``, the same result several times faster: ASCII text only
+    needs lowercasing, and the combining marks go in one C-level ``translate`` instead of a
+    Python loop. Indexing a first sync of 10,000 dossiers folds 50,000 strings."""
+    if text.isascii():
+        return text.lower()
+    drop = _combining_marks()
+    stripped = unicodedata.normalize("NFD", text.translate(_SPECIAL)).translate(drop)
+    return unicodedata.normalize("NFD", stripped.lower()).translate(drop)
 
 
 def index_text(text: str | None) -> str:
     """Folded ``text`` plus compact tokens of its punctuated words (see module docstring)."""
     if not text:
         return ""
-    folded = fold(text)
+    folded = fast_fold(text)
     compact = []
     for word in folded.split():
         runs = _RUN.findall(word)

@@ -1,8 +1,8 @@
 """The sync engine: push the outbox, pull the change log, fetch documents. No Qt.
 
 One ``sync_once`` = push (each unsent action in order, per dossier) then pull (pages of the
-server's change log, one writer transaction per page, cursor stored in the same transaction)
-then document prefetch. Every step is crash-safe: an action whose answer was lost stays
+server's change log, one writer transaction per page, cursor stored in the same transaction;
+the next page is fetched while the previous one is being committed) then document prefetch. Every step is crash-safe: an action whose answer was lost stays
 ``sending`` and is resent under the same ``Idempotency-Key`` (one effect on the server); a page
 is applied whole or not at all. What the anchors teach (docs/architecture.md, "Sync"):
 
@@ -18,11 +18,14 @@ Neighbours: ``local`` (optimistic replay), ``documents`` (downloads/uploads),
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import logging
 import os
 import signal
 import threading
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -120,10 +123,21 @@ class SyncReport:
         return asdict(self)
 
 
+_crash_hits: dict[str, int] = {}
+
+
 def crashpoint(name: str) -> None:
     """Fault injection for the crash-safety tests: ``WFH_CLIENT_CRASHPOINT=<name>`` kills the
-    process with SIGKILL right here (no cleanup, exactly like a power cut or the OOM killer)."""
-    if os.environ.get("WFH_CLIENT_CRASHPOINT") == name:
+    process with SIGKILL right here (no cleanup, exactly like a power cut or the OOM killer);
+    ``<name>@<n>`` kills it the n-th time the point is reached (e.g. on the third pull page)."""
+    wanted = os.environ.get("WFH_CLIENT_CRASHPOINT")
+    if not wanted:
+        return
+    point, _, nth = wanted.partition("@")
+    if point != name:
+        return
+    _crash_hits[name] = _crash_hits.get(name, 0) + 1
+    if _crash_hits[name] >= (int(nth) if nth.isdigit() else 1):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -390,53 +404,85 @@ class SyncEngine:
             report.resynced = True
         elif get_state(db, KEY_CURSOR) is None and not get_state(db, KEY_SNAPSHOT_IN_PROGRESS):
             self.cache.write(self._begin_snapshot)
-        removed_this_pull = 0
+        state = _PullState()
+        in_flight: _PageWrite | None = None
         resyncs = 0
-        done = 0
-        while True:
-            self._check_cancel(cancel)
-            cursor = get_state(self.cache.reader(), KEY_CURSOR)
-            params: dict[str, Any] = {"limit": self.page_limit}
-            if cursor is not None:
-                params["cursor"] = cursor
-            report.requests += 1
-            try:
-                page = self.session.request("GET", CHANGES_PATH, params=params).json()
-            except ResyncRequired:
-                resyncs += 1
-                if resyncs > 2:
-                    raise
-                log.info("server asked for a full resync; the outbox is kept")
-                self.cache.write(self._begin_snapshot)
-                report.resynced = True
-                continue
-            upserts = page.get("upserts") or []
-            removals = [r["id"] if isinstance(r, dict) else r for r in page.get("removals") or []]
-            snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
-            if removals and not explicit_resync:
-                cached = store_dossiers.count_dossiers(self.cache.reader())
-                self._failsafe(removed_this_pull + len(removals), cached)
-            files = self.cache.write(functools.partial(
-                self._apply_page, upserts=upserts, removals=removals, cursor=page.get("cursor")))
-            for name in files:
-                self.cache.documents.delete(name)
-            removed_this_pull += len(removals)
-            report.pages += 1
-            report.pulled += len(upserts)
-            report.removed += len(removals)
-            done += len(upserts) + len(removals)
-            total = page.get("total")
-            self.bus.publish("sync.progress", done=done,
-                             total=int(total) if isinstance(total, int) and total >= done
-                             else done + (self.page_limit if page.get("has_more") else 0),
-                             phase="snapshot" if snapshot else "pull")
-            if upserts or removals:
-                self.bus.publish("dossiers.changed", ids=[str(u["id"]) for u in upserts]
-                                 + [str(r) for r in removals])
-            if not page.get("has_more"):
-                break
+        cursor = get_state(self.cache.reader(), KEY_CURSOR)
+        try:
+            while True:
+                self._check_cancel(cancel)
+                params: dict[str, Any] = {"limit": self.page_limit}
+                if cursor is not None:
+                    params["cursor"] = cursor
+                report.requests += 1
+                try:
+                    page, raw = _parse_page(
+                        self.session.request("GET", CHANGES_PATH, params=params).content)
+                except ResyncRequired:
+                    resyncs += 1
+                    if resyncs > 2:
+                        raise
+                    self._settle(in_flight, report, state)
+                    in_flight = None
+                    log.info("server asked for a full resync; the outbox is kept")
+                    self.cache.write(self._begin_snapshot)
+                    report.resynced = True
+                    cursor = None
+                    continue
+                # The previous page was being committed while this one travelled: wait for it
+                # (in order, one writer) before checking and queueing this one.
+                self._settle(in_flight, report, state)
+                in_flight = None
+                upserts = page.get("upserts") or []
+                removals = [r["id"] if isinstance(r, dict) else r
+                            for r in page.get("removals") or []]
+                if removals and not explicit_resync:
+                    cached = store_dossiers.count_dossiers(self.cache.reader())
+                    self._failsafe(state.removed + len(removals), cached)
+                cursor = page.get("cursor")
+                snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
+                # A snapshot's dossiers are mostly new: fold, serialise and build their rows
+                # here, while the writer is still busy with the previous page.
+                prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
+                in_flight = _PageWrite(
+                    self.cache.writer.submit(functools.partial(
+                        self._apply_page, upserts=upserts, removals=removals, cursor=cursor,
+                        prepared=prepared)),
+                    upserts, removals, page, snapshot)
+                if not page.get("has_more"):
+                    break
+        except BaseException:
+            # The page in flight is committed (or rolled back) before the error propagates;
+            # the error raised is the first one.
+            if in_flight is not None:
+                with contextlib.suppress(Exception):
+                    self._settle(in_flight, report, state)
+            raise
+        self._settle(in_flight, report, state)
         if get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS):
             self._finish_snapshot(report, allow_mass_delete=explicit_resync)
+
+    def _settle(self, write: _PageWrite | None, report: SyncReport, state: _PullState) -> None:
+        """Wait for a queued page write, then account for it (report, files, events)."""
+        if write is None:
+            return
+        files = write.future.result()
+        for name in files:
+            self.cache.documents.delete(name)
+        state.removed += len(write.removals)
+        report.pages += 1
+        report.pulled += len(write.upserts)
+        report.removed += len(write.removals)
+        state.done += len(write.upserts) + len(write.removals)
+        total = write.page.get("total")
+        done = state.done
+        self.bus.publish("sync.progress", done=done,
+                         total=int(total) if isinstance(total, int) and total >= done
+                         else done + (self.page_limit if write.page.get("has_more") else 0),
+                         phase="snapshot" if write.snapshot else "pull")
+        if write.upserts or write.removals:
+            self.bus.publish("dossiers.changed", ids=[str(u["id"]) for u in write.upserts]
+                             + [str(r) for r in write.removals])
 
     def _failsafe(self, would_delete: int, cached: int) -> None:
         if cached >= self.failsafe_min_cached and would_delete > cached * self.failsafe_fraction:
@@ -449,7 +495,8 @@ class SyncEngine:
         set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True)
 
     def _apply_page(self, db: Database, upserts: list[dict[str, Any]], removals: list[str],
-                    cursor: str | None) -> list[str]:
+                    cursor: str | None,
+                    prepared: dict[str, store_dossiers.PreparedCopy] | None = None) -> list[str]:
         profile = self.profile()
 
         def merge(record: store_dossiers.DossierRecord,
@@ -465,7 +512,8 @@ class SyncEngine:
         for dossier_id in removals:
             self._reject_unsent(db, dossier_id, "left_scope",
                                 "The dossier left your scope (reassigned or withdrawn).")
-        result = store_dossiers.apply_server_page(db, upserts, removals, cursor, merge=merge)
+        result = store_dossiers.apply_server_page(db, upserts, removals, cursor, merge=merge,
+                                                  prepared=prepared)
         crashpoint("pull_page_before_commit")
         return result.removed_files
 
@@ -475,6 +523,9 @@ class SyncEngine:
                                           dossier_id=dossier_id):
             store_outbox.mark(db, entry.client_id, "rejected", last_error_code=code,
                               last_error_message=message)
+        # Nothing is left to decide: the entries stay visible (and exportable) as rejected.
+        for conflict in store_outbox.open_conflicts(db, dossier_id):
+            store_outbox.resolve_conflict(db, conflict.id, code)
 
     def _finish_snapshot(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
         stale = store_dossiers.stale_after_snapshot(self.cache.reader())
@@ -495,6 +546,61 @@ class SyncEngine:
         report.removed += len(stale)
         if stale:
             self.bus.publish("dossiers.changed", ids=stale)
+
+
+_DECODER = json.JSONDecoder()
+_PAGE_START = '{"upserts":['
+
+
+def _parse_page(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
+    """The page as a dict, plus each upsert's exact JSON text when the page has the server's
+    compact shape (``{"upserts":[doc,doc,...],...}``, documents concatenated as stored); the
+    text is then stored as is instead of being serialised again. Anything else: plain JSON."""
+    text = body.decode("utf-8")
+    try:
+        if text.startswith(_PAGE_START):
+            upserts: list[Any] = []
+            raw: list[str] = []
+            at = len(_PAGE_START)
+            if text[at] == "]":
+                at += 1
+            else:
+                while True:
+                    doc, end = _DECODER.raw_decode(text, at)
+                    upserts.append(doc)
+                    raw.append(text[at:end])
+                    at = end + 1
+                    if text[end] == "]":
+                        break
+                    if text[end] != ",":
+                        raise ValueError("unexpected page layout")
+            rest = json.loads("{" + text[at + 1:]) if text[at] == "," else {}
+            if isinstance(rest, dict) and "upserts" not in rest and \
+                    all(isinstance(d, dict) for d in upserts):
+                return {"upserts": upserts, **rest}, raw
+    except (ValueError, IndexError):
+        pass
+    page = json.loads(text)
+    if not isinstance(page, dict):
+        raise ApiError(200, "sync.bad_page", "the change page is not a JSON object")
+    return page, None
+
+
+@dataclass
+class _PullState:
+    done: int = 0  # dossiers received or removed so far in this pull
+    removed: int = 0  # removals so far (the fail-safe counts them)
+
+
+@dataclass
+class _PageWrite:
+    """A pull page queued on the writer (its own transaction) while the next one is fetched."""
+
+    future: Future[list[str]]
+    upserts: list[dict[str, Any]]
+    removals: list[str]
+    page: dict[str, Any]
+    snapshot: bool
 
 
 def _record_success(db: Database) -> None:

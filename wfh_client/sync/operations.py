@@ -57,6 +57,12 @@ def _resolve(engine: SyncEngine, conflict_id: int, resolution: str) -> str:
         if conflict is None:
             raise KeyError(f"conflict {conflict_id} is not open")
         theirs: dict[str, Any] = conflict.theirs
+        record = store_dossiers.get_dossier(db, conflict.dossier_id)
+        if record is not None and record.base is not None and \
+                int(record.base.get("version") or 0) > int(theirs.get("version") or 0):
+            # A pull after the conflict brought a newer server copy (kept as the base while the
+            # conflict was open): resolve against that one, not the older copy shown then.
+            theirs = record.base
         if conflict.client_id is not None:
             entry = store_outbox.get_entry(db, conflict.client_id)
             if entry is not None and resolution == "mine":

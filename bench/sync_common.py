@@ -1,0 +1,117 @@
+"""Shared set-up of the sync benchmarks: a seeded reference server on loopback (every dossier in
+one department, so its head's scope holds them all), a logged-in ``AuthSession`` whose refresh
+token lives in memory (no OS keyring needed) and a fresh encrypted cache with a random key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import keyring.backend
+import keyring.errors
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from onestop_server import db  # noqa: E402
+from onestop_server.seed import seed_database  # noqa: E402
+from tests.support.server import RunningServer, free_port, start_server  # noqa: E402
+from wfh_client.store import Cache, account_paths  # noqa: E402
+from wfh_client.sync.auth import AuthSession, TokenStore, login  # noqa: E402
+from wfh_client.sync.engine import SyncEngine  # noqa: E402
+from wfh_client.sync.http import HttpClient  # noqa: E402
+
+DEPARTMENT = "stnmt"
+HEAD = "truongphong.tnmt"
+PASSWORD = "demo"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Benchmarks only: the refresh token stays in this process."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.data.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.data[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.data.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError(username)
+
+
+class ServerProcess:
+    """``python -m onestop_server serve`` in its own process (like the real, remote server:
+    it does not share the client's GIL), on a free loopback port."""
+
+    def __init__(self, root: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "onestop_server", "serve", "--db", str(root / "server.db"),
+             "--blobs", str(root / "blobs"), "--port", str(self.port), "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the reference server did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def seeded_server(root: Path, dossiers: int, *,
+                  process: bool = False) -> tuple[RunningServer | ServerProcess, int]:
+    """A server whose department ``DEPARTMENT`` holds at least ``dossiers`` dossiers in scope
+    (withdrawn ones are out of scope, so a few percent more are seeded). Returns the server
+    (in a thread of this process, or with ``process=True`` in its own process) and the number
+    of dossiers in the head's scope."""
+    engine = db.make_engine(db.sqlite_url(str(root / "server.db")))
+    try:
+        seed_database(engine, root / "blobs", dossiers=int(dossiers * 1.05) + 10, seed=1,
+                      only_department=DEPARTMENT)
+        with engine.connect() as conn:
+            in_scope = int(conn.exec_driver_sql(
+                "SELECT count(*) FROM dossiers WHERE department_id = ? AND status != 7",
+                (DEPARTMENT,)).scalar_one())
+    finally:
+        engine.dispose()
+    if process:
+        return ServerProcess(root), in_scope
+    return start_server(root / "server.db", root / "blobs"), in_scope
+
+
+def session_for(server: RunningServer | ServerProcess, username: str = HEAD) -> AuthSession:
+    return login(HttpClient(server.url, timeout=120), username, PASSWORD,
+                 device_id="bench-" + secrets.token_hex(4), tokens=TokenStore(MemoryKeyring()))
+
+
+def fresh_cache(root: Path) -> Cache:
+    return Cache(account_paths("bench" + secrets.token_hex(4), root), key=secrets.token_bytes(32))
+
+
+def engine_for(session: Any, cache: Cache, page_limit: int = 500) -> SyncEngine:
+    return SyncEngine(session, cache, page_limit=page_limit, prefetch_max_bytes=0)
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
