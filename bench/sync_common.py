@@ -14,15 +14,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-import keyring.backend
-import keyring.errors
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from onestop_server import db  # noqa: E402
 from onestop_server.seed import seed_database  # noqa: E402
 from tests.support.server import RunningServer, free_port, start_server  # noqa: E402
+from wfh_client.memory_keyring import MemoryKeyring  # noqa: E402
 from wfh_client.store import Cache, account_paths  # noqa: E402
 from wfh_client.sync.auth import AuthSession, TokenStore, login  # noqa: E402
 from wfh_client.sync.engine import SyncEngine  # noqa: E402
@@ -31,26 +29,6 @@ from wfh_client.sync.http import HttpClient  # noqa: E402
 DEPARTMENT = "stnmt"
 HEAD = "truongphong.tnmt"
 PASSWORD = "demo"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Benchmarks only: the refresh token stays in this process."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.data.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
 
 
 class ServerProcess:

@@ -30,8 +30,6 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import keyring.backend
-import keyring.errors
 import pytest
 import requests
 from hypothesis import HealthCheck, settings
@@ -43,6 +41,7 @@ from tests.server.util import Client, Peek
 from tests.server.util import login as server_login
 from tests.support.server import RunningServer, start_server
 from wfh_client.domain import ActionError, allowed_actions, state_from_document
+from wfh_client.memory_keyring import MemoryKeyring
 from wfh_client.store import Cache, account_paths
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
@@ -64,27 +63,6 @@ STATS: Counter[str] = Counter()
 
 def event(name: str) -> None:
     STATS[name] += 1
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """The refresh token in memory: hundreds of examples would wear the session keyring out
-    (the keyring itself is covered by the CLI, crash and engine tests)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.data.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.data[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.data.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError(username)
 
 
 class SimulatedCrash(BaseException):
