@@ -1,11 +1,13 @@
 """The first-sync fast paths give exactly what the plain paths give: ``fast_fold`` == the
 domain's ``fold``; the page parser that keeps each document's JSON text == ``json.loads``; a
-page of new dossiers inserted in one batch (rows prepared beforehand) stores the same rows as
-``put_server_copy`` one by one."""
+page of new dossiers inserted in one batch (rows prepared beforehand, bulk-inserted through
+``jsonb_each``) stores the same rows, values and types as ``put_server_copy`` one by one;
+``index_text`` == fold plus the compact tokens."""
 
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from tests.client.conftest import make_dossier
 from wfh_client.domain.folding import fold
 from wfh_client.store import Cache, account_paths
 from wfh_client.store import dossiers as store_dossiers
-from wfh_client.store.fts import fast_fold
+from wfh_client.store.fts import fast_fold, index_text
 from wfh_client.sync.engine import _parse_page
 
 VIETNAMESE = "ĐđÂâĂăÊêÔôƠơƯưÁáÀàẢảÃãẠạẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặÉéÈèẺẻẼẽẸẹỆệÍíÌìỈỉĨĩỊị"
@@ -100,6 +102,75 @@ def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Pa
                 db, changed, [], "cursor-2",
                 prepared=store_dossiers.prepare_copies(changed) if c is batched else None))
         assert _dump(batched) == _dump(one_by_one)
+    finally:
+        one_by_one.close()
+        batched.close()
+
+
+_RUN = re.compile(r"[^\W_]+")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(), max_size=40)
+       | st.text(alphabet=VIETNAMESE + "abc09 _,./-@\u0301Σ²½٣", max_size=40))
+def test_index_text_is_fold_plus_compact_tokens(text: str) -> None:
+    folded = fold(text)
+    compact = [r for r in ("".join(_RUN.findall(w)) for w in folded.split()
+                           if len(_RUN.findall(w)) > 1)]
+    expected = " ".join([folded, *compact]) if compact else folded
+    assert index_text(text) == (expected if text else "")
+
+
+# Values a JSON round trip could bend: NUL and control characters, quotes, non-BMP text,
+# floats, -0.0, booleans, 64-bit bounds, nested values, NaN/infinity (not JSON: fallback path).
+_ODD = st.sampled_from(["a\x00b", 'q"\\/\n\t\x01\x7f', "é\u2028😀", "", 1.5, 1e100, -0.0, 0.1,
+                        2**63 - 1, -2**63, True, False, None, {"x": [1, {"y": "z"}]},
+                        float("nan"), float("inf")])
+
+
+def _typed(cache: Cache) -> list[Any]:
+    db = cache.reader()
+    return [db.execute(f"SELECT {cols} FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
+            for table, cols in (
+                ("history", "dossier_id, position, id, typeof(at), at, typeof(actor_name), "
+                            "actor_name, typeof(from_status), from_status, content, entry"),
+                ("notes", "dossier_id, position, id, client_id, typeof(author_name), "
+                          "author_name, text, created_at, pending"),
+                ("documents", "id, dossier_id, name, typeof(kind), kind, typeof(size), size, "
+                              "sha256"),
+                ("dossiers", "id, code, typeof(status), status, typeof(step), step, summary, "
+                             "applicant_name"))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(odd=st.lists(_ODD, min_size=6, max_size=6))
+def test_bulk_insert_keeps_values_and_types(tmp_path_factory: Any, odd: list[Any]) -> None:
+    tmp = tmp_path_factory.mktemp("bulk")
+    text = [v if isinstance(v, str) else "t" for v in odd]
+    doc = make_dossier(1, status=odd[0] if not isinstance(odd[0], dict) else 4, step=text[1],
+                       summary="Đăng ký " + text[2], applicant_name=text[3])
+    doc["history"] = [dict(doc["history"][0], at=odd[1], actor_name=odd[2], from_status=odd[3],
+                           content=text[4], extra=odd[5]),
+                      dict(doc["history"][0], id=odd[4] if isinstance(odd[4], str) else 2)]
+    doc["notes"] = [dict(doc["notes"][0], author_name=odd[5], text=text[0])]
+    doc["documents"] = [dict(doc["documents"][0], kind=odd[1], size=odd[2]),
+                        dict(doc["documents"][0], id="doc-1-2", name=text[5])]
+    for part in ("history", "notes", "documents"):  # values SQLite cannot bind either way
+        for row in doc[part]:
+            for key in ("at", "actor_name", "from_status", "author_name", "kind", "size"):
+                if isinstance(row.get(key), dict):
+                    row[key] = None
+    docs = [doc, make_dossier(2)]
+    raw = [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in docs]
+    one_by_one = Cache(account_paths("a" + secrets.token_hex(4), tmp), key=secrets.token_bytes(32))
+    batched = Cache(account_paths("b" + secrets.token_hex(4), tmp), key=secrets.token_bytes(32))
+    try:
+        one_by_one.write(lambda db: [store_dossiers.put_server_copy(db, d, snapshot_gen=0)
+                                     for d in docs])
+        prepared = store_dossiers.prepare_copies(docs, raw)
+        batched.write(lambda db: store_dossiers.apply_server_page(
+            db, docs, [], "cursor-1", prepared=prepared))
+        assert repr(_typed(batched)) == repr(_typed(one_by_one))  # repr: -0.0, NaN compare
     finally:
         one_by_one.close()
         batched.close()

@@ -76,8 +76,11 @@ class PageResult:
     removed_files: list[str] = field(default_factory=list)  # local document files to delete
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(value)
 
 
 def _s(value: Any) -> str:
@@ -165,10 +168,17 @@ def _row_values(data: Mapping[str, Any], base: Mapping[str, Any] | None, local_s
     ]
 
 
-def _history_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    return [(dossier_id, i, _s(h.get("id")), h.get("at"), h.get("actor_name"), h.get("action"),
-             h.get("from_status"), h.get("to_status"), h.get("content"), _dumps(h))
+_HISTORY_KEYS = ("at", "actor_name", "action", "from_status", "to_status", "content")
+
+
+def _history_items(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    """The ``history`` rows of ``data``, the ``entry`` column still the entry itself."""
+    return [(dossier_id, i, _s(h.get("id")), *map(h.get, _HISTORY_KEYS), h)
             for i, h in enumerate(data.get("history") or [])]
+
+
+def _history_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+    return [(*row[:-1], _dumps(row[-1])) for row in _history_items(dossier_id, data)]
 
 
 def _note_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -219,16 +229,35 @@ def _write_children(db: Database, dossier_id: str, data: Mapping[str, Any]) -> N
     db.conn.executemany(_DOCUMENTS_SQL, _document_rows(dossier_id, docs, now_iso()))
 
 
+_BULK_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
+                                allow_nan=False).encode
+
+
+def _fragment(rows: list[tuple[Any, ...]]) -> str | None:
+    """``rows`` as the inside of a JSON array (``""`` for none); None if not JSON (NaN...)."""
+    try:
+        return _BULK_ENCODE(rows)[1:-1]
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True)
 class PreparedCopy:
-    """The rows of a server copy, computed outside the writer (see :func:`prepare_copies`)."""
+    """The rows of a server copy, computed outside the writer (see :func:`prepare_copies`),
+    and the same rows already as JSON array fragments for :func:`_bulk_insert` (None: not
+    JSON, the writer binds the rows instead)."""
 
     row: tuple[Any, ...]  # _COLUMNS without snapshot_gen
     data_json: str
     fts: tuple[str, ...]
-    history: list[tuple[Any, ...]]
+    history: list[tuple[Any, ...]]  # the ``entry`` column (last) not serialised yet
     notes: list[tuple[Any, ...]]
     documents: list[tuple[Any, ...]]
+    row_json: str | None = None  # the ``row`` values, comma-separated
+    fts_json: str | None = None
+    history_json: str | None = None  # one JSON array per row, comma-separated
+    notes_json: str | None = None
+    documents_json: str | None = None
 
 
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
@@ -241,32 +270,91 @@ def prepare_copies(upserts: Iterable[Mapping[str, Any]],
     out: dict[str, PreparedCopy] = {}
     for i, doc in enumerate(upserts):
         dossier_id = str(doc["id"])
+        row = tuple(_row_values(doc, doc, "synced", None, now)[:-1])
+        fts = tuple(_fts_values(doc))
+        history = _history_items(dossier_id, doc)
+        notes = _note_rows(dossier_id, doc)
+        documents = _document_rows(dossier_id, doc.get("documents") or [], now)
+        row_json = _fragment([row])
+        fts_json = _fragment([fts])
         out[dossier_id] = PreparedCopy(
-            tuple(_row_values(doc, doc, "synced", None, now)[:-1]),
-            raws[i] if raws is not None else _dumps(doc),
-            tuple(_fts_values(doc)), _history_rows(dossier_id, doc),
-            _note_rows(dossier_id, doc),
-            _document_rows(dossier_id, doc.get("documents") or [], now))
+            row, raws[i] if raws is not None else _dumps(doc), fts, history, notes, documents,
+            None if row_json is None else row_json[1:-1],
+            None if fts_json is None else fts_json[1:-1],
+            _fragment(history), _fragment(notes), _fragment(documents))
     return out
+
+
+def _bulk_insert(db: Database, sql: str, rows: list[tuple[Any, ...]],
+                 json_columns: tuple[int, ...] = (), payload: str | None = None) -> None:
+    """``executemany(sql, rows)`` as ONE statement: the rows travel as one JSON array that
+    SQLite unpacks in C (``jsonb_each``), instead of a bind + step per row in the driver, each
+    step giving up the GIL and waiting to get it back from the thread that is parsing the
+    next page. JSON keeps every value as binding would: str (any character), 64-bit int,
+    float, bool (0/1), None. Columns in ``json_columns`` hold a JSON value, stored as its
+    text: the rendering is exactly ``_dumps(value)`` (SQLite keeps strings and numbers as
+    written and drops no character but whitespace, of which ``_dumps`` writes none).
+    ``payload``: ``rows`` already encoded (by ``prepare_copies``, off the writer thread).
+    NaN/infinity (not JSON) fall back to ``executemany`` with ``_dumps`` for such columns."""
+    if not rows:
+        return
+    try:
+        if payload is None:
+            payload = _BULK_ENCODE(rows)
+    except ValueError:
+        if json_columns:
+            rows = [tuple(_dumps(v) if i in json_columns else v for i, v in enumerate(r))
+                    for r in rows]
+        db.conn.executemany(sql, rows)
+        return
+    head, _, tail = sql.partition(" VALUES ")
+    width = len(rows[0])
+    values = ", ".join(f"value->{i}" if i in json_columns else f"value->>{i}"
+                       for i in range(width))
+    # "WHERE true": an upsert's ON CONFLICT needs it after INSERT ... SELECT.
+    conflict = tail[tail.index(")") + 1:]
+    db.execute(f"{head} SELECT {values} FROM jsonb_each(?) WHERE true{conflict}",  # noqa: S608
+               [payload])
+
+
+def _joined(fragments: Iterable[str | None]) -> str | None:
+    """The JSON array of the rows of all ``fragments``; None if one of them is not JSON."""
+    parts = []
+    for fragment in fragments:
+        if fragment is None:
+            return None
+        if fragment:
+            parts.append(fragment)
+    return f"[{','.join(parts)}]"
 
 
 def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int) -> None:
     """Insert server copies of dossiers that are not cached (a first sync's pages), synced,
-    with their JSON, FTS and child rows: one ``executemany`` per table for the whole batch."""
+    with their JSON, FTS and child rows: one statement per table for the whole batch."""
     if not copies:
         return
     first = int(db.execute("SELECT coalesce(max(rid), 0) FROM dossiers").fetchone()[0]) + 1
     rids = range(first, first + len(copies))
-    db.conn.executemany(
-        f"INSERT INTO dossiers (rid, {', '.join(_COLUMNS)}) "  # noqa: S608
+    pairs = list(zip(rids, copies, strict=True))
+    _bulk_insert(
+        db, f"INSERT INTO dossiers (rid, {', '.join(_COLUMNS)}) "  # noqa: S608
         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
-        [(rid, *c.row, snapshot_gen) for rid, c in zip(rids, copies, strict=True)])
+        [(rid, *c.row, snapshot_gen) for rid, c in pairs],
+        payload=_joined(None if c.row_json is None else f"[{rid},{c.row_json},{snapshot_gen}]"
+                        for rid, c in pairs))
+    # The documents' JSON text goes in as is (already text: escaping it into a JSON array
+    # would cost more than the few thousand binds).
     db.conn.executemany("INSERT INTO dossier_json (rid, data) VALUES (?, ?)",
-                        [(rid, c.data_json) for rid, c in zip(rids, copies, strict=True)])
-    db.conn.executemany(_FTS_SQL, [(rid, *c.fts) for rid, c in zip(rids, copies, strict=True)])
-    db.conn.executemany(_HISTORY_SQL, [r for c in copies for r in c.history])
-    db.conn.executemany(_NOTES_SQL, [r for c in copies for r in c.notes])
-    db.conn.executemany(_DOCUMENTS_SQL, [r for c in copies for r in c.documents])
+                        [(rid, c.data_json) for rid, c in pairs])
+    _bulk_insert(db, _FTS_SQL, [(rid, *c.fts) for rid, c in pairs],
+                 payload=_joined(None if c.fts_json is None else f"[{rid},{c.fts_json}]"
+                                 for rid, c in pairs))
+    _bulk_insert(db, _HISTORY_SQL, [r for c in copies for r in c.history], json_columns=(9,),
+                 payload=_joined(c.history_json for c in copies))
+    _bulk_insert(db, _NOTES_SQL, [r for c in copies for r in c.notes],
+                 payload=_joined(c.notes_json for c in copies))
+    _bulk_insert(db, _DOCUMENTS_SQL, [r for c in copies for r in c.documents],
+                 payload=_joined(c.documents_json for c in copies))
 
 
 def put_server_copy(db: Database, doc: Mapping[str, Any], *, data: Mapping[str, Any] | None = None,

@@ -429,21 +429,23 @@ class SyncEngine:
                     report.resynced = True
                     cursor = None
                     continue
-                # The previous page was being committed while this one travelled: wait for it
-                # (in order, one writer) before checking and queueing this one.
+                upserts = page.get("upserts") or []
+                # A snapshot's dossiers are mostly new: fold, serialise and build their rows
+                # here, while the writer is still busy with the previous page. (Only the
+                # writer task decides what is new; rows it cannot use are rebuilt there.)
+                snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
+                prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
+                # The previous page was being committed while this one travelled and was
+                # prepared: wait for it (in order, one writer) before checking and queueing
+                # this one.
                 self._settle(in_flight, report, state)
                 in_flight = None
-                upserts = page.get("upserts") or []
                 removals = [r["id"] if isinstance(r, dict) else r
                             for r in page.get("removals") or []]
                 if removals and not explicit_resync:
                     cached = store_dossiers.count_dossiers(self.cache.reader())
                     self._failsafe(state.removed + len(removals), cached)
                 cursor = page.get("cursor")
-                snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
-                # A snapshot's dossiers are mostly new: fold, serialise and build their rows
-                # here, while the writer is still busy with the previous page.
-                prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
                 in_flight = _PageWrite(
                     self.cache.writer.submit(functools.partial(
                         self._apply_page, upserts=upserts, removals=removals, cursor=cursor,
