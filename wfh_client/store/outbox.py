@@ -17,13 +17,14 @@ import os
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from wfh_client.store.dossiers import set_local_data
-from wfh_client.store.state import now_iso
+from wfh_client.store.state import iso_z, now_iso
 
 __all__ = [
     "OUTBOX_STATES",
@@ -83,9 +84,11 @@ def _dumps(value: Any) -> str:
 
 
 def enqueue(db: Database, dossier_id: str, action: str, payload: Mapping[str, Any],
-            base_version: int | None, *, client_id: str | None = None) -> OutboxEntry:
-    """Append a pending action; ``client_id`` defaults to a new uuid4 hex."""
-    now = now_iso()
+            base_version: int | None, *, client_id: str | None = None,
+            created_at: datetime | None = None) -> OutboxEntry:
+    """Append a pending action; ``client_id`` defaults to a new uuid4 hex. ``created_at`` is
+    when the user acted (the time its optimistic result and any replay are computed at)."""
+    now = now_iso() if created_at is None else iso_z(created_at)
     row = db.execute(
         f"INSERT INTO outbox (client_id, dossier_id, action, payload, base_version, state, "  # noqa: S608
         f"created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING {', '.join(_COLS)}",

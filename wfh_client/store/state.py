@@ -36,9 +36,14 @@ KEY_LAST_ERROR = "last_error"
 KEY_ACCOUNT = "account"  # {server_url, username, user: {...}}
 
 
+def iso_z(when: datetime) -> str:
+    """``when`` as ISO 8601 UTC with milliseconds and ``Z`` (the API's format)."""
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def now_iso() -> str:
     """The current instant, ISO 8601 UTC with ``Z`` (the API's format)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_z(datetime.now(UTC))
 
 
 def get_state(db: Database, key: str, default: Any = None) -> Any:

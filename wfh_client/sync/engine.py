@@ -22,9 +22,8 @@ import contextlib
 import functools
 import json
 import logging
-import os
-import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -56,6 +55,7 @@ from wfh_client.store.state import (
     set_state,
 )
 from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
+from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
 
 __all__ = [
@@ -75,6 +75,10 @@ KEY_CALENDAR = "calendar"
 KEY_PROFILE = "profile"
 MAX_REBASES = 3
 UPLOAD_ACTION = "upload_result"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Transport(Protocol):
@@ -123,24 +127,6 @@ class SyncReport:
         return asdict(self)
 
 
-_crash_hits: dict[str, int] = {}
-
-
-def crashpoint(name: str) -> None:
-    """Fault injection for the crash-safety tests: ``WFH_CLIENT_CRASHPOINT=<name>`` kills the
-    process with SIGKILL right here (no cleanup, exactly like a power cut or the OOM killer);
-    ``<name>@<n>`` kills it the n-th time the point is reached (e.g. on the third pull page)."""
-    wanted = os.environ.get("WFH_CLIENT_CRASHPOINT")
-    if not wanted:
-        return
-    point, _, nth = wanted.partition("@")
-    if point != name:
-        return
-    _crash_hits[name] = _crash_hits.get(name, 0) + 1
-    if _crash_hits[name] >= (int(nth) if nth.isdigit() else 1):
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 class SyncEngine:
     """Sync one account's cache with the server. Thread-safe: one sync at a time."""
 
@@ -154,8 +140,11 @@ class SyncEngine:
         prefetch_max_bytes: int = 50 * 1024 * 1024,
         failsafe_fraction: float = 0.5,
         failsafe_min_cached: int = 20,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.session = session
+        # "now" for the domain rules checked while rebasing (tests run on a fixed clock)
+        self.clock: Callable[[], datetime] = clock or _utc_now
         self.cache = cache
         self.bus = bus or EventBus()
         self.page_limit = page_limit
@@ -364,7 +353,7 @@ class SyncEngine:
                 raise ActionError("too_many_rebases", "the dossier keeps changing on the server")
             if entry.action != UPLOAD_ACTION:
                 validate_action(entry.action, entry.payload, state_from_document(theirs),
-                                profile.actor, profile.calendar, datetime.now(UTC))
+                                profile.actor, profile.calendar, self.clock())
         except (ActionError, ValueError) as refusal:
             code = refusal.code if isinstance(refusal, ActionError) else "bad_document"
             why = str(refusal)

@@ -25,6 +25,7 @@ import logging
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import shiboken6
@@ -85,8 +86,9 @@ class Launcher(QObject):
     def __init__(self, config: Config, *, tokens: TokenStore | None = None,
                  single_instance: SingleInstance | None = None,
                  tray_available: bool | None = None, plaintext_cache: bool = False,
-                 page_limit: int = 500) -> None:
+                 page_limit: int = 500, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
+        self.clock = clock  # None: the wall clock (tests pass their fixed, ticking one)
         self.config = config
         self.tokens = tokens or TokenStore()
         self.single_instance = single_instance
@@ -230,10 +232,11 @@ class Launcher(QObject):
         opened.live = True
         self.opened = opened
         engine = SyncEngine(opened.auth, opened.cache, bus=opened.bus, page_limit=self.page_limit,
-                            prefetch_max_bytes=int(self.config.get("prefetch_max_bytes")))
+                            prefetch_max_bytes=int(self.config.get("prefetch_max_bytes")),
+                            clock=self.clock)
         shell = ClientApp(cache=opened.cache, bus=opened.bus, calendar=opened.calendar,
                           config=self.config, engine=engine, user=opened.user or None,
-                          tray_available=self.tray_available)
+                          tray_available=self.tray_available, clock=self.clock)
         shell.window.logout_requested.connect(self.logout)
         shell.sync.finished.connect(self._sync_finished)
         opened.bus.subscribe("auth.revoked", lambda reason="", **_kw: self._revoked.emit(
