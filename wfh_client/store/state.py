@@ -81,3 +81,13 @@ def counts(db: Database) -> StoreCounts:
                (SELECT count(*) FROM outbox WHERE state IN ('invalid', 'rejected'))
     """).fetchone()
     return StoreCounts(row[0], row[1], row[2], row[3], get_state(db, KEY_LAST_SUCCESS_AT))
+
+
+def unsent_changes(db: Database) -> int:
+    """Everything the user did that the server has not confirmed: outbox entries waiting or in
+    conflict, and on-call answers (check-ins, recall answers) not yet sent."""
+    row = db.execute("""
+        SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending', 'conflict')),
+               (SELECT count(*) FROM oncall_queue WHERE state IN ('pending', 'sending'))
+    """).fetchone()
+    return int(row[0]) + int(row[1])

@@ -312,6 +312,8 @@ class SyncEngine:
 
     def _on_refusal(self, entry: store_outbox.OutboxEntry, err: ApiError,
                     report: SyncReport) -> str:
+        if isinstance(err, DeviceRevoked):
+            raise err  # not an answer about this entry: the device is revoked, stop here
         details = err.details or {}
         if err.code == "action.conflict" and isinstance(details.get("dossier"), dict):
             return self._on_conflict(entry, details["dossier"], report)
