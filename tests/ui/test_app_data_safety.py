@@ -91,3 +91,38 @@ def test_revocation_says_how_many_unsent_changes_were_erased(
         assert "thu hồi" in shown.args[0]
         assert "2 thay đổi" in shown.args[0], shown.args[0]
         assert peek.scalar("SELECT COUNT(*) FROM notes WHERE text LIKE 'Sẽ bị xóa%'") == 0
+
+
+def test_a_big_cache_found_damaged_in_the_background_is_salvaged(
+        qtbot: Any, server: RunningServer, tmp_path: Path, monkeypatch: Any) -> None:
+    """Caches over VERIFY_AT_OPEN_MAX_BYTES open at once and are checked while the user works
+    (the threshold is lowered to 0 here so the seeded cache counts as big)."""
+    import wfh_client.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "VERIFY_AT_OPEN_MAX_BYTES", 0)
+    peek = Peek(server)
+    user, dossier_id = peek.officer_dossier()
+    config = make_config(tmp_path, server)
+    with running_launcher(qtbot, config, server, user, forget=False) as launcher:
+        _main(qtbot, launcher, user)
+        _note_offline(launcher, dossier_id, "Ghi chú cứu được")
+        cache = launcher.opened.cache
+        db = cache.reader()
+        page = int(db.execute("PRAGMA page_size").fetchone()[0])
+        root = int(db.execute("SELECT rootpage FROM sqlite_master "
+                              "WHERE name = 'dossier_json'").fetchone()[0])
+        db_file = cache.paths.db
+    with db_file.open("r+b") as fh:  # damage the dossiers' JSON, not the outbox
+        fh.seek((root - 1) * page + 512)
+        fh.write(b"\x5a" * 256)
+
+    with running_launcher(qtbot, config, server, user) as launcher:
+        with qtbot.waitSignal(launcher.message_shown, timeout=90_000) as shown:
+            launcher.start()
+        assert "1" in shown.args[0] and "khôi phục" in shown.args[0], shown.args[0]
+        qtbot.waitUntil(lambda: launcher.stage == "main", timeout=30_000)
+        launcher.shell.window.act_sync.trigger()
+        qtbot.waitUntil(lambda: peek.scalar("SELECT COUNT(*) FROM notes WHERE text = :t",
+                                            t="Ghi chú cứu được") == 1, timeout=60_000)
+        folders = list((db_file.parent / "set-aside").iterdir())
+        assert len(folders) == 1 and "damaged" in folders[0].name

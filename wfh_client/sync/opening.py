@@ -54,11 +54,17 @@ def _kwargs(config: Config, plaintext: bool) -> dict[str, Any]:
 
 
 def open_account_cache(config: Config, account: Account, *, plaintext: bool = False,
-                       start_fresh: bool = False, verify: str = "auto") -> OpenedCache:
-    """Open ``account``'s cache (see the module docstring for what happens when it cannot)."""
+                       start_fresh: bool = False, verify: str = "auto",
+                       known_damaged: bool = False) -> OpenedCache:
+    """Open ``account``'s cache (see the module docstring for what happens when it cannot).
+
+    ``known_damaged``: a check run after an earlier open (``Cache.verify`` in the background,
+    for big caches) found it corrupt: set it aside now without checking it again."""
     kwargs = _kwargs(config, plaintext)
     paths = account_paths(account.id, config.data_dir)
     try:
+        if known_damaged:
+            raise CacheDamaged("found damaged by the background check")
         return OpenedCache(Cache.open(account.server_url, account.username, verify=verify,
                                       **kwargs))
     except KeyringUnavailable:

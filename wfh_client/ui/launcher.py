@@ -153,7 +153,7 @@ class Launcher(QObject):
         box.finished.connect(answered)
         box.open()
 
-    def _resume(self) -> OpenedAccount | None:
+    def _resume(self, known_damaged: bool = False) -> OpenedAccount | None:
         current = load_current(self.config.data_dir)
         if current is None or self.tokens.get_refresh(current.account.id) is None:
             return None
@@ -163,7 +163,8 @@ class Launcher(QObject):
         auth = AuthSession(http, current.account, device_id=device_id(self.config.data_dir),
                            tokens=self.tokens, user=current.user or None,
                            on_revoked=self._revocation_handler(current.account, bus, holder))
-        return self._open(current.account, auth, bus, current.user, holder)
+        return self._open(current.account, auth, bus, current.user, holder,
+                          known_damaged=known_damaged)
 
     def _resumed(self, opened: OpenedAccount | None) -> None:
         if opened is None:
@@ -221,11 +222,11 @@ class Launcher(QObject):
 
     def _open(self, account: Account, auth: AuthSession, bus: EventBus,
               user: dict[str, Any], holder: list[OpenedAccount], *,
-              start_fresh: bool = False) -> OpenedAccount:
+              start_fresh: bool = False, known_damaged: bool = False) -> OpenedAccount:
         """Worker thread: open the account's cache (never deleting an unreadable one)."""
         try:
             opened_cache = open_account_cache(self.config, account, plaintext=self.plaintext_cache,
-                                              start_fresh=start_fresh)
+                                              start_fresh=start_fresh, known_damaged=known_damaged)
         except (CacheLocked, PlaintextNotAllowed) as exc:
             if isinstance(exc, StoreKeyringUnavailable):
                 raise
@@ -300,6 +301,23 @@ class Launcher(QObject):
             self._tell(QMessageBox.Icon.Warning, self.tr("Local data moved aside"),
                        set_aside_text(self.opened.set_aside))
             self.opened.set_aside = None
+        elif self.opened is not None and not self.opened.cache.verified:
+            self._verify_in_background(self.opened)
+
+    def _verify_in_background(self, opened: OpenedAccount) -> None:
+        """A cache too big to check before opening is checked now, while the user works; if
+        it is damaged the account is closed and opened again on a salvaged fresh copy."""
+        def checked(problems: list[str]) -> None:
+            if not problems or self.opened is not opened:
+                return
+            log.warning("the background check found the cache damaged: %s", problems[:3])
+            self._close_account(lambda: run_in_background(
+                lambda: self._resume(known_damaged=True), self._resumed, self._resume_failed))
+
+        def failed(exc: BaseException) -> None:
+            log.warning("background cache check failed: %s", exc)
+
+        run_in_background(opened.cache.verify, checked, failed, guard=self)
 
     def _sync_finished(self, ok: bool, _message: str) -> None:
         shell = self.shell
