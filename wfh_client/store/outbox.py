@@ -38,6 +38,8 @@ __all__ = [
     "new_client_id",
     "open_conflicts",
     "pending_entries",
+    "dismiss",
+    "needs_attention",
     "prune_applied",
     "record_action",
     "record_conflict",
@@ -167,6 +169,21 @@ def reset_sending(db: Database) -> int:
     """After a crash: entries left 'sending' go back to 'pending' (resent under the same key)."""
     return db.execute("UPDATE outbox SET state = 'pending', updated_at = ? "
                       "WHERE state = 'sending'", [now_iso()]).rowcount
+
+
+def dismiss(db: Database, client_id: str) -> bool:
+    """The user read why an entry will never apply and dismissed it: it leaves the warnings
+    (``counts``, :func:`needs_attention`) but stays in the table and in exports."""
+    return db.execute("UPDATE outbox SET dismissed_at = ?, updated_at = ? WHERE client_id = ? "
+                      "AND state IN ('invalid', 'rejected') AND dismissed_at IS NULL",
+                      [now_iso(), now_iso(), client_id]).rowcount == 1
+
+
+def needs_attention(db: Database) -> list[OutboxEntry]:
+    """Entries that will never apply and that the user has not dismissed yet."""
+    return [_entry(r) for r in db.execute(
+        f"SELECT {', '.join(_COLS)} FROM outbox WHERE state IN ('invalid', 'rejected') "  # noqa: S608
+        "AND dismissed_at IS NULL ORDER BY seq")]
 
 
 def prune_applied(db: Database, before: str) -> int:

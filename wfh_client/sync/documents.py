@@ -48,7 +48,16 @@ def content_path(dossier_id: str, doc_id: str) -> str:
 def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | None = None,
                       cancel: threading.Event | None = None) -> int:
     """Fetch one document into the encrypted store (resuming a partial one); returns the
-    bytes transferred. Raises ``DocumentIntegrityError`` if the SHA-256 does not match."""
+    bytes transferred. Raises ``DocumentIntegrityError`` if the SHA-256 does not match.
+
+    Downloads of one document are serialised (the window and the prefetch may ask at once):
+    the second waits and finds the first one's verified file."""
+    with engine.cache.documents.lock(doc_id):
+        return _download(engine, doc_id, progress, cancel)
+
+
+def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
+              cancel: threading.Event | None) -> int:
     cache = engine.cache
     row = get_document_row(cache.reader(), doc_id)
     if row is None:
@@ -90,6 +99,8 @@ def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | N
         raise
     finally:
         response.close()
+    if not cache.documents.exists(doc_id):  # never mark downloaded what is not there
+        raise DocumentIntegrityError(f"document {doc_id}: the verified file is missing")
     cache.write(lambda db: set_document_state(db, doc_id, "downloaded",
                                               downloaded_bytes=total, local_name=doc_id))
     return transferred
@@ -147,12 +158,19 @@ def queue_result_upload(engine: SyncEngine, dossier_id: str, path: Path,
                                     [dossier_id]).fetchone()
     if record is None:
         raise KeyError(f"dossier {dossier_id} is not in the cache")
-    entry = cache.write(lambda db: store_outbox.enqueue(
-        db, dossier_id, "upload_result", {"name": name, "mime": mime, "size": size},
-        record[0]))
-    with path.open("rb") as fh, cache.documents.writer(_upload_id(entry.client_id)) as w:
+    # The bytes first, then the outbox row: a crash in between leaves an orphan file (pruned
+    # later), never a queued upload without its bytes.
+    client_id = store_outbox.new_client_id()
+    with path.open("rb") as fh, cache.documents.writer(_upload_id(client_id)) as w:
         while chunk := fh.read(64 * 1024):
             w.write(chunk)
+    try:
+        entry = cache.write(lambda db: store_outbox.enqueue(
+            db, dossier_id, "upload_result", {"name": name, "mime": mime, "size": size},
+            record[0], client_id=client_id))
+    except BaseException:
+        cache.documents.delete(_upload_id(client_id))
+        raise
     engine.bus.publish("outbox.changed", dossier_id=dossier_id)
     return entry
 

@@ -101,3 +101,20 @@ def take_theirs(engine: SyncEngine, conflict_id: int) -> str:
     """Resolve a conflict by keeping the server's version; the action stays visible as
     rejected (discarded by the user) and can still be exported."""
     return _resolve(engine, conflict_id, "theirs")
+
+
+def dismiss_entry(engine: SyncEngine, client_id: str) -> bool:
+    """The user discards an entry that will never apply (quarantined or rejected): it stops
+    being shown as needing attention; a queued upload's bytes are deleted with it. The row
+    itself stays (export, audit). False if it is not such an entry (or already dismissed)."""
+    entry = store_outbox.get_entry(engine.cache.reader(), client_id)
+    if entry is None:
+        return False
+    done = engine.cache.write(lambda db: store_outbox.dismiss(db, client_id))
+    if done and entry.action == "upload_result":
+        from wfh_client.sync.documents import discard_upload_bytes
+
+        discard_upload_bytes(engine, entry)
+    if done:
+        engine.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
+    return done
