@@ -174,3 +174,47 @@ def test_two_downloads_of_one_document_at_once_give_one_verified_file(
     state = officer.cache.reader().execute("SELECT state FROM documents WHERE id = ?",
                                            [doc_id]).fetchone()[0]
     assert state == "downloaded"
+
+
+def test_prefetch_stops_before_filling_the_disk_and_the_sync_succeeds(
+        server: RunningServer, officer: SyncClient, monkeypatch: Any) -> None:
+    """Free space is injected (a real full disk needs a small filesystem of its own)."""
+    import wfh_client.sync.documents as documents
+
+    officer.engine.prefetch_max_bytes = 10**9
+    monkeypatch.setattr(documents, "free_bytes", lambda _path: documents.MIN_FREE_BYTES + 1)
+    report = officer.engine.sync_once()
+    assert report.prefetch_stopped == "low_disk_space" and report.documents == 0
+    assert officer.cache.documents.stored_ids() == set()
+    monkeypatch.undo()
+    report = officer.engine.sync_once()
+    assert report.prefetch_stopped is None and report.documents > 0
+
+
+def test_a_full_disk_during_prefetch_or_bookkeeping_never_fails_a_sync(
+        server: RunningServer, officer: SyncClient, monkeypatch: Any) -> None:
+    import errno
+
+    import sqlcipher3
+
+    import wfh_client.sync.engine as engine_module
+    from wfh_client.store.documents import DocumentWriter
+
+    officer.engine.prefetch_max_bytes = 10**9
+
+    def full(self: Any, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(DocumentWriter, "write", full)
+    report = officer.engine.sync_once()  # does not raise
+    assert report.prefetch_stopped == "disk_full" and report.documents == 0
+    downloaded = officer.cache.reader().execute(
+        "SELECT count(*) FROM documents WHERE state = 'downloaded'").fetchone()[0]
+    assert downloaded == 0  # nothing marked downloaded that is not there
+
+    def no_room(_db: Any) -> None:
+        raise sqlcipher3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(engine_module, "_record_success", no_room)
+    report = officer.engine.sync_once(prefetch=False)  # in sync: not a failure
+    assert any("bookkeeping" in e for e in report.errors)

@@ -10,9 +10,11 @@ Neighbours: ``engine`` (calls :func:`prefetch` and :func:`upload_result`).
 
 from __future__ import annotations
 
+import errno
 import logging
 import mimetypes
 import re
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +39,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Prefetching never leaves less than this free on the disk (the cache, the system and other
+#: programs need room; a full disk is how a database write fails).
+MIN_FREE_BYTES = 512 * 1024 * 1024
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 Progress = Callable[[int, int], None]
 
@@ -94,8 +99,11 @@ def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
     except BaseException:
         writer.abort()
         kept = cache.documents.partial_size(doc_id)
-        cache.write(lambda db: set_document_state(db, doc_id, "partial", downloaded_bytes=kept,
-                                                  local_name=doc_id))
+        try:  # best effort (on a full disk this write fails too): the first error is raised
+            cache.write(lambda db: set_document_state(db, doc_id, "partial",
+                                                      downloaded_bytes=kept, local_name=doc_id))
+        except Exception:  # noqa: BLE001 - see above; a resume re-reads the .part size anyway
+            log.warning("could not record the partial download of %s", doc_id, exc_info=True)
         raise
     finally:
         response.close()
@@ -108,7 +116,9 @@ def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
 
 def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) -> None:
     """Download the documents of the dossiers assigned to the user, most urgent first, up to
-    ``prefetch_max_bytes`` held locally in total."""
+    ``prefetch_max_bytes`` held locally in total, and never into the last
+    :data:`MIN_FREE_BYTES` of the disk: prefetching stops (``report.prefetch_stopped``) instead
+    of failing the sync, and the documents are fetched when opened or when space returns."""
     db = engine.cache.reader()
     me = engine.profile().actor.user_id
     held = int(db.execute("SELECT coalesce(sum(size), 0) FROM documents "
@@ -121,10 +131,15 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
     todo = []
     for doc_id, size in rows:
         if size is not None and size <= budget:
-            todo.append(doc_id)
+            todo.append((doc_id, int(size)))
             budget -= size
-    for done, doc_id in enumerate(todo):
+    for done, (doc_id, size) in enumerate(todo):
         if cancel.is_set():
+            return
+        if free_bytes(engine.cache.documents.directory) < size + MIN_FREE_BYTES:
+            report.prefetch_stopped = "low_disk_space"
+            log.warning("prefetch stopped: less than %d MiB would be left on the disk",
+                        MIN_FREE_BYTES // (1024 * 1024))
             return
         engine.bus.publish("sync.progress", done=done, total=len(todo), phase="documents")
         try:
@@ -136,6 +151,17 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
             log.warning("prefetch of document %s failed: %s", doc_id, exc)
         except (NetworkError, InterruptedError):
             return  # offline or cancelled: the partial file resumes next time
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            report.prefetch_stopped = "disk_full"
+            log.warning("prefetch stopped: the disk is full")
+            return
+
+
+def free_bytes(path: Path) -> int:
+    """Free space on the disk holding ``path`` for this user."""
+    return shutil.disk_usage(path).free
 
 
 def _upload_id(client_id: str) -> str:

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import requests
+import sqlcipher3 as sqlite_errors
 from sqlite_utils import Database
 
 from wfh_client.domain import (
@@ -124,6 +125,7 @@ class SyncReport:
     documents: int = 0
     document_bytes: int = 0
     errors: list[str] = field(default_factory=list)
+    prefetch_stopped: str | None = None  # e.g. "low_disk_space": documents wait, work goes on
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -215,7 +217,13 @@ class SyncEngine:
                     self.cache.write(lambda db: set_state(db, KEY_LAST_ERROR, failure))
                 self.bus.publish("sync.failed", error=exc, message=failure["message"])
                 raise
-            self.cache.write(_record_success)
+            try:
+                self.cache.write(_record_success)
+            except sqlite_errors.OperationalError as exc:
+                # the dossiers are in sync; only the bookkeeping could not be written (a
+                # full disk): that is not a failed sync
+                log.warning("could not record the sync's success: %s", exc)
+                report.errors.append(f"bookkeeping: {exc}")
             self.bus.publish("sync.finished", report=report)
             return report
 
