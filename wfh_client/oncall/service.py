@@ -86,6 +86,7 @@ class OnCallService:
             "feed.recall_state": self.recalls.on_recall_state,
             "feed.recall_closed": self.recalls.on_recall_closed,
             "feed.policy_changed": self._on_policy_changed,
+            "feed.calendar_changed": lambda **_: self.worker.submit(self._refresh_all),
             "feed.leave": lambda **_: self.refresh_me(),
             "feed.reset": lambda **_: self.refresh_me(),
         }

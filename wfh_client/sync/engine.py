@@ -72,6 +72,7 @@ log = logging.getLogger(__name__)
 
 CHANGES_PATH = "/api/v1/sync/changes"
 CALENDAR_PATH = "/api/v1/calendar"
+CALENDAR_VERSION_HEADER = "X-Calendar-Version"
 KEY_CALENDAR = "calendar"
 KEY_PROFILE = "profile"
 # removals received outside a snapshot, applied together at the end of a pull run
@@ -126,9 +127,12 @@ class SyncReport:
     document_bytes: int = 0
     errors: list[str] = field(default_factory=list)
     prefetch_stopped: str | None = None  # e.g. "low_disk_space": documents wait, work goes on
+    calendar_checked: bool = field(default=False, repr=False)  # once per sync
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("calendar_checked", None)
+        return out
 
 
 class SyncEngine:
@@ -177,13 +181,34 @@ class SyncEngine:
         db = self.cache.reader()
         user = self.session.user
         if get_state(db, KEY_CALENDAR) is None:
-            report.requests += 1
-            cal = self.session.request("GET", CALENDAR_PATH).json()
-            self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
-            self._profile = None
+            self._fetch_calendar(report)
         if user is not None and get_state(db, KEY_PROFILE) != user:
             self.cache.write(lambda w: set_state(w, KEY_PROFILE, user))
             self._profile = None
+
+    def _fetch_calendar(self, report: SyncReport) -> None:
+        """Fetch the server's resolved working calendar, store it, and announce it if it
+        changed (``calendar.changed``): deadlines, remaining time and the board follow it."""
+        report.requests += 1
+        cal = self.session.request("GET", CALENDAR_PATH).json()
+        if not isinstance(cal, dict):
+            raise ApiError(200, "calendar.bad", "the calendar answer is not an object")
+        WorkingCalendar.from_dict(cal)  # refuse a malformed one before storing it
+        old = get_state(self.cache.reader(), KEY_CALENDAR)
+        self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
+        self._profile = None
+        if old is not None and old != cal:
+            log.info("the working calendar changed (version %s)", cal.get("version"))
+            self.bus.publish("calendar.changed", calendar=cal)
+
+    def _check_calendar(self, version: str | None, report: SyncReport) -> None:
+        """Every pull page names the server's calendar version: fetch it again on a change."""
+        if not version or report.calendar_checked:
+            return
+        report.calendar_checked = True
+        stored = get_state(self.cache.reader(), KEY_CALENDAR) or {}
+        if stored.get("version") != version:
+            self._fetch_calendar(report)
 
     # ------------------------------------------------------------------ entry
 
@@ -439,8 +464,8 @@ class SyncEngine:
                     params["cursor"] = cursor
                 report.requests += 1
                 try:
-                    page, raw = _parse_page(
-                        self.session.request("GET", CHANGES_PATH, params=params).content)
+                    response = self.session.request("GET", CHANGES_PATH, params=params)
+                    page, raw = _parse_page(response.content)
                 except ResyncRequired:
                     resyncs += 1
                     if resyncs > 2:
@@ -452,6 +477,7 @@ class SyncEngine:
                     report.resynced = True
                     cursor = None
                     continue
+                self._check_calendar(response.headers.get(CALENDAR_VERSION_HEADER), report)
                 upserts = page.get("upserts") or []
                 # A snapshot's dossiers are mostly new: fold, serialise and build their rows
                 # here, while the writer is still busy with the previous page. (Only the
