@@ -131,6 +131,10 @@ class OnCallService:
     def policy(self) -> dict[str, Any] | None:
         return self.schedule.policy
 
+    def on_duty(self) -> bool:
+        """Within the department's working hours now (the events feed reconnects faster)."""
+        return self.schedule.on_duty(self.clock())
+
     def check_in(self, status: str, reason: str | None = None) -> str:
         return self.checkins.check_in(status, reason)
 
