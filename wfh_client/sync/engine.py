@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import requests
@@ -41,6 +41,7 @@ from wfh_client.domain import (
     state_from_document,
     validate_action,
 )
+from wfh_client.domain.timefmt import parse_instant
 from wfh_client.events import EventBus
 from wfh_client.store import Cache, DocumentIntegrityError, DocumentNotFound
 from wfh_client.store import dossiers as store_dossiers
@@ -52,6 +53,7 @@ from wfh_client.store.state import (
     KEY_SNAPSHOT_IN_PROGRESS,
     delete_state,
     get_state,
+    iso_z,
     now_iso,
     set_state,
 )
@@ -75,6 +77,9 @@ CALENDAR_PATH = "/api/v1/calendar"
 CALENDAR_VERSION_HEADER = "X-Calendar-Version"
 KEY_CALENDAR = "calendar"
 KEY_PROFILE = "profile"
+KEY_MAINTAINED_AT = "maintenance.last_at"
+MAINTAIN_EVERY = timedelta(days=1)
+APPLIED_KEEP = timedelta(days=30)  # applied entries stay this long (support, audit)
 # removals received outside a snapshot, applied together at the end of a pull run
 KEY_PENDING_REMOVALS = "pull.pending_removals"
 MAX_REBASES = 3
@@ -242,6 +247,7 @@ class SyncEngine:
                     self.cache.write(lambda db: set_state(db, KEY_LAST_ERROR, failure))
                 self.bus.publish("sync.failed", error=exc, message=failure["message"])
                 raise
+            self._maintain()
             try:
                 self.cache.write(_record_success)
             except sqlite_errors.OperationalError as exc:
@@ -251,6 +257,24 @@ class SyncEngine:
                 report.errors.append(f"bookkeeping: {exc}")
             self.bus.publish("sync.finished", report=report)
             return report
+
+    def _maintain(self) -> None:
+        """Once a day, after a good sync: drop applied outbox entries older than
+        ``APPLIED_KEEP`` and document files nothing refers to (a crash between writing a
+        file and its row, a removed dossier). Never fails the sync."""
+        now = datetime.now(UTC)  # bookkeeping times (updated_at) are the machine's clock
+        last = get_state(self.cache.reader(), KEY_MAINTAINED_AT)
+        if last is not None and now - parse_instant(str(last)) < MAINTAIN_EVERY:
+            return
+        try:
+            cutoff = iso_z(now - APPLIED_KEEP)
+            pruned = self.cache.write(lambda db: store_outbox.prune_applied(db, cutoff))
+            orphans = self.cache.purge_orphan_documents()
+            self.cache.write(lambda db: set_state(db, KEY_MAINTAINED_AT, iso_z(now)))
+            log.info("maintenance: %d applied outbox entries and %d orphan files removed",
+                     pruned, orphans)
+        except Exception:  # noqa: BLE001 - housekeeping: the next sync tries again
+            log.warning("cache maintenance failed", exc_info=True)
 
     def _check_cancel(self, cancel: threading.Event) -> None:
         if cancel.is_set():
