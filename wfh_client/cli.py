@@ -42,7 +42,7 @@ from wfh_client.config import (
     device_id,
     load_config,
 )
-from wfh_client.store.cache import Cache
+from wfh_client.store.cache import Cache, account_paths
 from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
 from wfh_client.store.keys import normalise_server_url
@@ -192,7 +192,8 @@ def cmd_login(ctx: Ctx) -> int:
     if not cfg.locked("server_url") and cfg.get("server_url") != session.account.server_url:
         cfg.set_user("server_url", session.account.server_url)
     # a cache this device can no longer read is moved aside now, so that `sync` works again
-    _open_cache(ctx, session.account, start_fresh=True).close()
+    if account_paths(session.account.id, ctx.data_dir).db.exists():
+        _open_cache(ctx, session.account, start_fresh=True).close()
     user = session.user or {}
     _out(f"Logged in to {session.account.server_url} as {user.get('full_name') or args.username} "
          f"({args.username}, {user.get('role', '?')}). / Đăng nhập thành công.")
