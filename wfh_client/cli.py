@@ -60,6 +60,7 @@ from wfh_client.sync.errors import (
     ClientError,
     DeviceRevoked,
     KeyringUnavailable,
+    LoginRefused,
     NetworkError,
     NotLoggedIn,
     ServerUnreachable,
@@ -98,6 +99,14 @@ def exit_code_for(exc: BaseException) -> tuple[int, str]:
         return EXIT_USAGE, f"error: {exc}"
     if isinstance(exc, AuthFailed):
         return EXIT_AUTH, "Wrong username or password. / Sai tên đăng nhập hoặc mật khẩu."
+    if isinstance(exc, LoginRefused):
+        if exc.code == "auth.device_limit":
+            return EXIT_AUTH, ("This account is used on too many devices; ask IT to revoke one. "
+                               "/ Tài khoản đã dùng trên quá nhiều thiết bị; đề nghị bộ phận CNTT "
+                               "thu hồi một thiết bị.")
+        wait = exc.retry_after or 60
+        return EXIT_AUTH, (f"Too many sign-in attempts; try again in {wait} s. / Đăng nhập sai "
+                           f"quá nhiều lần; thử lại sau {wait} giây.")
     if isinstance(exc, TlsError):
         return EXIT_TLS, (f"TLS failure: {exc}\nThe server's certificate could not be verified; "
                           "ask IT for the CA bundle (setting ca_bundle). / Không xác minh được "
