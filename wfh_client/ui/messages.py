@@ -53,8 +53,8 @@ def describe_error(exc: BaseException | None, fallback: str = "") -> str:
                       "computers as allowed. Ask IT to remove one you no longer use, then sign in "
                       "again.")
         minutes = max(1, -(-(exc.retry_after or 60) // 60))
-        return QCoreApplication.translate("Messages", "Too many sign-in attempts failed. Wait %n "
-                  "minute(s) before trying again.", "", minutes)
+        return QCoreApplication.translate("Messages", "Too many sign-in attempts failed. Try again "
+                  "in %1 min.").replace("%1", str(minutes))
     if isinstance(exc, DeviceRevoked):
         if exc.account_disabled:
             return QCoreApplication.translate("Messages", "Your account has been disabled. The data kept on this computer was "

@@ -29,10 +29,6 @@ from wfh_client.store import DocumentStore
 __all__ = ["ask_save_path", "first_bytes", "prepare_open", "save_copy", "warn_blocked"]
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("SafeOpen", text)
-
-
 def first_bytes(documents: DocumentStore, doc_id: str) -> bytes:
     """The first plaintext bytes of a stored document (only its first chunk is decrypted)."""
     for chunk in documents.iter_plaintext(doc_id):
@@ -62,19 +58,28 @@ def warn_blocked(parent: QWidget, name: str, error: FileTypeError,
                  on_save: Callable[[], None]) -> QMessageBox:
     """A window-modal warning: why the file will not be opened, with "Save a copy…"."""
     if error.code == "document.type_mismatch":
-        why = _tr("Its content does not match its type, which is how harmful files disguise "
-                  "themselves.")
+        why = QCoreApplication.translate(
+            "SafeOpen", "Its content does not match its type, which is how harmful files "
+            "disguise themselves.")
     else:
-        why = _tr("Files of type \u201c%1\u201d can run programs on this computer.").replace(
+        why = QCoreApplication.translate(
+            "SafeOpen", "Files of type “%1” can run programs on this computer.").replace(
             "%1", extension_of(name.rstrip(". ")) or name)
-    box = QMessageBox(QMessageBox.Icon.Warning, _tr("This file will not be opened"),
-                      _tr("\u201c%1\u201d will not be opened by the app.").replace("%1", name)
-                      + " " + why + " " + _tr("You can save a copy and ask IT to check it "
-                                              "before opening it."),
-                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel, parent)
+    text = " ".join((
+        QCoreApplication.translate("SafeOpen", "“%1” will not be opened by the app.")
+        .replace("%1", name),
+        why,
+        QCoreApplication.translate("SafeOpen", "You can save a copy and ask IT to check it "
+                                   "before opening it.")))
+    box = QMessageBox(QMessageBox.Icon.Warning,
+                      QCoreApplication.translate("SafeOpen", "This file will not be opened"),
+                      text, QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                      parent)
     box.setObjectName("blockedOpenBox")
-    box.button(QMessageBox.StandardButton.Save).setText(_tr("Save a copy…"))
-    box.button(QMessageBox.StandardButton.Cancel).setText(_tr("Cancel"))
+    box.button(QMessageBox.StandardButton.Save).setText(
+        QCoreApplication.translate("SafeOpen", "Save a copy…"))
+    box.button(QMessageBox.StandardButton.Cancel).setText(
+        QCoreApplication.translate("SafeOpen", "Cancel"))
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.finished.connect(lambda result: on_save() if result == QMessageBox.StandardButton.Save
                          else None)
@@ -84,7 +89,7 @@ def warn_blocked(parent: QWidget, name: str, error: FileTypeError,
 
 def ask_save_path(parent: QWidget, name: str, on_chosen: Callable[[Path], None]) -> QFileDialog:
     """A window-modal "Save a copy" dialog proposing ``name``; calls ``on_chosen(path)``."""
-    dialog = QFileDialog(parent, _tr("Save a copy"))
+    dialog = QFileDialog(parent, QCoreApplication.translate("SafeOpen", "Save a copy"))
     dialog.setObjectName("saveCopyDialog")
     dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
