@@ -54,13 +54,15 @@ def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 
 
 
 def start_server(
-    db_path: Path, blob_dir: Path, *, clock: Clock | None = None, port: int | None = None, **app_kwargs: Any
+    db_path: Path, blob_dir: Path, *, clock: Clock | None = None, port: int | None = None,
+    log_level: str = "warning", **app_kwargs: Any
 ) -> RunningServer:
+    """``log_level="debug"`` also turns on uvicorn's access log (the log-privacy test)."""
     app = create_app(
         database_url=db.sqlite_url(str(db_path)), blob_dir=blob_dir, clock=clock, **app_kwargs
     )
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn:{port}", daemon=True)
     thread.start()
