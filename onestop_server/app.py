@@ -39,6 +39,7 @@ from onestop_server import (
     oncall_policy,
     oncall_recalls,
     oncall_team,
+    openapi_doc,
     reports,
     sync_api,
     team_load,
@@ -265,6 +266,7 @@ def create_app(
         team_load.router,
     ):
         app.include_router(router)
+    openapi_doc.install(app)
     return app
 
 
