@@ -74,8 +74,8 @@ EXIT_TLS, EXIT_KEYRING, EXIT_REVOKED, EXIT_NOT_LOGGED_IN = 5, 6, 7, 8
 
 STATUS_TIMEOUT = (3.0, 5.0)
 EPILOG = """exit codes:
-  0 ok; 1 other error; 2 usage; 3 wrong username or password; 4 server unreachable;
-  5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
+  0 ok; 1 other error; 2 usage; 3 wrong username or password (or sign-in refused: too
+  many attempts, too many devices); 4 server unreachable; 5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
   disabled (local cache wiped); 8 not logged in / session expired"""
 
 log = logging.getLogger("wfh_client.cli")
