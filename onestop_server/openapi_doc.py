@@ -153,7 +153,7 @@ def complete(spec: dict[str, Any]) -> dict[str, Any]:
             for code in sorted(statuses):
                 key = str(code)
                 responses[key] = _error_response(key, responses.get(key))
-    for path, operations in spec["paths"].items():
+    for operations in spec["paths"].values():
         for op in operations.values():
             for parameter in op.get("parameters", []):
                 if parameter.get("in") == "header" and parameter.get("name") == "Idempotency-Key":

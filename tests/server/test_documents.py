@@ -9,8 +9,8 @@ import pytest
 import requests
 
 from tests.server.util import Client, Peek, login, new_key
-from wfh_client.domain.filetypes import FILE_NAME_HEADER, encode_file_name
 from tests.support.server import RunningServer
+from wfh_client.domain.filetypes import FILE_NAME_HEADER, encode_file_name
 
 
 def _a_document(server: RunningServer) -> tuple[Client, str, int, str, int]:
