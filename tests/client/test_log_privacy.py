@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ import pytest
 
 from tests.client.auth_helpers import DEMO_PASSWORD, require_real_keyring
 from tests.server.util import Peek
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer, server_copy
 from wfh_client.events import EventBus
 from wfh_client.store import Cache, keys
 from wfh_client.sync.auth import TokenStore, login
@@ -69,19 +68,13 @@ def logs() -> Iterator[Collect]:
 @pytest.fixture
 def chatty_server(seeded_template: tuple[Path, Path], tmp_path: Path,
                   logs: Collect) -> Iterator[RunningServer]:
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(seeded_template[0], db_path)
-    shutil.copytree(seeded_template[1], blobs)
-    srv = start_server(db_path, blobs, log_level="debug")
-    for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):  # Config reset them
-        logger = logging.getLogger(name)
-        logger.setLevel(logging.DEBUG)
-        if logs not in logger.handlers:
-            logger.addHandler(logs)
-    try:
+    with server_copy(seeded_template, tmp_path, log_level="debug") as srv:
+        for name in ("uvicorn", "uvicorn.access", "uvicorn.error"):  # Config reset them
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.DEBUG)
+            if logs not in logger.handlers:
+                logger.addHandler(logs)
         yield srv
-    finally:
-        srv.stop()
 
 
 def test_no_names_id_numbers_or_tokens_in_any_log(

@@ -6,7 +6,6 @@ answers ``idempotency.expired`` and the request is still not repeated (one effec
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from onestop_server import idempotency
 from onestop_server.clock import FrozenClock
 from onestop_server.db import make_engine, sqlite_url
 from tests.server.util import Client, Peek, login, new_key
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer, server_copy
 
 START = datetime(2026, 3, 18, 2, 30, tzinfo=UTC)  # a fixed instant: tests pass on any date
 TTL = timedelta(days=30)
@@ -32,14 +31,8 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def keyed_server(seeded_template: tuple[Path, Path], tmp_path: Path,
                  clock: FrozenClock) -> Iterator[RunningServer]:
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(seeded_template[0], db_path)
-    shutil.copytree(seeded_template[1], blobs)
-    srv = start_server(db_path, blobs, clock=clock, idempotency_ttl=TTL)
-    try:
+    with server_copy(seeded_template, tmp_path, clock=clock, idempotency_ttl=TTL) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _reassign(server: RunningServer, peek: Peek, dossier_id: str, username: str) -> None:

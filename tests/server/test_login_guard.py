@@ -7,7 +7,6 @@ Time moves with the server's injectable clock (``FrozenClock``), never with slee
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 import uuid
@@ -27,7 +26,7 @@ from onestop_server.clock import FrozenClock
 from onestop_server.login_guard import LoginPolicy
 from tests.conftest import DEMO_PASSWORD
 from tests.server.util import Peek, login, login_raw
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer, server_copy
 
 START = datetime(2026, 3, 18, 2, 30, tzinfo=UTC)
 POLICY = LoginPolicy(account_free_failures=5, address_free_failures=12,
@@ -44,14 +43,8 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def guarded(seeded_template: tuple[Path, Path], tmp_path: Path,
             clock: FrozenClock) -> Iterator[RunningServer]:
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(seeded_template[0], db_path)
-    shutil.copytree(seeded_template[1], blobs)
-    srv = start_server(db_path, blobs, clock=clock, login_policy=POLICY)
-    try:
+    with server_copy(seeded_template, tmp_path, clock=clock, login_policy=POLICY) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 class SourceAddressAdapter(HTTPAdapter):

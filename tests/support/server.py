@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import threading
 import time
@@ -81,3 +82,14 @@ def running_server(db_path: Path, blob_dir: Path, **kwargs: Any) -> Iterator[Run
         yield srv
     finally:
         srv.stop()
+
+
+@contextlib.contextmanager
+def server_copy(template: tuple[Path, Path], tmp_path: Path, **kwargs: Any) -> Iterator[RunningServer]:
+    """A fresh copy of a seeded (database, blobs) template in ``tmp_path``, served with
+    ``start_server(**kwargs)`` (a clock, limits, policies...) and stopped afterwards."""
+    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
+    shutil.copy(template[0], db_path)
+    shutil.copytree(template[1], blobs)
+    with running_server(db_path, blobs, **kwargs) as srv:
+        yield srv

@@ -6,7 +6,6 @@ the real ReportsPage driven like a user: pick the day, press Show, open the Chec
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,7 +19,7 @@ from PySide6.QtCore import QDate, Qt
 from onestop_server.clock import FrozenClock
 from tests.client.sync_helpers import SyncClient, client_for
 from tests.server.util import login
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer, server_copy
 from wfh_client.ui.bridge import EventBridge
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.head.reports_view import ReportsPage
@@ -42,14 +41,9 @@ def clock() -> FrozenClock:
 @pytest.fixture
 def frozen_server(seeded_template: tuple[Path, Path], tmp_path: Path,
                   clock: FrozenClock) -> Iterator[RunningServer]:
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(seeded_template[0], db_path)
-    shutil.copytree(seeded_template[1], blobs)
-    srv = start_server(db_path, blobs, clock=clock, access_ttl=LONG, refresh_ttl=LONG)
-    try:
+    with server_copy(seeded_template, tmp_path, clock=clock, access_ttl=LONG,
+                     refresh_ttl=LONG) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 @pytest.fixture
