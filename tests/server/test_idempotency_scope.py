@@ -7,7 +7,7 @@ answers ``idempotency.expired`` and the request is still not repeated (one effec
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -17,9 +17,10 @@ from onestop_server import idempotency
 from onestop_server.clock import FrozenClock
 from onestop_server.db import make_engine, sqlite_url
 from tests.server.util import Client, Peek, login, new_key
+from tests.support.clock import TEST_EPOCH
 from tests.support.server import RunningServer, server_copy
 
-START = datetime(2026, 3, 18, 2, 30, tzinfo=UTC)  # a fixed instant: tests pass on any date
+START = TEST_EPOCH  # where the test data is seeded: tests pass on any date
 TTL = timedelta(days=30)
 
 

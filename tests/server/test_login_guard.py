@@ -12,7 +12,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,10 @@ from onestop_server.clock import FrozenClock
 from onestop_server.login_guard import LoginPolicy
 from tests.conftest import DEMO_PASSWORD
 from tests.server.util import Peek, login, login_raw
+from tests.support.clock import TEST_EPOCH
 from tests.support.server import RunningServer, server_copy
 
-START = datetime(2026, 3, 18, 2, 30, tzinfo=UTC)
+START = TEST_EPOCH  # where the test data is seeded
 POLICY = LoginPolicy(account_free_failures=5, address_free_failures=12,
                      base_delay=timedelta(seconds=2), max_delay=timedelta(minutes=15),
                      max_concurrent_hashes=2, slot_wait_seconds=0.0, max_devices=3)
