@@ -3,12 +3,15 @@
 Every non-2xx answer is ``{code, message, details}`` (``errors.ApiError``). Bad input never
 reaches a 500: validation errors become ``request.invalid`` (JSON-safe details), bodies that are
 not JSON objects ``request.malformed``, oversized bodies ``request.too_large`` (checked from
-``Content-Length`` and while reading). ``openapi_json()`` renders the committed
-``docs/openapi.json``.
+``Content-Length`` and while reading); JSON bodies with duplicate keys, lone surrogates or
+forbidden characters get their own 4xx codes (``request_hygiene``). ``openapi_json()`` renders
+the committed ``docs/openapi.json``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -22,6 +25,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,10 +35,12 @@ from onestop_server import (
     calendar_admin,
     db,
     events,
+    idempotency,
     oncall_checkins,
     oncall_policy,
     oncall_recalls,
     oncall_team,
+    openapi_doc,
     reports,
     sync_api,
     team_load,
@@ -45,13 +51,16 @@ from onestop_server import reads as reads_api
 from onestop_server.clock import Clock
 from onestop_server.deps import Settings
 from onestop_server.errors import ApiError
+from onestop_server.login_guard import LoginGuard, LoginPolicy
 from onestop_server.oncall_escalation import EscalationScheduler, LoggingChannel, OutsideChannel
+from onestop_server.request_hygiene import check_json_body
 
 log = logging.getLogger(__name__)
 
 TITLE = "One-stop-shop reference API"
 API_VERSION = "1"
 _UPLOAD_PATH = re.compile(r"^/api/v1/dossiers/[^/]+/documents/?$")
+_PRUNE_EVERY_SECONDS = 3600.0
 _MALFORMED_TYPES = {"json_invalid", "model_attributes_type", "dict_type", "model_type", "missing"}
 
 
@@ -63,6 +72,7 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 
 class BodyLimitMiddleware:
     """Buffers request bodies up to ``limit`` bytes; larger ones get 413 ``request.too_large``.
+    A buffered JSON body then passes :func:`~onestop_server.request_hygiene.check_json_body`.
 
     Document uploads stream through untouched: their handler enforces its own, larger limit.
     """
@@ -103,6 +113,14 @@ class BodyLimitMiddleware:
             chunks.append(body)
             if not message.get("more_body", False):
                 break
+        content_type = next(
+            (v.decode("latin-1") for n, v in scope.get("headers", []) if n == b"content-type"), None
+        )
+        rejected = check_json_body(b"".join(chunks), content_type)
+        if rejected is not None:
+            answer = error_response(rejected.status, rejected.code, rejected.message, rejected.details)
+            await answer(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -127,7 +145,7 @@ def _json_safe_errors(errors: Any) -> list[dict[str, Any]]:
 
 async def _on_api_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse(status_code=exc.status, content=exc.body())
+    return JSONResponse(status_code=exc.status, content=exc.body(), headers=exc.headers or None)
 
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -170,8 +188,12 @@ def create_app(
     max_document_bytes: int = 20 * 1024 * 1024,
     max_json_bytes: int = 1024 * 1024,
     outside_channel: OutsideChannel | None = None,
+    login_policy: LoginPolicy | None = None,
+    idempotency_ttl: timedelta = idempotency.DEFAULT_TTL,
 ) -> FastAPI:
-    """The app; ``outside_channel`` is the recall escalation gateway (default: log only)."""
+    """The app; ``outside_channel`` is the recall escalation gateway (default: log only);
+    ``login_policy`` the password-guessing defences (``login_guard.LoginPolicy``);
+    ``idempotency_ttl`` how long stored answers replay (then ``idempotency.expired``)."""
     engine = db.make_engine(database_url)
     db.create_all(engine)
     the_clock = clock or Clock()
@@ -180,13 +202,25 @@ def create_app(
         engine, the_clock, outside_channel or LoggingChannel(), poke=hub.poke
     )
 
+    async def prune_idempotency() -> None:
+        while True:
+            purged = await run_in_threadpool(
+                idempotency.purge_expired, engine, the_clock.now(), idempotency_ttl)
+            if purged:
+                log.info("expired %d stored idempotent answers", purged)
+            await asyncio.sleep(_PRUNE_EVERY_SECONDS)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
         await escalation.start()
+        pruner = asyncio.create_task(prune_idempotency())
         try:
             yield
         finally:
+            pruner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pruner
             await escalation.stop()
             await hub.stop()
             engine.dispose()
@@ -204,6 +238,7 @@ def create_app(
     app.state.events = hub
     app.state.escalation = escalation
     app.state.blob_dir = Path(blob_dir)
+    app.state.login_guard = LoginGuard(login_policy)
     app.state.settings = Settings(
         blob_dir=Path(blob_dir),
         access_ttl=access_ttl,
@@ -211,6 +246,7 @@ def create_app(
         refresh_reuse_grace=refresh_reuse_grace,
         max_document_bytes=max_document_bytes,
         max_json_bytes=max_json_bytes,
+        idempotency_ttl=idempotency_ttl,
     )
     app.add_exception_handler(ApiError, _on_api_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
@@ -234,6 +270,7 @@ def create_app(
         team_load.router,
     ):
         app.include_router(router)
+    openapi_doc.install(app)
     return app
 
 

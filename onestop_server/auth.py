@@ -5,11 +5,16 @@ starts a token *family*; each refresh rotates the refresh token inside the famil
 an already-rotated refresh token revokes the whole family (``auth.refresh_reused``). A revoked
 device or a disabled account answers a distinct 403 code so the client can wipe itself.
 
+Login is guarded against password guessing (``login_guard``: throttling with exponential delay
+per account and address, bounded concurrent hashing, a device cap), rehashes passwords whose
+argon2 parameters changed, and is audited (``audit``).
+
 Other routers depend on ``current_user`` (-> ``CurrentUser``) and ``require_role``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -30,9 +35,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from onestop_server import db
+from onestop_server import audit, db
 from onestop_server.deps import Settings, as_utc, get_clock, get_engine, get_settings
 from onestop_server.errors import ApiError
+from onestop_server.login_guard import LoginGuard, client_address, get_login_guard
 
 router = APIRouter(tags=["auth"])
 
@@ -298,61 +304,107 @@ def require_role(*roles: str) -> Callable[..., Any]:
 # ---- routes ----------------------------------------------------------------------------------
 
 
-@router.post("/api/v1/auth/login", response_model=TokenOut)
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "auth.invalid_credentials"},
+    403: {"description": "auth.account_disabled / auth.device_revoked / auth.device_limit"},
+    429: {"description": "auth.throttled (Retry-After): too many failures, or the server is busy"},
+}
+
+
+def _check_password(
+    guard: LoginGuard, stored: str | None, password: str
+) -> tuple[bool, str | None]:
+    """(matches, a new hash when the stored one uses outdated parameters), in a hashing slot."""
+    with guard.slot():
+        ok = _verify_password(stored or _DUMMY_HASH, password)
+        if not ok or stored is None:
+            return False, None
+        try:
+            stale = _hasher.check_needs_rehash(stored)
+        except InvalidHashError:
+            stale = True
+        return True, _hasher.hash(password) if stale else None
+
+
+@router.post("/api/v1/auth/login", response_model=TokenOut, responses=LOGIN_RESPONSES)
 def login(
     body: LoginIn,
     request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> TokenOut:
-    now = get_clock(request).now()
+    """Throttle check (no hashing while blocked), the password in a bounded hashing slot,
+    then the device (registered, or refused at the cap) and the tokens; all audited."""
+    clock = get_clock(request)
+    guard = get_login_guard(request)
+    address = client_address(request)
+    guard.check(engine, body.username, address, clock.now())
     with engine.connect() as conn:
         user = conn.execute(
             select(db.users.c.id, db.users.c.password_hash, db.users.c.disabled_at).where(
                 db.users.c.username == body.username
             )
         ).one_or_none()
-    ok = _verify_password(user.password_hash if user else _DUMMY_HASH, body.password)
+    ok, new_hash = _check_password(guard, user.password_hash if user else None, body.password)
+    now = clock.now()
     if user is None or not ok:
+        guard.failed(engine, username=body.username, address=address, now=now,
+                     reason="unknown_user" if user is None else "bad_password",
+                     user_id=None if user is None else int(user.id))
         raise ApiError(401, "auth.invalid_credentials", "Wrong username or password.")
-    if user.disabled_at is not None:
-        raise _account_disabled()
+    refusal: ApiError | None = None
     with db.write_transaction(engine) as conn:
+        if new_hash is not None:  # parameters changed since this hash was made
+            conn.execute(update(db.users).where(db.users.c.id == user.id)
+                         .values(password_hash=new_hash))
+        note = functools.partial(audit.record, conn, at=now, username=body.username,
+                                 user_id=int(user.id), address=address)
         device = conn.execute(
             select(db.devices.c.id, db.devices.c.revoked_at).where(
                 and_(db.devices.c.device_id == body.device_id, db.devices.c.user_id == user.id)
             )
         ).one_or_none()
-        if device is None:
-            device_pk = int(
-                conn.execute(
-                    insert(db.devices)
-                    .values(
-                        device_id=body.device_id,
-                        user_id=user.id,
-                        name=body.device_name or "",
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                    .returning(db.devices.c.id)
-                ).scalar_one()
+        if user.disabled_at is not None:
+            note(audit.LOGIN_FAILURE, reason="account_disabled")
+            refusal = _account_disabled()
+        elif device is not None and device.revoked_at is not None:
+            note(audit.LOGIN_FAILURE, reason="device_revoked", device_pk=int(device.id))
+            refusal = _device_revoked()
+        elif device is None:
+            refusal = guard.device_limit(conn, int(user.id), body.username, address, now)
+        if refusal is None:
+            guard.succeeded(conn, body.username, address)
+            if device is None:
+                device_pk = int(
+                    conn.execute(
+                        insert(db.devices)
+                        .values(
+                            device_id=body.device_id,
+                            user_id=user.id,
+                            name=body.device_name or "",
+                            created_at=now,
+                            last_seen_at=now,
+                        )
+                        .returning(db.devices.c.id)
+                    ).scalar_one()
+                )
+                note(audit.DEVICE_REGISTERED, device_pk=device_pk, name=body.device_name or "")
+            else:
+                device_pk = int(device.id)
+                values: dict[str, Any] = {"last_seen_at": now}
+                if body.device_name:
+                    values["name"] = body.device_name
+                conn.execute(update(db.devices).where(db.devices.c.id == device_pk).values(**values))
+            note(audit.LOGIN_SUCCESS, device_pk=device_pk)
+            return _issue(
+                conn,
+                user_id=user.id,
+                device_pk=device_pk,
+                family_id=secrets.token_hex(16),
+                now=now,
+                settings=settings,
             )
-        else:
-            if device.revoked_at is not None:
-                raise _device_revoked()
-            device_pk = int(device.id)
-            values: dict[str, Any] = {"last_seen_at": now}
-            if body.device_name:
-                values["name"] = body.device_name
-            conn.execute(update(db.devices).where(db.devices.c.id == device_pk).values(**values))
-        return _issue(
-            conn,
-            user_id=user.id,
-            device_pk=device_pk,
-            family_id=secrets.token_hex(16),
-            now=now,
-            settings=settings,
-        )
+    raise refusal  # after the commit: the audit row stays
 
 
 @router.post("/api/v1/auth/refresh", response_model=TokenOut)

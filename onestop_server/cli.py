@@ -3,6 +3,7 @@
     onestop-server seed --db PATH [--dossiers N] [--seed S] [--blobs DIR] [--force] [--officers N]
     onestop-server serve --db PATH [--host 127.0.0.1] [--port 8765] [--blobs DIR] [--log-level L]
     onestop-server accounts --db PATH [--json]
+    onestop-server audit --db PATH [--user NAME] [--event E] [--limit N] [--json]
     onestop-server calendar --db PATH show [--json]
     onestop-server calendar --db PATH day-off DAY [--note TEXT]      (a day off, e.g. 2027-02-12)
     onestop-server calendar --db PATH working-day DAY [--note TEXT]  (a make-up working day)
@@ -114,6 +115,29 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    """The security audit log (logins, failures, throttling, devices), newest first."""
+    db_path = _existing_db(args.db)
+    if db_path is None:
+        return _fail(f"no database at {args.db}")
+    from onestop_server import audit, db
+
+    engine = db.make_engine(db.sqlite_url(str(db_path)))
+    try:
+        db.create_all(engine)  # an older database gains the audit table (empty)
+        with engine.connect() as conn:
+            page = audit.entries(conn, username=args.user, event=args.event, limit=args.limit)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps([e.model_dump() for e in page.entries], ensure_ascii=False, indent=2))
+        return 0
+    for e in page.entries:
+        details = " ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in e.details.items())
+        print(f"{e.at}  {e.event:<22} {e.username or '-':<20} {e.address or '-':<18} {details}")
+    return 0
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     """Change the working calendar in the database (audited as ``cli:<os user>``); clients get
     it with their next sync (a running server also announces it at its next change)."""
@@ -197,6 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--db", required=True)
     acc.add_argument("--json", action="store_true", help="machine-readable output")
     acc.set_defaults(func=cmd_accounts)
+    aud = sub.add_parser("audit", help="print the security audit log, newest first")
+    aud.add_argument("--db", required=True)
+    aud.add_argument("--user", help="only this user name")
+    aud.add_argument("--event", help="only this event (e.g. login.failure)")
+    aud.add_argument("--limit", type=int, default=100, choices=range(1, 10_001),
+                     metavar="N", help="at most N entries (100)")
+    aud.add_argument("--json", action="store_true", help="machine-readable output")
+    aud.set_defaults(func=cmd_audit)
     cal = sub.add_parser("calendar", help="show or change the working calendar (audited)")
     cal.add_argument("--db", required=True)
     cal.add_argument("--json", action="store_true", help="machine-readable output")

@@ -384,6 +384,38 @@ recall_recipients = Table(
 )
 Index("ix_recall_recipients_user", recall_recipients.c.user_id, recall_recipients.c.recall_id)
 
+# ---- login security (``login_guard.py``, ``audit.py``) ----------------------------------------
+
+# Failed-login counters for throttling, one row per scope: ``account:<username>`` (case-folded,
+# known or not) and ``address:<client address>`` (IPv6 by /64). In the database, not in memory,
+# so that every worker process throttles alike.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("blocked_until", DateTime(timezone=True), nullable=True),
+)
+
+# The security audit log: logins (success, failure and why, throttled), device registrations,
+# device-limit refusals. Never a password or a token.
+auth_audit = Table(
+    "auth_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("username", String(64), nullable=True),
+    Column("user_id", Integer, nullable=True),
+    Column("device_pk", Integer, nullable=True),
+    Column("address", String(64), nullable=True),
+    Column("details", JSON, nullable=False),
+    sqlite_autoincrement=True,
+)
+Index("ix_auth_audit_user", auth_audit.c.user_id, auth_audit.c.id)
+Index("ix_auth_audit_event", auth_audit.c.event, auth_audit.c.id)
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""

@@ -26,6 +26,7 @@ class Settings:
     refresh_reuse_grace: timedelta = timedelta(seconds=30)
     max_document_bytes: int = 20 * 1024 * 1024
     max_json_bytes: int = 1024 * 1024
+    idempotency_ttl: timedelta = timedelta(days=30)  # stored answers replay this long
 
 
 def get_engine(request: Request) -> Engine:

@@ -11,10 +11,14 @@
   of the end of processing (every month of the range listed). ``rate`` is ``on_time / total``
   in 0..1, ``null`` when nothing was judged.
 * ``GET /api/v1/reports/checkins?from=&to=`` -> ``{department_id, from, to, time_zone,
-  generated_at, rows: [{user_id, full_name, windows, done, missed, suspended, rate}]}`` per active
-  officer, over the check-in windows (``oncall_policy.windows_for``, the current policy) of the
-  range that have closed by now: ``done`` (a check-in counts inside), ``suspended`` (approved
-  leave), ``missed``; ``windows = done + missed + suspended``, ``rate = done / (done + missed)``.
+  generated_at, rows: [{user_id, full_name, windows, done, missed, suspended, rate, offline,
+  offline_max_delay_seconds, offline_median_delay_seconds}]}`` per active officer, over the
+  check-in windows (``oncall_policy.windows_for``, the current policy) of the range that have
+  closed by now: ``done`` (a check-in counts inside), ``suspended`` (approved leave),
+  ``missed``; ``windows = done + missed + suspended``, ``rate = done / (done + missed)``.
+  ``offline`` counts the done windows whose check-in the client declared as made offline (it
+  counts at the client's own time); the delays are from that time to when the server received
+  it (``null`` without offline check-ins), so a backdated check-in is visible to the head.
 
 Who: a head for their own department (another ``department_id`` -> 403 ``auth.forbidden``); an
 admin must name ``department_id``; officers get 403 ``auth.forbidden``. Bad dates, ``to`` before
@@ -96,6 +100,9 @@ class CheckinRowOut(BaseModel):
     missed: int
     suspended: int
     rate: float | None
+    offline: int
+    offline_max_delay_seconds: int | None
+    offline_median_delay_seconds: int | None
 
 
 class CheckinsOut(BaseModel):
@@ -267,12 +274,15 @@ def checkin_rows(
     ids = [uid for uid, _ in staff]
     lo, hi = local_bounds(calendar.tz, start, end)
     per_day: dict[tuple[int, date], list[Any]] = defaultdict(list)
+    by_id: dict[int, Any] = {}
     for uid, made in checkins_between(conn, ids, lo, hi).items():
         for c in made:
             at = as_utc(c.effective_at) or now
             per_day[(uid, at.astimezone(calendar.tz).date())].append(c)
+            by_id[int(c.id)] = c
     leaves = approved_leaves(conn, ids, lo, hi)
     counts = {uid: {"done": 0, "missed": 0, "suspended": 0} for uid in ids}
+    delays: dict[int, list[int]] = {uid: [] for uid in ids}
     day = start
     while day <= end:
         closed = [w for w in windows_for(policy, calendar, day) if w.end < now]
@@ -281,17 +291,32 @@ def checkin_rows(
                 for w in window_states(closed, per_day.get((uid, day), []), leaves[uid], now):
                     if w["state"] in counts[uid]:
                         counts[uid][w["state"]] += 1
+                    counted = by_id.get(w["checkin_id"] or 0)
+                    if counted is not None and counted.offline:
+                        delays[uid].append(offline_delay(counted))
         day += timedelta(days=1)
     out: list[dict[str, Any]] = []
     for uid, name in staff:
         n = counts[uid]
         judged = n["done"] + n["missed"]
+        late = sorted(delays[uid])
         out.append({
             "user_id": uid, "full_name": name, "windows": judged + n["suspended"],
             "done": n["done"], "missed": n["missed"], "suspended": n["suspended"],
             "rate": None if judged == 0 else n["done"] / judged,
+            "offline": len(late),
+            "offline_max_delay_seconds": late[-1] if late else None,
+            "offline_median_delay_seconds": late[len(late) // 2] if late else None,
         })
     return calendar.time_zone, out
+
+
+def offline_delay(checkin: Any) -> int:
+    """Seconds from the instant an offline check-in counts for to its arrival at the server."""
+    received, effective = as_utc(checkin.received_at), as_utc(checkin.effective_at)
+    if received is None or effective is None:
+        return 0
+    return max(0, int((received - effective).total_seconds()))
 
 
 @router.get("/api/v1/reports/checkins", response_model=CheckinsOut, response_model_by_alias=True)

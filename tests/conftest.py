@@ -16,6 +16,18 @@ from tests.support.server import RunningServer, seed_into, start_server  # noqa:
 DEMO_PASSWORD = "demo"
 
 
+@pytest.fixture(autouse=True)
+def private_runtime_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Each test gets its own per-user runtime folder (decrypted copies, single-instance
+    socket: ``wfh_client.runtime``), short enough for a Unix socket path, shared with any
+    subprocess the test starts (environment)."""
+    path = tmp_path_factory.mktemp("run")
+    monkeypatch.setenv("WFH_CLIENT_RUNTIME_DIR", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One seeded database (40 dossiers, seed 1) built once per session and copied per test."""

@@ -64,6 +64,7 @@ from wfh_client.sync.errors import (
     ClientError,
     DeviceRevoked,
     KeyringUnavailable,
+    LoginRefused,
     NetworkError,
     NotLoggedIn,
     ServerUnreachable,
@@ -78,8 +79,8 @@ EXIT_TLS, EXIT_KEYRING, EXIT_REVOKED, EXIT_NOT_LOGGED_IN = 5, 6, 7, 8
 
 STATUS_TIMEOUT = (3.0, 5.0)
 EPILOG = """exit codes:
-  0 ok; 1 other error; 2 usage; 3 wrong username or password; 4 server unreachable;
-  5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
+  0 ok; 1 other error; 2 usage; 3 wrong username or password (or sign-in refused: too
+  many attempts, too many devices); 4 server unreachable; 5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
   disabled (local cache wiped); 8 not logged in / session expired"""
 
 log = logging.getLogger("wfh_client.cli")
@@ -103,6 +104,14 @@ def exit_code_for(exc: BaseException) -> tuple[int, str]:
         return EXIT_USAGE, f"error: {exc}"
     if isinstance(exc, AuthFailed):
         return EXIT_AUTH, "Wrong username or password. / Sai tên đăng nhập hoặc mật khẩu."
+    if isinstance(exc, LoginRefused):
+        if exc.code == "auth.device_limit":
+            return EXIT_AUTH, ("This account is used on too many devices; ask IT to revoke one. "
+                               "/ Tài khoản đã dùng trên quá nhiều thiết bị; đề nghị bộ phận CNTT "
+                               "thu hồi một thiết bị.")
+        wait = exc.retry_after or 60
+        return EXIT_AUTH, (f"Too many sign-in attempts; try again in {wait} s. / Đăng nhập sai "
+                           f"quá nhiều lần; thử lại sau {wait} giây.")
     if isinstance(exc, TlsError):
         return EXIT_TLS, (f"TLS failure: {exc}\nThe server's certificate could not be verified; "
                           "ask IT for the CA bundle (setting ca_bundle). / Không xác minh được "

@@ -914,6 +914,10 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Mở</translation>
     </message>
     <message>
+        <source>Save a copy…</source>
+        <translation>Lưu một bản sao…</translation>
+    </message>
+    <message>
         <source>Attach result…</source>
         <translation>Đính kèm kết quả…</translation>
     </message>
@@ -932,6 +936,14 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     <message>
         <source>The document cannot be opened: %1</source>
         <translation>Không mở được tài liệu: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Đã lưu vào %1</translation>
+    </message>
+    <message>
+        <source>The copy cannot be saved: %1</source>
+        <translation>Không lưu được bản sao: %1</translation>
     </message>
     <message>
         <source>Attach a result document</source>
@@ -1252,6 +1264,14 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Tháng</translation>
     </message>
     <message>
+        <source>Made offline</source>
+        <translation>Điểm danh ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>Longest offline delay</source>
+        <translation>Độ trễ ngoại tuyến lớn nhất</translation>
+    </message>
+    <message>
         <source>Grant</source>
         <translation>Giải quyết</translation>
     </message>
@@ -1325,8 +1345,12 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Nhập địa chỉ máy chủ do bộ phận CNTT cung cấp.</translation>
     </message>
     <message>
-        <source>The server address must start with https:// (or http://) and contain a host name, e.g. https://motcua.example.gov.vn.</source>
-        <translation>Địa chỉ máy chủ phải bắt đầu bằng https:// (hoặc http://) và có tên máy chủ, ví dụ https://motcua.example.gov.vn.</translation>
+        <source>The server address must start with https://: plain http:// would send your password and the dossiers unencrypted.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https://: dùng http:// sẽ gửi mật khẩu và hồ sơ đi mà không được mã hóa.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// and contain a host name, e.g. https://motcua.example.gov.vn.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https:// và có tên máy chủ, ví dụ https://motcua.example.gov.vn.</translation>
     </message>
     <message>
         <source>Enter your user name.</source>
@@ -1572,12 +1596,24 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Sai tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại (cả bộ gõ tiếng Việt và phím Caps Lock) rồi thử lại.</translation>
     </message>
     <message>
+        <source>Your account is already used on as many computers as allowed. Ask IT to remove one you no longer use, then sign in again.</source>
+        <translation>Tài khoản của bạn đã được dùng trên số máy tối đa cho phép. Hãy đề nghị bộ phận CNTT gỡ một máy bạn không còn dùng, rồi đăng nhập lại.</translation>
+    </message>
+    <message>
+        <source>Too many sign-in attempts failed. Try again in %1 min.</source>
+        <translation>Đăng nhập sai quá nhiều lần. Hãy thử lại sau %1 phút.</translation>
+    </message>
+    <message>
         <source>Your account has been disabled. The data kept on this computer was erased. Contact your department&apos;s IT staff.</source>
         <translation>Tài khoản của bạn đã bị vô hiệu hóa. Dữ liệu lưu trên máy tính này đã được xóa. Hãy liên hệ bộ phận công nghệ thông tin của đơn vị.</translation>
     </message>
     <message>
         <source>This computer&apos;s access has been revoked. The data kept on it was erased. Contact your department&apos;s IT staff.</source>
         <translation>Quyền truy cập của máy tính này đã bị thu hồi. Dữ liệu lưu trên máy đã được xóa. Hãy liên hệ bộ phận công nghệ thông tin của đơn vị.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https://: plain http:// would send your password and the dossiers unencrypted. Ask IT for the right address.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https://: dùng http:// sẽ gửi mật khẩu và hồ sơ đi mà không được mã hóa. Hãy hỏi bộ phận CNTT địa chỉ đúng.</translation>
     </message>
     <message>
         <source>The server&apos;s security certificate could not be verified, so nothing was sent. Check the server address, or ask IT for the certificate (CA bundle).</source>
@@ -1614,6 +1650,22 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Unexpected error: %1</source>
         <translation>Lỗi không mong đợi: %1</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Tệp rỗng.</translation>
+    </message>
+    <message>
+        <source>Only PDF files, images, Word/Excel/PowerPoint or OpenDocument files and plain text can be attached.</source>
+        <translation>Chỉ đính kèm được tệp PDF, hình ảnh, tệp Word/Excel/PowerPoint hoặc OpenDocument và văn bản thuần.</translation>
+    </message>
+    <message>
+        <source>The file&apos;s content does not match its type (its name says one thing, its content another).</source>
+        <translation>Nội dung tệp không khớp với loại tệp (tên tệp nói một đằng, nội dung một nẻo).</translation>
+    </message>
+    <message>
+        <source>A result can be attached only while the dossier is being processed or its result is ready.</source>
+        <translation>Chỉ đính kèm được kết quả khi hồ sơ đang xử lý hoặc đã có kết quả.</translation>
     </message>
     <message>
         <source>The server asked for a full download of your dossiers; it starts again automatically.</source>
@@ -1746,6 +1798,14 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>The server found the action invalid.</source>
         <translation>Máy chủ xác định thao tác không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer to this change expired before it reached this computer; check the dossier to see whether it was applied.</source>
+        <translation>Câu trả lời của máy chủ cho thay đổi này đã hết hạn trước khi về tới máy; hãy xem lại hồ sơ để biết thay đổi đã được ghi nhận chưa.</translation>
+    </message>
+    <message>
+        <source>The text contains a character that is not allowed (a control or text-direction character).</source>
+        <translation>Văn bản có ký tự không được phép (ký tự điều khiển hoặc ký tự đổi chiều văn bản).</translation>
     </message>
     <message>
         <source>A required field is missing: %1</source>
@@ -2479,6 +2539,41 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
 </context>
 <context>
+    <name>SafeOpen</name>
+    <message>
+        <source>Its content does not match its type, which is how harmful files disguise themselves.</source>
+        <translation>Nội dung của tệp không khớp với loại tệp, đây là cách các tệp độc hại thường ngụy trang.</translation>
+    </message>
+    <message>
+        <source>Files of type “%1” can run programs on this computer.</source>
+        <translation>Tệp loại “%1” có thể chạy chương trình trên máy tính này.</translation>
+    </message>
+    <message>
+        <source>“%1” will not be opened by the app.</source>
+        <translation>Ứng dụng sẽ không mở “%1”.</translation>
+    </message>
+    <message>
+        <source>You can save a copy and ask IT to check it before opening it.</source>
+        <translation>Bạn có thể lưu một bản sao và nhờ bộ phận CNTT kiểm tra trước khi mở.</translation>
+    </message>
+    <message>
+        <source>This file will not be opened</source>
+        <translation>Tệp này sẽ không được mở</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Lưu một bản sao…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>Lưu một bản sao</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -2523,6 +2618,17 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already running</source>
+        <translation>Ứng dụng đang chạy</translation>
+    </message>
+    <message>
+        <source>The work-from-home app is already running; its window has been brought to the front.</source>
+        <translation>Ứng dụng làm việc tại nhà đang chạy; cửa sổ của ứng dụng đã được đưa lên trước.</translation>
     </message>
 </context>
 <context>

@@ -424,3 +424,29 @@ def test_reports_are_fast_on_ten_thousand_dossiers(tmp_path: Path) -> None:
         assert total["total"] > 2000
     finally:
         srv.stop()
+
+
+def test_offline_checkins_and_their_delay_are_visible_in_the_report(rep: Reporting) -> None:
+    """Issue 10.10: the client declares ``offline`` and its own time; the head sees which
+    windows were done offline and how late they reached the server (backdating shows)."""
+    tue = date(2026, 3, 17)
+    a, b = (login(rep.srv, f"cv.tnmt{n}") for n in (1, 2))
+    head = rep.head("stnmt")
+    rep.clock.set(_local(tue, 7, 5))
+    _checkin(a)  # online, on time
+    rep.clock.set(_local(tue, 10, 40))  # "made" at 08:03 and 09:02, sent hours later
+    _checkin(b, offline=True, client_time=_z(_local(tue, 8, 3)))
+    _checkin(b, offline=True, client_time=_z(_local(tue, 9, 2)))
+    rep.clock.set(_local(tue, 11, 8))  # made offline a minute before it was sent
+    _checkin(b, offline=True, client_time=_z(_local(tue, 11, 7)))
+    rep.clock.set(_local(tue, 18, 0))
+    rows = {row["user_id"]: row for row in head.get(
+        "/api/v1/reports/checkins", params={"from": tue.isoformat(), "to": tue.isoformat()}
+    ).json()["rows"]}
+    ra, rb = rows[a.user["id"]], rows[b.user["id"]]
+    assert (ra["done"], ra["offline"]) == (1, 0)
+    assert ra["offline_max_delay_seconds"] is None and ra["offline_median_delay_seconds"] is None
+    assert (rb["done"], rb["offline"]) == (3, 3)
+    delays = sorted([(10 * 60 + 40) - (8 * 60 + 3), (10 * 60 + 40) - (9 * 60 + 2), 1])
+    assert rb["offline_max_delay_seconds"] == delays[-1] * 60  # 2 h 37 min: visible
+    assert rb["offline_median_delay_seconds"] == delays[1] * 60

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import threading
 import time
@@ -63,16 +64,18 @@ def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 
 
 
 def start_server(
-    db_path: Path, blob_dir: Path, *, clock: Clock | None = None, port: int | None = None, **app_kwargs: Any
+    db_path: Path, blob_dir: Path, *, clock: Clock | None = None, port: int | None = None,
+    log_level: str = "warning", **app_kwargs: Any
 ) -> RunningServer:
     """Serve ``db_path`` on 127.0.0.1. Without ``clock`` the server runs on a clock that starts
-    at ``TEST_EPOCH`` (where the test data is seeded) and ticks in real time."""
+    at ``TEST_EPOCH`` (where the test data is seeded) and ticks in real time.
+    ``log_level="debug"`` also turns on uvicorn's access log (the log-privacy test)."""
     clock = clock or ticking()
     app = create_app(
         database_url=db.sqlite_url(str(db_path)), blob_dir=blob_dir, clock=clock, **app_kwargs
     )
     port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn:{port}", daemon=True)
     thread.start()
@@ -92,3 +95,14 @@ def running_server(db_path: Path, blob_dir: Path, **kwargs: Any) -> Iterator[Run
         yield srv
     finally:
         srv.stop()
+
+
+@contextlib.contextmanager
+def server_copy(template: tuple[Path, Path], tmp_path: Path, **kwargs: Any) -> Iterator[RunningServer]:
+    """A fresh copy of a seeded (database, blobs) template in ``tmp_path``, served with
+    ``start_server(**kwargs)`` (a clock, limits, policies...) and stopped afterwards."""
+    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
+    shutil.copy(template[0], db_path)
+    shutil.copytree(template[1], blobs)
+    with running_server(db_path, blobs, **kwargs) as srv:
+        yield srv

@@ -12,6 +12,7 @@ from wfh_client.store.cache import (
     Cache,
     account_paths,
     default_data_dir,
+    remove_all_open_copies,
     wipe_account,
 )
 from wfh_client.store.documents import DocumentStore
@@ -40,5 +41,6 @@ __all__ = [
     "account_id",
     "account_paths",
     "default_data_dir",
+    "remove_all_open_copies",
     "wipe_account",
 ]

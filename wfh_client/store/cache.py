@@ -4,6 +4,7 @@ Layout (one account = one server URL + username, see ``keys.account_id``)::
 
     <data_dir>/accounts/<account id>/cache.db   (+ -wal, -shm)   SQLCipher database
     <data_dir>/accounts/<account id>/documents/                  AES-GCM document files
+    <private runtime dir>/open/<account id>/                     decrypted copies (transient)
 
 ``data_dir`` defaults to ``platformdirs.user_data_path("wfh-client")`` (the CLI passes
 ``--data-dir`` / ``WFH_CLIENT_DATA_DIR``). The database key is a random 256-bit key in the OS
@@ -35,9 +36,10 @@ import platformdirs
 import sqlcipher3
 from sqlite_utils import Database
 
+from wfh_client.runtime import open_copies_dir, open_copies_root
 from wfh_client.store import keys
 from wfh_client.store.connection import connect, is_plaintext_sqlite
-from wfh_client.store.documents import DocumentStore
+from wfh_client.store.documents import DocumentStore, remove_copies
 from wfh_client.store.errors import (
     CacheDamaged,
     CacheLocked,
@@ -56,6 +58,7 @@ __all__ = [
     "default_data_dir",
     "is_corruption",
     "quick_check",
+    "remove_all_open_copies",
     "wipe_account",
 ]
 
@@ -147,7 +150,8 @@ class Cache:
         try:
             docs_key = keys.derive_key(key, "documents") if key is not None else \
                 self.writer.run(self._plaintext_docs_key)
-            self.documents = DocumentStore(paths.documents, docs_key)
+            self.documents = DocumentStore(paths.documents, docs_key,
+                                           copies_dir=open_copies_dir(paths.account_id))
         except BaseException:
             self.writer.close()
             raise
@@ -297,7 +301,8 @@ class Cache:
         self.writer.close()
 
     def wipe(self) -> None:
-        """Close, then delete the database files, documents and this account's keyring entries."""
+        """Close, then delete the database files, documents, decrypted copies and this
+        account's keyring entries."""
         self.close()
         _delete_files(self.paths)
         try:
@@ -315,6 +320,7 @@ class Cache:
 
 
 def _delete_files(paths: AccountPaths) -> None:
+    remove_copies(open_copies_dir(paths.account_id))
     for path in paths.db_files:
         path.unlink(missing_ok=True)
     shutil.rmtree(paths.documents, ignore_errors=True)
@@ -324,8 +330,15 @@ def _delete_files(paths: AccountPaths) -> None:
 
 def wipe_account(server_url: str, username: str, *, data_dir: Path | str | None = None) -> None:
     """Delete an account's cache without opening it (locked, revoked or disabled account):
-    ``cache.db`` (+ ``-wal``/``-shm``), ``documents/`` and every keyring entry of the account.
-    Close any open :class:`Cache` of the account first."""
+    ``cache.db`` (+ ``-wal``/``-shm``), ``documents/``, the decrypted copies (also those left
+    by a crash) and every keyring entry of the account. Close any open :class:`Cache` of the
+    account first."""
     account = keys.account_id(server_url, username)
     _delete_files(account_paths(account, data_dir))
     keys.delete_account_secrets(account)
+
+
+def remove_all_open_copies() -> int:
+    """Remove every account's decrypted copies (the desktop app does it at start-up, once it
+    knows it is the only instance: anything there was left by a crash or a kill)."""
+    return remove_copies(open_copies_root())

@@ -4,7 +4,10 @@ A download streams into the encrypted :class:`~wfh_client.store.DocumentStore`; 
 one keeps its complete chunks and resumes with ``Range: bytes=<held>-`` guarded by ``If-Range``
 (the SHA-256 ETag), so a document that changed meanwhile starts over. The SHA-256 is verified
 before the document is marked downloaded; a mismatch deletes it. Result documents are recorded
-offline as an ``upload_result`` outbox entry whose bytes wait encrypted in the document store.
+offline as an ``upload_result`` outbox entry whose bytes wait encrypted in the document store;
+they are checked first by the same rules the server applies (``domain.filetypes``: an allowed
+document type whose content matches it, not empty; ``domain.workflow.may_attach_result``), and
+sent with the name in the ``X-File-Name`` header, never in the URL.
 Neighbours: ``engine`` (calls :func:`prefetch` and :func:`upload_result`).
 """
 
@@ -12,7 +15,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import mimetypes
 import re
 import shutil
 import threading
@@ -20,6 +22,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wfh_client.domain.filetypes import (
+    FILE_NAME_HEADER,
+    HEAD_BYTES,
+    FileTypeError,
+    check_upload,
+    encode_file_name,
+    file_type_of,
+)
+from wfh_client.domain.workflow import may_attach_result
 from wfh_client.store import DocumentIntegrityError
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.document_rows import get_document_row, set_document_state
@@ -171,19 +182,29 @@ def _upload_id(client_id: str) -> str:
 def queue_result_upload(engine: SyncEngine, dossier_id: str, path: Path,
                         name: str | None = None) -> store_outbox.OutboxEntry:
     """Record a result document for upload (works offline): the bytes are kept encrypted in
-    the document store until the outbox sends them."""
+    the document store until the outbox sends them.
+
+    Raises ``ValueError`` for a bad name or size, :class:`~wfh_client.domain.filetypes.
+    FileTypeError` (a ``ValueError``) for a type the server refuses, and ``ValueError`` with
+    code ``document.wrong_status`` when the dossier's status allows no result."""
     name = (name or path.name).strip()
     if not name or len(name) > 255 or _BAD_NAME.search(name) or name in (".", ".."):
         raise ValueError("The file name is empty, too long or contains / \\ or control characters.")
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
         raise ValueError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB.")
-    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    file_type = file_type_of(name)
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    mime = check_upload(name, file_type.mime if file_type else "", head, size).mime
     cache = engine.cache
-    record = cache.reader().execute("SELECT server_version FROM dossiers WHERE id = ?",
+    record = cache.reader().execute("SELECT server_version, status FROM dossiers WHERE id = ?",
                                     [dossier_id]).fetchone()
     if record is None:
         raise KeyError(f"dossier {dossier_id} is not in the cache")
+    if not may_attach_result(int(record[1] or 0)):
+        raise FileTypeError("document.wrong_status", "A result document may be attached only "
+                            "while the dossier is processed or its result is ready.")
     # The bytes first, then the outbox row: a crash in between leaves an orphan file (pruned
     # later), never a queued upload without its bytes.
     client_id = store_outbox.new_client_id()
@@ -205,10 +226,9 @@ def upload_result(engine: SyncEngine, entry: store_outbox.OutboxEntry, key: str)
     """Send a queued result document; the server answers with the new dossier version."""
     body = engine.cache.documents.read_all(_upload_id(entry.client_id))
     response = engine.session.request(
-        "POST", f"/api/v1/dossiers/{entry.dossier_id}/documents",
-        params={"name": entry.payload["name"]}, data=body,
-        headers={"Idempotency-Key": key, "Content-Type": entry.payload.get("mime")
-                 or "application/octet-stream"})
+        "POST", f"/api/v1/dossiers/{entry.dossier_id}/documents", data=body,
+        headers={"Idempotency-Key": key, FILE_NAME_HEADER: encode_file_name(entry.payload["name"]),
+                 "Content-Type": entry.payload.get("mime") or "application/octet-stream"})
     answer: dict[str, Any] = response.json()
     return {"version": answer.get("version"), "document": answer.get("document")}
 

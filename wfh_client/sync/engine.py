@@ -398,7 +398,11 @@ class SyncEngine:
         details = err.details or {}
         if err.code == "action.conflict" and isinstance(details.get("dossier"), dict):
             return self._on_conflict(entry, details["dossier"], report)
-        if err.code in ("action.forbidden", "dossier.not_found") or err.status in (403, 404):
+        if err.code in ("action.forbidden", "dossier.not_found", "idempotency.expired") or \
+                err.status in (403, 404):
+            # idempotency.expired: the server no longer knows whether this entry had its
+            # effect (its answer expired unseen); resending could double it, so keep it visible
+            # as rejected and let the pull show the dossier's real state.
             state, counter = "rejected", "rejected"
         elif err.status in (400, 409, 413, 422):
             state, counter = "invalid", "invalid"

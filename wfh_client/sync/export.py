@@ -78,6 +78,8 @@ _T: dict[str, tuple[str, str]] = {
     "missed": ("Bỏ lỡ", "Missed"),
     "suspended": ("Nghỉ phép", "On leave"),
     "checkin_rate": ("Tỷ lệ điểm danh", "Check-in rate"),
+    "offline": ("Điểm danh ngoại tuyến", "Made offline"),
+    "offline_max_delay": ("Độ trễ ngoại tuyến lớn nhất (phút)", "Longest offline delay (min)"),
     "open": ("Đang xử lý", "Open"),
     "due_today": ("Đến hạn hôm nay", "Due today"),
     "due_3_days": ("Đến hạn trong 3 ngày", "Due in 3 working days"),
@@ -128,9 +130,14 @@ def checkins_table(report: CheckinReport, *, lang: Lang = "vi") -> Table:
             Column("done", _t("done", lang), "int"), Column("missed", _t("missed", lang), "int"),
             Column("suspended", _t("suspended", lang), "int"),
             Column("rate", _t("checkin_rate", lang), "rate"),
+            Column("offline", _t("offline", lang), "int"),
+            Column("offline_max_delay", _t("offline_max_delay", lang), "int"),
         ),
         rows=tuple({"full_name": r.full_name, "windows": r.windows, "done": r.done,
-                    "missed": r.missed, "suspended": r.suspended, "rate": r.rate}
+                    "missed": r.missed, "suspended": r.suspended, "rate": r.rate,
+                    "offline": r.offline,
+                    "offline_max_delay": None if r.offline_max_delay_seconds is None
+                    else r.offline_max_delay_seconds // 60}
                    for r in report.rows),
     )
 

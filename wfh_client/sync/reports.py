@@ -77,6 +77,11 @@ class CheckinRow:
     missed: int
     suspended: int
     rate: float | None
+    # done windows whose check-in was made offline (it counts at the client's own time), and
+    # how long after that time it reached the server: a long delay may be a backdated check-in
+    offline: int = 0
+    offline_max_delay_seconds: int | None = None
+    offline_median_delay_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,10 @@ def _rate_row(r: dict[str, Any]) -> OnTimeRow:
     )
 
 
+def _seconds(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def fetch_ontime(
     transport: Transport, group: Group = "officer", start: date | None = None,
     end: date | None = None, *, department_id: str | None = None,
@@ -176,6 +185,9 @@ def fetch_checkins(
                     windows=int(r["windows"]), done=int(r["done"]), missed=int(r["missed"]),
                     suspended=int(r["suspended"]),
                     rate=None if r.get("rate") is None else float(r["rate"]),
+                    offline=int(r.get("offline") or 0),
+                    offline_max_delay_seconds=_seconds(r.get("offline_max_delay_seconds")),
+                    offline_median_delay_seconds=_seconds(r.get("offline_median_delay_seconds")),
                 )
                 for r in body["rows"]
             ),

@@ -17,6 +17,9 @@ encrypted cache, closing and wiping it.
   message, return to the sign-in dialog.
 - **Sign out** (File menu): asks first when changes are unsent; ends the server session (best
   effort), forgets the refresh token, keeps the cache and the remembered user name.
+- **Decrypted copies** of documents (handed to viewers) are removed at start (whatever a crash
+  or a kill left behind: the app runs once per user, :mod:`.single_instance`), when the account
+  closes (sign-out, revocation, expired session) and at exit; a wipe removes them too.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from wfh_client.config import Config, device_id
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.events import EventBus
-from wfh_client.store import Cache
+from wfh_client.store import Cache, remove_all_open_copies
 from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
 from wfh_client.store.recovery import SetAside
@@ -122,8 +125,14 @@ class Launcher(QObject):
 
     # ------------------------------------------------------------------ start
     def start(self, auto_login: tuple[str, str] | None = None) -> None:
-        """Resume the remembered account, or show the sign-in dialog (filled by ``auto_login``)."""
+        """Resume the remembered account, or show the sign-in dialog (filled by ``auto_login``).
+
+        The caller guarantees this is the user's only instance (``app.run``), so every decrypted
+        copy still on disk was left by an earlier run that crashed or was killed: removed."""
         self._set_stage("starting")
+        removed = remove_all_open_copies()
+        if removed:
+            log.info("removed %d decrypted copies left by an earlier run", removed)
         if auto_login is not None:
             self.show_login(username=auto_login[0], password=auto_login[1], submit=True)
             return
@@ -400,6 +409,7 @@ class Launcher(QObject):
         def work() -> None:
             if opened is not None:
                 opened.cache.close()
+                opened.cache.documents.clear_copies()
             if extra is not None:
                 extra()
 
@@ -430,6 +440,7 @@ class Launcher(QObject):
             self.shell = None
         if self.opened is not None:
             self.opened.cache.close()
+            self.opened.cache.documents.clear_copies()
             self.opened = None
         if self.single_instance is not None:
             self.single_instance.close()

@@ -11,6 +11,7 @@ Every model takes the calendar's time zone and day length where it shows dates o
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -18,7 +19,13 @@ from PySide6.QtCore import QCoreApplication, QObject
 
 from wfh_client.sync.reports import CheckinRow, OnTimeRow
 from wfh_client.ui.head.common import RowsModel, format_rate, remaining_text, urgency_of
-from wfh_client.ui.i18n import format_datetime, format_number, parse_iso, status_name
+from wfh_client.ui.i18n import (
+    format_datetime,
+    format_number,
+    format_remaining,
+    parse_iso,
+    status_name,
+)
 
 __all__ = ["ApprovalModel", "BucketModel", "CheckinModel", "OfficerModel", "OnTimeModel",
            "QueueModel"]
@@ -35,6 +42,8 @@ def _titles() -> dict[str, str]:
         "late": QCoreApplication.translate("HeadModels", "Late"), "total": QCoreApplication.translate("HeadModels", "Total"), "rate": QCoreApplication.translate("HeadModels", "Rate"),
         "windows": QCoreApplication.translate("HeadModels", "Windows"), "done": QCoreApplication.translate("HeadModels", "Done"), "missed": QCoreApplication.translate("HeadModels", "Missed"),
         "suspended": QCoreApplication.translate("HeadModels", "On leave"), "month": QCoreApplication.translate("HeadModels", "Month"),
+        "offline": QCoreApplication.translate("HeadModels", "Made offline"),
+        "offline_delay": QCoreApplication.translate("HeadModels", "Longest offline delay"),
     }
 
 
@@ -201,8 +210,13 @@ class OnTimeModel(RowsModel):
 
 
 class CheckinModel(RowsModel):
-    COLUMNS = ("officer", "windows", "done", "missed", "suspended", "rate")
-    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate"})
+    """Compliance per officer; offline check-ins and their longest delay (from the time the
+    check-in claims to when the server got it) make backdating visible."""
+
+    COLUMNS = ("officer", "windows", "done", "missed", "suspended", "rate", "offline",
+               "offline_delay")
+    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate", "offline",
+                         "offline_delay"})
 
     def title(self, key: str) -> str:
         return _titles()[key]
@@ -212,9 +226,14 @@ class CheckinModel(RowsModel):
             return row.full_name
         if key == "rate":
             return format_rate(row.rate)
+        if key == "offline_delay":
+            seconds = row.offline_max_delay_seconds
+            return "" if seconds is None else format_remaining(timedelta(seconds=seconds), 24)
         return format_number(int(getattr(row, key)))
 
     def sort_value(self, row: CheckinRow, key: str) -> Any:
+        if key == "offline_delay":
+            return row.offline_max_delay_seconds or 0
         return row.full_name if key == "officer" else getattr(row, key)
 
     def dossier_id(self, row: Any) -> str | None:
