@@ -20,7 +20,7 @@ from wfh_client.domain.folding import fold
 from wfh_client.store import Cache, account_paths
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.fts import fast_fold, index_text
-from wfh_client.sync.engine import _parse_page
+from wfh_client.sync.pages import parse_page as _parse_page
 
 VIETNAMESE = "ĐđÂâĂăÊêÔôƠơƯưÁáÀàẢảÃãẠạẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặÉéÈèẺẻẼẽẸẹỆệÍíÌìỈỉĨĩỊị"
 
