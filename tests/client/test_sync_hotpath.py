@@ -1,7 +1,8 @@
 """The first-sync fast paths give exactly what the plain paths give: ``fast_fold`` == the
 domain's ``fold``; the page parser that keeps each document's JSON text == ``json.loads``; a
-page of new dossiers inserted in one batch (rows prepared beforehand, bulk-inserted through
-``jsonb_each``) stores the same rows, values and types as ``put_server_copy`` one by one;
+page of new dossiers inserted in one batch (every row extracted by SQLite from the
+documents' JSON text, FTS values folded beforehand) stores the same rows, values and types as
+``put_server_copy`` one by one;
 ``index_text`` == fold plus the compact tokens."""
 
 from __future__ import annotations
