@@ -21,9 +21,13 @@ excluded).
 
 Use from a benchmark: ``with ShapedLink(target_port, PROFILES["home-20"]) as link: ...`` starts
 the proxy in its own process (its timers must not wait for the client's GIL) and
-``link.counters()`` reads the bytes so far. Or alone:
+``link.counters()`` reads the bytes so far. Or alone, in front of a server:
 
     .venv/bin/python bench/netshape.py --target-port 8765 --profile home-20 --port 9000
+
+Without ``--target-port`` it calibrates itself and prints JSON: through each profile, the round
+trip of a 1-byte ping-pong and the time of a 2 MiB download from a loopback server (what the
+line should give: RTT, and 2 MiB at the rate plus slow start).
 """
 
 from __future__ import annotations
@@ -250,9 +254,62 @@ class ShapedLink:
         self.close()
 
 
+def _calibrate() -> dict[str, Any]:
+    """Ping-pong RTT and a 2 MiB download through each profile, against a loopback server."""
+    import socket
+    import threading
+    import time
+
+    size = 2 * 1024 * 1024
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                while True:
+                    ask = conn.recv(1)
+                    if not ask:
+                        break
+                    conn.sendall(b"p" if ask == b"p" else b"x" * size)
+
+    threading.Thread(target=serve, daemon=True).start()
+    out = {}
+    try:
+        for name, profile in PROFILES.items():
+            with ShapedLink(port, profile) as link, \
+                    socket.create_connection(("127.0.0.1", link.port)) as sock:
+                rtts = []
+                for _ in range(5):
+                    started = time.perf_counter()
+                    sock.sendall(b"p")
+                    sock.recv(1)
+                    rtts.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                sock.sendall(b"d")
+                got = 0
+                while got < size:
+                    got += len(sock.recv(1 << 20))
+                seconds = time.perf_counter() - started
+                out[name] = {"rate_mbit": profile.rate_mbit, "rtt_ms": profile.rtt_ms,
+                             "loss": profile.loss,
+                             "measured_rtt_ms": round(sorted(rtts)[2] * 1000, 1),
+                             "download_2mib_s": round(seconds, 3),
+                             "measured_mbit": round(size * 8 / seconds / 1e6, 2),
+                             "segments_lost": link.counters()["losses"]}
+    finally:
+        listener.close()
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--target-port", type=int, required=True)
+    parser.add_argument("--target-port", type=int,
+                        help="the server's port on 127.0.0.1 (absent: calibrate and exit)")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--profile", choices=sorted(PROFILES))
     parser.add_argument("--rate-mbit", type=float, default=0)
@@ -261,6 +318,9 @@ def main() -> int:
     parser.add_argument("--name", default="custom")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.target_port is None:
+        print(json.dumps(_calibrate()))
+        return 0
     profile = PROFILES[args.profile] if args.profile else \
         Profile(args.name, args.rate_mbit, args.rtt_ms, args.loss)
     asyncio.run(_serve(profile, args.target_port, args.port, args.seed))
