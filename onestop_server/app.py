@@ -166,6 +166,7 @@ def create_app(
     clock: Clock | None = None,
     access_ttl: timedelta = timedelta(minutes=15),
     refresh_ttl: timedelta = timedelta(days=30),
+    refresh_reuse_grace: timedelta = timedelta(seconds=30),
     max_document_bytes: int = 20 * 1024 * 1024,
     max_json_bytes: int = 1024 * 1024,
     outside_channel: OutsideChannel | None = None,
@@ -209,6 +210,7 @@ def create_app(
         blob_dir=Path(blob_dir),
         access_ttl=access_ttl,
         refresh_ttl=refresh_ttl,
+        refresh_reuse_grace=refresh_reuse_grace,
         max_document_bytes=max_document_bytes,
         max_json_bytes=max_json_bytes,
     )

@@ -87,6 +87,18 @@ refresh_tokens = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),  # whole family revoked
 )
 
+# The pair a rotation issued, sealed (AES-GCM) under a key derived from the rotated token, so
+# that presenting that token again within the reuse grace window answers with the same pair (a
+# client killed before it stored the new token stays signed in) without storing a token.
+refresh_successors = Table(
+    "refresh_successors",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # the rotated token's hash
+    Column("successor_hash", String(64), nullable=False),  # the refresh token it was exchanged for
+    Column("sealed", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 access_tokens = Table(
     "access_tokens",
     metadata,

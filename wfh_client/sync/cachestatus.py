@@ -15,6 +15,7 @@ from typing import Any
 from wfh_client.config import Config
 from wfh_client.store.cache import Cache, account_paths
 from wfh_client.store.errors import StoreError
+from wfh_client.store.recovery import list_set_aside
 from wfh_client.store.state import counts as store_counts
 from wfh_client.sync.account import Account
 
@@ -46,6 +47,11 @@ def counts(config: Config, account: Account) -> dict[str, Any]:
         return {"available": False, "detail": "no local cache yet (never synced)"}
     with cache:
         return {"available": True, **asdict(store_counts(cache.reader()))}
+
+
+def set_aside_copies(config: Config, account: Account) -> list[dict[str, Any]]:
+    """The unreadable caches of this account kept aside (``store.recovery``), newest first."""
+    return list_set_aside(account_paths(account.id, config.data_dir))
 
 
 def integrity(config: Config, account: Account) -> tuple[bool, str]:

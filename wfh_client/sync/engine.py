@@ -22,15 +22,15 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import os
-import signal
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import requests
+import sqlcipher3 as sqlite_errors
 from sqlite_utils import Database
 
 from wfh_client.domain import (
@@ -42,7 +42,7 @@ from wfh_client.domain import (
     validate_action,
 )
 from wfh_client.events import EventBus
-from wfh_client.store import Cache
+from wfh_client.store import Cache, DocumentIntegrityError, DocumentNotFound
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.state import (
@@ -56,6 +56,7 @@ from wfh_client.store.state import (
     set_state,
 )
 from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
+from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
 from wfh_client.sync.pages import PageReader
 
@@ -74,8 +75,14 @@ CHANGES_PATH = "/api/v1/sync/changes"
 CALENDAR_PATH = "/api/v1/calendar"
 KEY_CALENDAR = "calendar"
 KEY_PROFILE = "profile"
+# removals received outside a snapshot, applied together at the end of a pull run
+KEY_PENDING_REMOVALS = "pull.pending_removals"
 MAX_REBASES = 3
 UPLOAD_ACTION = "upload_result"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Transport(Protocol):
@@ -119,27 +126,10 @@ class SyncReport:
     documents: int = 0
     document_bytes: int = 0
     errors: list[str] = field(default_factory=list)
+    prefetch_stopped: str | None = None  # e.g. "low_disk_space": documents wait, work goes on
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-_crash_hits: dict[str, int] = {}
-
-
-def crashpoint(name: str) -> None:
-    """Fault injection for the crash-safety tests: ``WFH_CLIENT_CRASHPOINT=<name>`` kills the
-    process with SIGKILL right here (no cleanup, exactly like a power cut or the OOM killer);
-    ``<name>@<n>`` kills it the n-th time the point is reached (e.g. on the third pull page)."""
-    wanted = os.environ.get("WFH_CLIENT_CRASHPOINT")
-    if not wanted:
-        return
-    point, _, nth = wanted.partition("@")
-    if point != name:
-        return
-    _crash_hits[name] = _crash_hits.get(name, 0) + 1
-    if _crash_hits[name] >= (int(nth) if nth.isdigit() else 1):
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class SyncEngine:
@@ -155,8 +145,11 @@ class SyncEngine:
         prefetch_max_bytes: int = 50 * 1024 * 1024,
         failsafe_fraction: float = 0.5,
         failsafe_min_cached: int = 20,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.session = session
+        # "now" for the domain rules checked while rebasing (tests run on a fixed clock)
+        self.clock: Callable[[], datetime] = clock or _utc_now
         self.cache = cache
         self.bus = bus or EventBus()
         self.page_limit = page_limit
@@ -225,7 +218,13 @@ class SyncEngine:
                     self.cache.write(lambda db: set_state(db, KEY_LAST_ERROR, failure))
                 self.bus.publish("sync.failed", error=exc, message=failure["message"])
                 raise
-            self.cache.write(_record_success)
+            try:
+                self.cache.write(_record_success)
+            except sqlite_errors.OperationalError as exc:
+                # the dossiers are in sync; only the bookkeeping could not be written (a
+                # full disk): that is not a failed sync
+                log.warning("could not record the sync's success: %s", exc)
+                report.errors.append(f"bookkeeping: {exc}")
             self.bus.publish("sync.finished", report=report)
             return report
 
@@ -264,7 +263,12 @@ class SyncEngine:
                 if current.action == UPLOAD_ACTION:
                     from wfh_client.sync.documents import upload_result
 
-                    answer = upload_result(self, current, key)
+                    try:
+                        answer = upload_result(self, current, key)
+                    except (DocumentNotFound, DocumentIntegrityError) as exc:
+                        # its bytes are gone or damaged: it can never succeed; quarantine it
+                        # and let the rest of the queue (and the pull) go on
+                        return self._quarantine(current, "upload_bytes_missing", str(exc), report)
                 else:
                     answer = self.session.request(
                         "POST", f"/api/v1/dossiers/{current.dossier_id}/actions",
@@ -322,8 +326,27 @@ class SyncEngine:
         else:
             store_dossiers.put_server_copy(db, doc, data=doc, local_state="synced")
 
+    def _quarantine(self, entry: store_outbox.OutboxEntry, reason: str, message: str,
+                    report: SyncReport) -> str:
+        """An entry that can never succeed, found so on this side: ``invalid``, like a 422."""
+        def record(db: Database) -> None:
+            store_outbox.mark(db, entry.client_id, "invalid", last_error_code=reason,
+                              last_error_message=message,
+                              server_answer={"outcome": "invalid", "reason": reason})
+            record_ = store_dossiers.get_dossier(db, entry.dossier_id)
+            if record_ is not None and record_.base is not None:
+                self._store_server_copy(db, record_.base)
+
+        self.cache.write(record)
+        report.invalid += 1
+        log.warning("outbox entry %s quarantined: %s", entry.client_id, reason)
+        self.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
+        return "invalid"
+
     def _on_refusal(self, entry: store_outbox.OutboxEntry, err: ApiError,
                     report: SyncReport) -> str:
+        if isinstance(err, DeviceRevoked):
+            raise err  # not an answer about this entry: the device is revoked, stop here
         details = err.details or {}
         if err.code == "action.conflict" and isinstance(details.get("dossier"), dict):
             return self._on_conflict(entry, details["dossier"], report)
@@ -365,7 +388,7 @@ class SyncEngine:
                 raise ActionError("too_many_rebases", "the dossier keeps changing on the server")
             if entry.action != UPLOAD_ACTION:
                 validate_action(entry.action, entry.payload, state_from_document(theirs),
-                                profile.actor, profile.calendar, datetime.now(UTC))
+                                profile.actor, profile.calendar, self.clock())
         except (ActionError, ValueError) as refusal:
             code = refusal.code if isinstance(refusal, ActionError) else "bad_document"
             why = str(refusal)
@@ -437,17 +460,17 @@ class SyncEngine:
                 # this one.
                 self._settle(in_flight, report, state)
                 in_flight = None
-                removals = [r["id"] if isinstance(r, dict) else r
+                removals = [str(r["id"]) if isinstance(r, dict) else str(r)
                             for r in page.get("removals") or []]
-                if removals and not explicit_resync:
-                    cached = store_dossiers.count_dossiers(self.cache.reader())
-                    self._failsafe(state.removed + len(removals), cached)
                 cursor = page.get("cursor")
+                # Outside a snapshot, removals are only recorded with the page; they are
+                # applied together at the end of the run, once their total is known to pass
+                # the mass-deletion fail-safe (see _apply_removals).
                 in_flight = _PageWrite(
                     self.cache.writer.submit(functools.partial(
                         self._apply_page, upserts=upserts, removals=removals, cursor=cursor,
-                        prepared=prepared)),
-                    upserts, removals, page, snapshot)
+                        prepared=prepared, defer_removals=not snapshot)),
+                    upserts, [] if not snapshot else removals, page, snapshot)
                 if not page.get("has_more"):
                     break
         except BaseException:
@@ -463,6 +486,33 @@ class SyncEngine:
         self._settle(in_flight, report, state)
         if get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS):
             self._finish_snapshot(report, allow_mass_delete=explicit_resync)
+        else:
+            self._apply_removals(report, allow_mass_delete=explicit_resync)
+
+    def _apply_removals(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
+        """Apply the removals recorded by this run's pages (and earlier refused runs), all in
+        one transaction, or none: the fail-safe compares their total with the cache as it is,
+        so removing most of the cache is refused however the server spreads it over pages and
+        syncs. Refused removals stay recorded until an explicit resync."""
+        pending = list(get_state(self.cache.reader(), KEY_PENDING_REMOVALS) or [])
+        if not pending:
+            return
+        if not allow_mass_delete:
+            self._failsafe(len(pending), store_dossiers.count_dossiers(self.cache.reader()))
+
+        def apply(db: Database) -> list[str]:
+            files: list[str] = []
+            for dossier_id in pending:
+                self._reject_unsent(db, dossier_id, "left_scope",
+                                    "The dossier left your scope (reassigned or withdrawn).")
+                files.extend(store_dossiers.remove_dossier(db, dossier_id))
+            delete_state(db, KEY_PENDING_REMOVALS)
+            return files
+
+        for name in self.cache.write(apply):
+            self.cache.documents.delete(name)
+        report.removed += len(pending)
+        self.bus.publish("dossiers.changed", ids=pending)
 
     def _fetch_changes(self, cursor: str | None) -> bytes:
         """One GET of the change log (on the page reader's thread)."""
@@ -494,19 +544,32 @@ class SyncEngine:
                              + [str(r) for r in write.removals])
 
     def _failsafe(self, would_delete: int, cached: int) -> None:
+        """Refuse to delete more than ``failsafe_fraction`` of a cache of at least
+        ``failsafe_min_cached`` dossiers (nothing has been deleted when this raises)."""
         if cached >= self.failsafe_min_cached and would_delete > cached * self.failsafe_fraction:
             raise MassDeletionRefused(would_delete, cached)
 
     @staticmethod
     def _begin_snapshot(db: Database) -> None:
         delete_state(db, KEY_CURSOR)
+        delete_state(db, KEY_PENDING_REMOVALS)  # the snapshot decides what stays
         store_dossiers.start_snapshot(db)
         set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True)
 
     def _apply_page(self, db: Database, upserts: list[dict[str, Any]], removals: list[str],
                     cursor: str | None,
-                    prepared: dict[str, store_dossiers.PreparedCopy] | None = None) -> list[str]:
+                    prepared: dict[str, store_dossiers.PreparedCopy] | None = None,
+                    defer_removals: bool = False) -> list[str]:
         profile = self.profile()
+        if defer_removals:
+            pending = set(get_state(db, KEY_PENDING_REMOVALS) or [])
+            pending.update(removals)
+            pending.difference_update(str(u["id"]) for u in upserts)  # it came back
+            if pending:
+                set_state(db, KEY_PENDING_REMOVALS, sorted(pending))
+            else:
+                delete_state(db, KEY_PENDING_REMOVALS)
+            removals = []
 
         def merge(record: store_dossiers.DossierRecord,
                   theirs: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -560,7 +623,7 @@ class SyncEngine:
 @dataclass
 class _PullState:
     done: int = 0  # dossiers received or removed so far in this pull
-    removed: int = 0  # removals so far (the fail-safe counts them)
+    removed: int = 0  # removals applied page by page (snapshots)
 
 
 @dataclass

@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         self.act_about = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
                                       self._show_about)
 
+    def _state_tooltip(self, _state: str) -> None:
+        self.tray.set_state_tooltip(self.status.state_label.text())
+
     def _connect(self) -> None:
         self.filter_bar.changed.connect(self.list_view.apply_filter)
         self.filter_bar.search.returnPressed.connect(self.filter_bar.flush)
@@ -145,8 +148,8 @@ class MainWindow(QMainWindow):
         self.list_view.open_requested.connect(self.open_requested)
         self.model.busy.connect(self._busy)
         self.sync.state_changed.connect(self.status.set_state)
-        self.sync.state_changed.connect(lambda _s: self.tray.set_state_tooltip(
-            self.status.state_label.text()))
+        # a bound method (not a lambda): Qt drops the connection when the window is deleted
+        self.sync.state_changed.connect(self._state_tooltip)
         self.sync.progress.connect(lambda done, total, _p: self.status.set_progress(done, total))
         self.sync.finished.connect(self._sync_finished)
         self.status.issues_clicked.connect(self.open_conflicts)

@@ -63,7 +63,8 @@ def start_oncall(shell: Any, opened: Any) -> OnCallSession | None:
     """Start the feed and the on-call core for ``opened`` (a launcher ``OpenedAccount``) and
     attach them to ``shell.oncall``; never fails the sign-in (logged instead)."""
     try:
-        session = OnCallSession.create(opened.auth, opened.cache, opened.bus)
+        session = OnCallSession.create(opened.auth, opened.cache, opened.bus,
+                                       clock=shell.ctx.clock)
         session.start()
     except Exception:  # noqa: BLE001 - dossier work goes on without on-call
         log.exception("cannot start the on-call service")
