@@ -450,9 +450,10 @@ class SyncEngine:
                     reader.restart(None)
                     continue
                 upserts = page.get("upserts") or []
-                # A snapshot's dossiers are mostly new: fold, serialise and build their rows
-                # here, while the writer is still busy with the previous page. (Only the
-                # writer task decides what is new; rows it cannot use are rebuilt there.)
+                # A snapshot's dossiers are mostly new: fold their search text here, while the
+                # writer is still busy with the previous page (SQLite builds their rows from
+                # the JSON text). Only the writer task decides what is new; what it cannot
+                # use is rebuilt there.
                 snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
                 prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
                 # The previous page was being committed while this one travelled and was
