@@ -7,8 +7,9 @@ run logs in through the link and runs ``SyncEngine.sync_once(prefetch=False)`` i
 encrypted cache; ``--encodings gzip,identity`` also runs with compression refused by the client
 (``Accept-Encoding: identity``) to show what it saves.
 
-Prints one JSON object: per profile and encoding the median and min wall time, and the bytes
-that crossed the link per sync (TCP payload, HTTP headers included; ``bytes_down`` server to
+Prints one JSON object: per profile and encoding the median and min wall time, the time of a
+transfer-only pull through the same link (every page downloaded, nothing parsed or stored: the
+floor of that line), and the bytes that crossed the link per sync (TCP payload, HTTP headers included; ``bytes_down`` server to
 client, ``bytes_up`` client to server), with the machine's load average. Goal: 10k in <= 6 s
 at 20 Mbit/s.
 
@@ -39,6 +40,28 @@ from sync_common import (  # noqa: E402
 )
 
 from wfh_client.store.state import counts  # noqa: E402
+from wfh_client.sync.engine import CHANGES_PATH  # noqa: E402
+from wfh_client.sync.pages import tail_cursor  # noqa: E402
+
+
+def transfer_only(server: Any, profile: str, encoding: str, page_limit: int) -> float:
+    """Seconds to download every snapshot page through the link and nothing else (the cursor
+    read from each body's tail, no parsing, no storing): the least any sync needs there."""
+    with ShapedLink(server.port, PROFILES[profile], seed=99) as link:
+        session = session_for(SimpleNamespace(url=link.url))
+        if encoding != "gzip":
+            session.http.session.headers["Accept-Encoding"] = encoding
+        params: dict[str, Any] = {"limit": page_limit}
+        started = time.perf_counter()
+        while True:
+            tail = tail_cursor(session.request("GET", CHANGES_PATH, params=params).content)
+            assert tail is not None
+            if not tail[1]:
+                break
+            params["cursor"] = tail[0]
+        seconds = time.perf_counter() - started
+        session.http.close()
+    return seconds
 
 
 def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: str,
@@ -68,6 +91,7 @@ def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: 
         up.append(after["bytes_up"] - before["bytes_up"])
         losses.append(after["losses"] - before["losses"])
     med = median(times)
+    transfer = transfer_only(server, profile, encoding, args.page_limit)
     return {
         "profile": profile,
         "link": PROFILES[profile].__dict__,
@@ -76,6 +100,7 @@ def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: 
         "median_seconds": round(med, 3),
         "min_seconds": round(min(times), 3),
         "max_seconds": round(max(times), 3),
+        "transfer_only_seconds": round(transfer, 3),
         "bytes_down": int(median([float(x) for x in down])),
         "bytes_up": int(median([float(x) for x in up])),
         "bytes_per_dossier": round(median([float(x) for x in down]) / in_scope),
