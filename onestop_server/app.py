@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from onestop_server import actions as actions_api
 from onestop_server import (
     admin,
+    calendar_admin,
     db,
     events,
     oncall_checkins,
@@ -227,6 +228,7 @@ def create_app(
         actions_api.router,
         documents_api.router,
         admin.router,
+        calendar_admin.router,
         sync_api.router,
         events.router,
         oncall_policy.router,

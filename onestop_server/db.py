@@ -245,6 +245,31 @@ calendar_overrides = Table(
     Column("note", String(200), nullable=False, default=""),
 )
 
+# Years whose days off an admin confirmed (the government's decree is out) although the
+# holiday data does not know them yet; and every change to the calendar, for the record.
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("confirmed", Boolean, nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+calendar_audit = Table(
+    "calendar_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),  # "user:<id> <username>" or "cli:<os user>"
+    Column("action", String(32), nullable=False),  # set_day / remove_day / confirm_year
+    Column("day", Date, nullable=True),
+    Column("year", Integer, nullable=True),
+    Column("working", Boolean, nullable=True),
+    Column("note", String(200), nullable=False, default=""),
+    Column("previous", JSON, nullable=True),
+)
+
 # ---- on-call and events -------------------------------------------------------------------
 
 # The events feed (``events.py``): ``id`` is monotonic and never reused, so a client resumes

@@ -445,6 +445,8 @@ def cmd_doctor(ctx: Ctx) -> int:
                             f"{current.account.server_url} (id {current.account.id})"))
         ok, detail = cachestatus.integrity(cfg, current.account)
         checks.append(Check("cache", ok, detail, EXIT_OK if ok else EXIT_ERROR))
+        ok, detail = cachestatus.calendar_check(cfg, current.account)
+        checks.append(Check("calendar", ok, detail))
         kept = cachestatus.set_aside_copies(cfg, current.account)
         if kept:  # informative, not a failure: the user was told when it happened
             checks.append(Check("set-aside", True, f"{len(kept)} unreadable cache copies kept: "

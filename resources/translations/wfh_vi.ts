@@ -1439,6 +1439,14 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
 <context>
     <name>MainWindow</name>
     <message>
+        <source>⚠ Days off of %1 not confirmed</source>
+        <translation>⚠ Lịch nghỉ năm %1 chưa được xác nhận</translation>
+    </message>
+    <message>
+        <source>The government has not yet decreed the days off of %1 (or IT has not entered them). Deadlines that fall in %1 are computed with the usual holidays and may move when the decree is published.</source>
+        <translation>Chính phủ chưa công bố lịch nghỉ năm %1 (hoặc bộ phận công nghệ thông tin chưa cập nhật). Thời hạn rơi vào năm %1 đang được tính theo các ngày lễ thông thường và có thể thay đổi khi có thông báo chính thức.</translation>
+    </message>
+    <message>
         <source>Signed out</source>
         <translation>Đã đăng xuất</translation>
     </message>

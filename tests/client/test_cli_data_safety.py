@@ -182,3 +182,10 @@ def test_a_failed_checkpoint_at_close_does_not_report_a_committed_note_as_failed
         assert unsent_changes(cache.reader()) == 1  # committed exactly once
     cli.ok("sync")
     assert notes_on_server(server, "Ghi chú khi đầy đĩa") == 1
+
+
+def test_doctor_shows_the_calendar_and_flags_years_not_decreed(cli: Cli) -> None:
+    r = cli.run("doctor", "--json")
+    check = next(c for c in json.loads(r.stdout)["checks"] if c["name"] == "calendar")
+    assert check["ok"] and "resolved 2025-01-01 .. 2028-12-31" in check["detail"]
+    assert "2027" in check["detail"] and "not confirmed" in check["detail"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
@@ -18,31 +18,32 @@ from wfh_client.memory_keyring import MemoryKeyring
 from wfh_client.sync.auth import TokenStore, login
 from wfh_client.sync.engine import CHANGES_PATH
 from wfh_client.sync.http import HttpClient
-from wfh_client.sync.pages import PageReader, tail_cursor
+from wfh_client.sync.pages import Fetch, PageReader, tail_cursor
 
 HEAD = "truongphong.tnmt"  # head of the seeded stnmt department: 19 dossiers, 7 pages of 3
 LIMIT = 3
 
 
 def fetcher(server: RunningServer, log: list[str | None],
-            mangle: Callable[[bytes], bytes] = lambda b: b) -> Callable[[str | None], bytes]:
+            mangle: Callable[[bytes], bytes] = lambda b: b) -> Fetch:
     session = login(HttpClient(server.url, timeout=30), HEAD, DEMO_PASSWORD,
                     device_id="pages-" + uuid.uuid4().hex[:8], tokens=TokenStore(MemoryKeyring()))
 
-    def fetch(cursor: str | None) -> bytes:
+    def fetch(cursor: str | None) -> tuple[bytes, Mapping[str, str]]:
         log.append(cursor)
         params: dict[str, Any] = {"limit": LIMIT}
         if cursor is not None:
             params["cursor"] = cursor
-        return mangle(session.request("GET", CHANGES_PATH, params=params).content)
+        response = session.request("GET", CHANGES_PATH, params=params)
+        return mangle(response.content), response.headers
 
     return fetch
 
 
-def sequential(fetch: Callable[[str | None], bytes]) -> list[dict[str, Any]]:
+def sequential(fetch: Fetch) -> list[dict[str, Any]]:
     pages, cursor = [], None
     while True:
-        page = json.loads(fetch(cursor))
+        page = json.loads(fetch(cursor)[0])
         pages.append(page)
         if not page["has_more"]:
             return pages
@@ -53,7 +54,8 @@ def read_all(reader: PageReader, log: list[str | None]) -> list[dict[str, Any]]:
     pages = []
     try:
         while True:
-            page, _ = reader.next()
+            page, _, headers = reader.next()
+            assert headers["Content-Type"] == "application/json"  # the answer's own headers
             pages.append(page)
             # Never more than one page ahead: the taken pages plus one request.
             assert len(log) <= len(pages) + 1
@@ -76,12 +78,12 @@ def test_the_next_page_is_requested_before_it_is_asked_for(server: RunningServer
     log: list[str | None] = []
     reader = PageReader(fetcher(server, log), None)
     try:
-        first, _ = reader.next()
+        first, _, _ = reader.next()
         assert first["has_more"]
         # Without another next(): the reader has already asked for the following page.
         wait_until(lambda: len(log) == 2, timeout=20, what="the read-ahead request")
         assert log[1] == first["cursor"]
-        second, _ = reader.next()
+        second, _, _ = reader.next()
         assert second["upserts"][0]["id"] > first["upserts"][-1]["id"]
     finally:
         reader.close()
@@ -115,7 +117,7 @@ def test_an_error_reaches_the_caller_at_its_page(server: RunningServer) -> None:
     real = fetcher(server, [])
     calls: list[str | None] = []
 
-    def failing(cursor: str | None) -> bytes:
+    def failing(cursor: str | None) -> tuple[bytes, Mapping[str, str]]:
         calls.append(cursor)
         if len(calls) == 3:
             raise ConnectionError("the line dropped")
@@ -134,10 +136,10 @@ def test_restart_forgets_what_was_read_ahead(server: RunningServer) -> None:
     log: list[str | None] = []
     reader = PageReader(fetcher(server, log), None)
     try:
-        first, _ = reader.next()
+        first, _, _ = reader.next()
         reader.next()
         reader.restart(None)  # e.g. the server asked for a full resync
-        again, _ = reader.next()
+        again, _, _ = reader.next()
         assert again["upserts"] == first["upserts"]
         assert reader.requests == len(log)
     finally:

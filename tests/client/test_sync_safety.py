@@ -218,3 +218,37 @@ def test_a_full_disk_during_prefetch_or_bookkeeping_never_fails_a_sync(
     monkeypatch.setattr(engine_module, "_record_success", no_room)
     report = officer.engine.sync_once(prefetch=False)  # in sync: not a failure
     assert any("bookkeeping" in e for e in report.errors)
+
+
+def test_old_applied_entries_and_orphan_files_are_pruned_once_a_day(
+        server: RunningServer, officer: SyncClient, tmp_path: Path) -> None:
+    from wfh_client.sync.engine import KEY_MAINTAINED_AT
+
+    dossier_id = in_review(server, officer)[0]
+    note = operations.record_action(officer.engine, dossier_id, "note", {"text": "Cũ"})
+    officer.engine.sync_once(prefetch=False)
+    assert store_outbox.get_entry(officer.cache.reader(), note.client_id).state == "applied"
+    officer.cache.documents.write_bytes("orphan-left-by-a-crash", b"x" * 100)
+    result = tmp_path / "Kết quả.pdf"
+    result.write_bytes(b"%PDF-1.4 " * 10)
+    waiting = queue_result_upload(officer.engine, dossier_id, result)
+
+    def age(db: Any) -> None:  # applied long ago; the last maintenance was long ago too
+        db.execute("UPDATE outbox SET updated_at = '2000-01-01T00:00:00.000Z' "
+                   "WHERE client_id = ?", [note.client_id])
+        db.execute("UPDATE outbox SET state = 'invalid' WHERE client_id = ?",
+                   [waiting.client_id])  # an upload the user has not dismissed: kept
+        db.execute("UPDATE sync_state SET value = '\"2000-01-01T00:00:00.000Z\"' "
+                   "WHERE key = ?", [KEY_MAINTAINED_AT])
+
+    officer.cache.write(age)
+    officer.engine.sync_once(prefetch=False)
+    db = officer.cache.reader()
+    assert store_outbox.get_entry(db, note.client_id) is None
+    stored = officer.cache.documents.stored_ids()
+    assert "orphan-left-by-a-crash" not in stored
+    assert f"upload-{waiting.client_id}" in stored
+    # once a day: a new orphan waits for tomorrow
+    officer.cache.documents.write_bytes("another-orphan", b"y")
+    officer.engine.sync_once(prefetch=False)
+    assert "another-orphan" in officer.cache.documents.stored_ids()

@@ -258,8 +258,14 @@ class Cache:
         return self.writer.run(fn)
 
     def purge_orphan_documents(self) -> int:
-        """Delete stored document files no ``documents`` row refers to; returns how many."""
-        known = {r[0] for r in self.reader().execute("SELECT id FROM documents")}
+        """Delete stored document files nothing refers to: no ``documents`` row, and not the
+        bytes of a queued result upload (``upload-<client id>``) that may still be sent or
+        that the user has not dismissed yet; returns how many."""
+        db = self.reader()
+        known = {r[0] for r in db.execute("SELECT id FROM documents")}
+        known |= {f"upload-{r[0]}" for r in db.execute(
+            "SELECT client_id FROM outbox WHERE action = 'upload_result' AND state != 'applied' "
+            "AND dismissed_at IS NULL")}
         orphans = self.documents.stored_ids() - known
         for doc_id in orphans:
             self.documents.delete(doc_id)

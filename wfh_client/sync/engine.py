@@ -23,10 +23,10 @@ import contextlib
 import functools
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import requests
@@ -41,6 +41,7 @@ from wfh_client.domain import (
     state_from_document,
     validate_action,
 )
+from wfh_client.domain.timefmt import parse_instant
 from wfh_client.events import EventBus
 from wfh_client.store import Cache, DocumentIntegrityError, DocumentNotFound
 from wfh_client.store import dossiers as store_dossiers
@@ -52,6 +53,7 @@ from wfh_client.store.state import (
     KEY_SNAPSHOT_IN_PROGRESS,
     delete_state,
     get_state,
+    iso_z,
     now_iso,
     set_state,
 )
@@ -73,8 +75,12 @@ log = logging.getLogger(__name__)
 
 CHANGES_PATH = "/api/v1/sync/changes"
 CALENDAR_PATH = "/api/v1/calendar"
+CALENDAR_VERSION_HEADER = "X-Calendar-Version"
 KEY_CALENDAR = "calendar"
 KEY_PROFILE = "profile"
+KEY_MAINTAINED_AT = "maintenance.last_at"
+MAINTAIN_EVERY = timedelta(days=1)
+APPLIED_KEEP = timedelta(days=30)  # applied entries stay this long (support, audit)
 # removals received outside a snapshot, applied together at the end of a pull run
 KEY_PENDING_REMOVALS = "pull.pending_removals"
 MAX_REBASES = 3
@@ -127,9 +133,12 @@ class SyncReport:
     document_bytes: int = 0
     errors: list[str] = field(default_factory=list)
     prefetch_stopped: str | None = None  # e.g. "low_disk_space": documents wait, work goes on
+    calendar_checked: bool = field(default=False, repr=False)  # once per sync
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("calendar_checked", None)
+        return out
 
 
 class SyncEngine:
@@ -178,13 +187,34 @@ class SyncEngine:
         db = self.cache.reader()
         user = self.session.user
         if get_state(db, KEY_CALENDAR) is None:
-            report.requests += 1
-            cal = self.session.request("GET", CALENDAR_PATH).json()
-            self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
-            self._profile = None
+            self._fetch_calendar(report)
         if user is not None and get_state(db, KEY_PROFILE) != user:
             self.cache.write(lambda w: set_state(w, KEY_PROFILE, user))
             self._profile = None
+
+    def _fetch_calendar(self, report: SyncReport) -> None:
+        """Fetch the server's resolved working calendar, store it, and announce it if it
+        changed (``calendar.changed``): deadlines, remaining time and the board follow it."""
+        report.requests += 1
+        cal = self.session.request("GET", CALENDAR_PATH).json()
+        if not isinstance(cal, dict):
+            raise ApiError(200, "calendar.bad", "the calendar answer is not an object")
+        WorkingCalendar.from_dict(cal)  # refuse a malformed one before storing it
+        old = get_state(self.cache.reader(), KEY_CALENDAR)
+        self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
+        self._profile = None
+        if old is not None and old != cal:
+            log.info("the working calendar changed (version %s)", cal.get("version"))
+            self.bus.publish("calendar.changed", calendar=cal)
+
+    def _check_calendar(self, version: str | None, report: SyncReport) -> None:
+        """Every pull page names the server's calendar version: fetch it again on a change."""
+        if not version or report.calendar_checked:
+            return
+        report.calendar_checked = True
+        stored = get_state(self.cache.reader(), KEY_CALENDAR) or {}
+        if stored.get("version") != version:
+            self._fetch_calendar(report)
 
     # ------------------------------------------------------------------ entry
 
@@ -218,6 +248,7 @@ class SyncEngine:
                     self.cache.write(lambda db: set_state(db, KEY_LAST_ERROR, failure))
                 self.bus.publish("sync.failed", error=exc, message=failure["message"])
                 raise
+            self._maintain()
             try:
                 self.cache.write(_record_success)
             except sqlite_errors.OperationalError as exc:
@@ -227,6 +258,24 @@ class SyncEngine:
                 report.errors.append(f"bookkeeping: {exc}")
             self.bus.publish("sync.finished", report=report)
             return report
+
+    def _maintain(self) -> None:
+        """Once a day, after a good sync: drop applied outbox entries older than
+        ``APPLIED_KEEP`` and document files nothing refers to (a crash between writing a
+        file and its row, a removed dossier). Never fails the sync."""
+        now = datetime.now(UTC)  # bookkeeping times (updated_at) are the machine's clock
+        last = get_state(self.cache.reader(), KEY_MAINTAINED_AT)
+        if last is not None and now - parse_instant(str(last)) < MAINTAIN_EVERY:
+            return
+        try:
+            cutoff = iso_z(now - APPLIED_KEEP)
+            pruned = self.cache.write(lambda db: store_outbox.prune_applied(db, cutoff))
+            orphans = self.cache.purge_orphan_documents()
+            self.cache.write(lambda db: set_state(db, KEY_MAINTAINED_AT, iso_z(now)))
+            log.info("maintenance: %d applied outbox entries and %d orphan files removed",
+                     pruned, orphans)
+        except Exception:  # noqa: BLE001 - housekeeping: the next sync tries again
+            log.warning("cache maintenance failed", exc_info=True)
 
     def _check_cancel(self, cancel: threading.Event) -> None:
         if cancel.is_set():
@@ -437,7 +486,7 @@ class SyncEngine:
             while True:
                 self._check_cancel(cancel)
                 try:
-                    page, raw = reader.next()
+                    page, raw, headers = reader.next()
                 except ResyncRequired:
                     resyncs += 1
                     if resyncs > 2:
@@ -449,6 +498,7 @@ class SyncEngine:
                     report.resynced = True
                     reader.restart(None)
                     continue
+                self._check_calendar(headers.get(CALENDAR_VERSION_HEADER), report)
                 upserts = page.get("upserts") or []
                 # A snapshot's dossiers are mostly new: fold their search text here, while the
                 # writer is still busy with the previous page (SQLite builds their rows from
@@ -496,31 +546,39 @@ class SyncEngine:
         so removing most of the cache is refused however the server spreads it over pages and
         syncs. Refused removals stay recorded until an explicit resync."""
         pending = list(get_state(self.cache.reader(), KEY_PENDING_REMOVALS) or [])
-        if not pending:
-            return
-        if not allow_mass_delete:
-            self._failsafe(len(pending), store_dossiers.count_dossiers(self.cache.reader()))
+        if pending:
+            self._remove_all(pending, KEY_PENDING_REMOVALS, report,
+                             allow_mass_delete=allow_mass_delete)
+
+    def _remove_all(self, ids: list[str], done_key: str, report: SyncReport, *,
+                    allow_mass_delete: bool) -> None:
+        """Remove ``ids`` in one transaction (their unsent entries become rejected,
+        ``left_scope``) and clear ``done_key``, unless the fail-safe refuses."""
+        if ids and not allow_mass_delete:
+            self._failsafe(len(ids), store_dossiers.count_dossiers(self.cache.reader()))
 
         def apply(db: Database) -> list[str]:
             files: list[str] = []
-            for dossier_id in pending:
+            for dossier_id in ids:
                 self._reject_unsent(db, dossier_id, "left_scope",
                                     "The dossier left your scope (reassigned or withdrawn).")
                 files.extend(store_dossiers.remove_dossier(db, dossier_id))
-            delete_state(db, KEY_PENDING_REMOVALS)
+            delete_state(db, done_key)
             return files
 
         for name in self.cache.write(apply):
             self.cache.documents.delete(name)
-        report.removed += len(pending)
-        self.bus.publish("dossiers.changed", ids=pending)
+        report.removed += len(ids)
+        if ids:
+            self.bus.publish("dossiers.changed", ids=ids)
 
-    def _fetch_changes(self, cursor: str | None) -> bytes:
-        """One GET of the change log (on the page reader's thread)."""
+    def _fetch_changes(self, cursor: str | None) -> tuple[bytes, Mapping[str, str]]:
+        """One GET of the change log (on the page reader's thread): body and headers."""
         params: dict[str, Any] = {"limit": self.page_limit}
         if cursor is not None:
             params["cursor"] = cursor
-        return self.session.request("GET", CHANGES_PATH, params=params).content
+        response = self.session.request("GET", CHANGES_PATH, params=params)
+        return response.content, response.headers
 
     def _settle(self, write: _PageWrite | None, report: SyncReport, state: _PullState) -> None:
         """Wait for a queued page write, then account for it (report, files, events)."""
@@ -601,24 +659,9 @@ class SyncEngine:
             store_outbox.resolve_conflict(db, conflict.id, code)
 
     def _finish_snapshot(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
-        stale = store_dossiers.stale_after_snapshot(self.cache.reader())
-        if stale and not allow_mass_delete:
-            self._failsafe(len(stale), store_dossiers.count_dossiers(self.cache.reader()))
-
-        def finish(db: Database) -> list[str]:
-            files: list[str] = []
-            for dossier_id in stale:
-                self._reject_unsent(db, dossier_id, "left_scope",
-                                    "The dossier is no longer in your scope.")
-                files.extend(store_dossiers.remove_dossier(db, dossier_id))
-            delete_state(db, KEY_SNAPSHOT_IN_PROGRESS)
-            return files
-
-        for name in self.cache.write(finish):
-            self.cache.documents.delete(name)
-        report.removed += len(stale)
-        if stale:
-            self.bus.publish("dossiers.changed", ids=stale)
+        stale = list(store_dossiers.stale_after_snapshot(self.cache.reader()))
+        self._remove_all(stale, KEY_SNAPSHOT_IN_PROGRESS, report,
+                         allow_mass_delete=allow_mass_delete)
 
 
 @dataclass

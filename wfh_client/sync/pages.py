@@ -22,15 +22,18 @@ import collections
 import json
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from wfh_client.sync.errors import ApiError
 
-__all__ = ["PageReader", "parse_page", "tail_cursor"]
+__all__ = ["Fetch", "Page", "PageReader", "parse_page", "tail_cursor"]
 
-#: ``cursor -> body``: one GET of the change log (``cursor`` None: a new snapshot).
-Fetch = Callable[[str | None], bytes]
+#: ``cursor -> (body, headers)``: one GET of the change log (``cursor`` None: a new snapshot).
+Fetch = Callable[[str | None], tuple[bytes, Mapping[str, str]]]
+#: ``(page, raw, headers)``: the parsed page, its documents' JSON text (see :func:`parse_page`)
+#: and the answer's headers.
+Page = tuple[dict[str, Any], list[str] | None, Mapping[str, str]]
 
 _TAIL = re.compile(rb'"cursor":"([A-Za-z0-9_-]{1,300})","has_more":(true|false)')
 _TAIL_WINDOW = 1024  # the cursor, has_more and total are within the last few hundred bytes
@@ -89,7 +92,7 @@ def parse_page(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
 class PageReader:
     """Pages of one pull, in order, each requested as soon as its cursor is known.
 
-    ``reader.next()`` returns ``(page, raw)`` (see :func:`parse_page`) for the current cursor;
+    ``reader.next()`` returns the :data:`Page` at the current cursor;
     ``reader.restart(cursor)`` drops whatever was read ahead (after a resync). ``requests``
     counts the GETs sent, read-ahead included. Call ``close()`` when done (idempotent)."""
 
@@ -100,8 +103,8 @@ class PageReader:
         self._generation = 0  # bumped by restart(): answers of older chains are dropped
         self._chain_cursor = cursor  # what the reader asks for next
         self._chain_active = True  # False after the last page, an error or an unreadable tail
-        self._ready: collections.deque[tuple[bytes | BaseException, tuple[str, bool] | None]] = \
-            collections.deque()
+        self._ready: collections.deque[tuple[tuple[bytes, Mapping[str, str]] | BaseException,
+                                             tuple[str, bool] | None]] = collections.deque()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="wfh-sync-pages", daemon=True)
         self._thread.start()
@@ -117,32 +120,34 @@ class PageReader:
                     return
                 generation, cursor = self._generation, self._chain_cursor
                 self.requests += 1
+            answer: tuple[bytes, Mapping[str, str]] | BaseException
             try:
-                body: bytes | BaseException = self._fetch(cursor)
+                answer = self._fetch(cursor)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, in order
-                body = exc
-            tail = None if isinstance(body, BaseException) else tail_cursor(body)
+                answer = exc
+            tail = None if isinstance(answer, BaseException) else tail_cursor(answer[0])
             with self._cond:
                 if generation != self._generation:
                     continue  # restarted or closed meanwhile: this answer is obsolete
-                self._ready.append((body, tail))
+                self._ready.append((answer, tail))
                 if tail is None or not tail[1]:
                     self._chain_active = False
                 else:
                     self._chain_cursor = tail[0]
                 self._cond.notify_all()
 
-    def next(self) -> tuple[dict[str, Any], list[str] | None]:
+    def next(self) -> Page:
         """The page at the current cursor; raises what its request raised."""
         with self._cond:
             while not self._ready:
                 if not self._chain_active or self._closed:
                     raise RuntimeError("no page left to read")
                 self._cond.wait()
-            body, tail = self._ready.popleft()
+            answer, tail = self._ready.popleft()
             self._cond.notify_all()  # room for the next read-ahead
-        if isinstance(body, BaseException):
-            raise body
+        if isinstance(answer, BaseException):
+            raise answer
+        body, headers = answer
         page, raw = parse_page(body)
         following = page.get("cursor")
         has_more = bool(page.get("has_more"))
@@ -153,7 +158,7 @@ class PageReader:
                 self.restart(following if isinstance(following, str) else None)
         elif tail is not None and tail[1]:
             self._stop_chain()
-        return page, raw
+        return page, raw, headers
 
     def restart(self, cursor: str | None) -> None:
         """Continue from ``cursor``, forgetting everything read ahead."""
