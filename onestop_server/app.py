@@ -49,6 +49,7 @@ from onestop_server import auth as auth_api
 from onestop_server import documents as documents_api
 from onestop_server import reads as reads_api
 from onestop_server.clock import Clock
+from onestop_server.compression import CompressJsonMiddleware
 from onestop_server.deps import Settings
 from onestop_server.errors import ApiError
 from onestop_server.login_guard import LoginGuard, LoginPolicy
@@ -190,10 +191,12 @@ def create_app(
     outside_channel: OutsideChannel | None = None,
     login_policy: LoginPolicy | None = None,
     idempotency_ttl: timedelta = idempotency.DEFAULT_TTL,
+    gzip_level: int = 6,
 ) -> FastAPI:
     """The app; ``outside_channel`` is the recall escalation gateway (default: log only);
     ``login_policy`` the password-guessing defences (``login_guard.LoginPolicy``);
-    ``idempotency_ttl`` how long stored answers replay (then ``idempotency.expired``)."""
+    ``idempotency_ttl`` how long stored answers replay (then ``idempotency.expired``);
+    ``gzip_level`` 1-9 for JSON answers to clients that accept gzip (``compression``)."""
     engine = db.make_engine(database_url)
     db.create_all(engine)
     the_clock = clock or Clock()
@@ -253,6 +256,8 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_middleware(BodyLimitMiddleware, limit=max_json_bytes)
+    # Added last, so it is the outermost: it also compresses the error answers built above.
+    app.add_middleware(CompressJsonMiddleware, level=gzip_level)
     for router in (
         auth_api.router,
         reads_api.router,

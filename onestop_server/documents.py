@@ -152,7 +152,10 @@ def download(
     except OSError:
         raise _doc_not_found() from None
     etag = f'"{row.sha256}"'
-    headers = {"ETag": etag, "X-Content-SHA256": row.sha256, "Accept-Ranges": "bytes"}
+    # no-transform: neither our JSON compression nor a proxy may re-encode the bytes (Range
+    # offsets, Content-Length and the ETag are those of the stored file).
+    headers = {"ETag": etag, "X-Content-SHA256": row.sha256, "Accept-Ranges": "bytes",
+               "Cache-Control": "no-transform"}
     inm = request.headers.get("if-none-match")
     if inm is not None and _etag_matches(inm, etag):
         return Response(status_code=304, headers=headers)

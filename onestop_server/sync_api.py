@@ -6,10 +6,13 @@ Scope: an officer pulls the dossiers assigned to them, a head their department's
 nothing; withdrawn dossiers (status 7) are in nobody's scope (``scope.in_scope`` in SQL).
 
 Cursors are opaque base64url strings of ``v1:s:<seq>`` (incremental: everything after change-log
-position ``seq``) or ``v1:n:<S>:<last id>`` (a snapshot that started at position ``S``, next
-page after dossier ``last id``).
+position ``seq``) or ``v1:n:<S>:<last id>:<total>`` (a snapshot that started at position ``S``,
+next page after dossier ``last id``; ``total`` is the scope's size counted once, on the first
+page, and carried so later pages cost the same at any scope size; a cursor without it, from
+before it was carried, is still accepted and the scope is counted again).
 - Without a cursor the scope is sent in id order; the last page's cursor is ``s:<S>`` with ``S``
   read before the first page, so anything changed while the snapshot was paged comes again.
+  Each page is one index range scan after the last id (no OFFSET, no re-reading of the scope).
 - With ``s:<C>`` the page holds, merged in seq order, the in-scope dossiers whose latest change
   is in ``(C, H]`` and removals of dossiers with a change in ``(C, H]`` that was (before or
   after) in the caller's scope and that are not in scope now; ``H`` is the log head read
@@ -82,7 +85,9 @@ def encode_cursor(*parts: str | int) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[str, int, str | None]:
-    """``("s", seq, None)`` or ``("n", snapshot_seq, last_id)``; 410 when malformed."""
+    """``("s", seq, None)`` or ``("n", snapshot_seq, last_id)``; 410 when malformed.
+
+    ``last_id`` of an ``n`` cursor may end in ``:<total>`` (see :func:`split_total`)."""
     if not cursor or len(cursor) > _MAX_CURSOR:
         raise _resync("malformed")
     try:
@@ -98,6 +103,14 @@ def decode_cursor(cursor: str) -> tuple[str, int, str | None]:
     except ValueError:
         pass
     raise _resync("malformed")
+
+
+def split_total(last_id: str) -> tuple[str, int | None]:
+    """``"<id>:<total>"`` -> ``(id, total)``; an id without a total (an older cursor) -> None."""
+    head, sep, tail = last_id.rpartition(":")
+    if sep and head and tail.isdigit() and len(tail) <= 18:
+        return head, int(tail)
+    return last_id, None
 
 
 def _seq(text: str) -> int:
@@ -190,17 +203,19 @@ def _page(
 
 
 def snapshot_page(
-    conn: Connection, user: CurrentUser, start_seq: int | None, after_id: str | None, limit: int
+    conn: Connection, user: CurrentUser, start_seq: int | None, after_id: str | None, limit: int,
+    total: int | None = None,
 ) -> Response:
     if start_seq is None:
         start_seq = log_head(conn)  # read before the dossiers: anything later comes again
     scope = _dossier_scope(user)
     rows: list[Any] = []
-    total = 0
-    if scope is not None:
+    if scope is None:
+        total = 0
+    else:
         d = db.dossiers
-        # The client's progress bar: one indexed count per page, cheap next to the payloads.
-        total = int(conn.execute(select(func.count()).select_from(d).where(scope)).scalar_one())
+        if total is None:  # the first page: count once, the cursor carries it (progress bar)
+            total = int(conn.execute(select(func.count()).select_from(d).where(scope)).scalar_one())
         query = select(d.c.id, d.c.payload).where(scope)
         if after_id is not None:
             query = query.where(d.c.id > after_id)
@@ -208,7 +223,7 @@ def snapshot_page(
     has_more = len(rows) > limit
     rows = rows[:limit]
     if has_more:
-        cursor = encode_cursor("n", start_seq, rows[-1].id)
+        cursor = encode_cursor("n", start_seq, rows[-1].id, total)
     else:
         cursor = encode_cursor("s", start_seq)
     return _page(_payloads(conn, rows), [], cursor, has_more, total)
@@ -278,5 +293,7 @@ def _changes(conn: Connection, user: CurrentUser, cursor: str | None, limit: int
     if seq < min_seq(conn):
         raise _resync("expired")
     if kind == "n":
-        return snapshot_page(conn, user, seq, last_id, limit)
+        assert last_id is not None
+        after_id, total = split_total(last_id)
+        return snapshot_page(conn, user, seq, after_id, limit, total)
     return incremental_page(conn, user, seq, head, limit)

@@ -2,7 +2,8 @@
 
 One ``sync_once`` = push (each unsent action in order, per dossier) then pull (pages of the
 server's change log, one writer transaction per page, cursor stored in the same transaction;
-the next page is fetched while the previous one is being committed) then document prefetch. Every step is crash-safe: an action whose answer was lost stays
+``pages.PageReader`` asks for the next page as soon as a page has arrived, so it travels while
+this one is parsed and the previous one committed) then document prefetch. Every step is crash-safe: an action whose answer was lost stays
 ``sending`` and is resent under the same ``Idempotency-Key`` (one effect on the server); a page
 is applied whole or not at all. What the anchors teach (docs/architecture.md, "Sync"):
 
@@ -20,10 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -60,6 +60,7 @@ from wfh_client.store.state import (
 from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
 from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
+from wfh_client.sync.pages import PageReader
 
 __all__ = [
     "CHANGES_PATH",
@@ -484,16 +485,12 @@ class SyncEngine:
         in_flight: _PageWrite | None = None
         resyncs = 0
         cursor = get_state(self.cache.reader(), KEY_CURSOR)
+        reader = PageReader(self._fetch_changes, cursor)
         try:
             while True:
                 self._check_cancel(cancel)
-                params: dict[str, Any] = {"limit": self.page_limit}
-                if cursor is not None:
-                    params["cursor"] = cursor
-                report.requests += 1
                 try:
-                    response = self.session.request("GET", CHANGES_PATH, params=params)
-                    page, raw = _parse_page(response.content)
+                    page, raw, headers = reader.next()
                 except ResyncRequired:
                     resyncs += 1
                     if resyncs > 2:
@@ -503,13 +500,14 @@ class SyncEngine:
                     log.info("server asked for a full resync; the outbox is kept")
                     self.cache.write(self._begin_snapshot)
                     report.resynced = True
-                    cursor = None
+                    reader.restart(None)
                     continue
-                self._check_calendar(response.headers.get(CALENDAR_VERSION_HEADER), report)
+                self._check_calendar(headers.get(CALENDAR_VERSION_HEADER), report)
                 upserts = page.get("upserts") or []
-                # A snapshot's dossiers are mostly new: fold, serialise and build their rows
-                # here, while the writer is still busy with the previous page. (Only the
-                # writer task decides what is new; rows it cannot use are rebuilt there.)
+                # A snapshot's dossiers are mostly new: fold their search text here, while the
+                # writer is still busy with the previous page (SQLite builds their rows from
+                # the JSON text). Only the writer task decides what is new; what it cannot
+                # use is rebuilt there.
                 snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
                 prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
                 # The previous page was being committed while this one travelled and was
@@ -537,6 +535,9 @@ class SyncEngine:
                 with contextlib.suppress(Exception):
                     self._settle(in_flight, report, state)
             raise
+        finally:
+            reader.close()
+            report.requests += reader.requests
         self._settle(in_flight, report, state)
         if get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS):
             self._finish_snapshot(report, allow_mass_delete=explicit_resync)
@@ -574,6 +575,14 @@ class SyncEngine:
         report.removed += len(ids)
         if ids:
             self.bus.publish("dossiers.changed", ids=ids)
+
+    def _fetch_changes(self, cursor: str | None) -> tuple[bytes, Mapping[str, str]]:
+        """One GET of the change log (on the page reader's thread): body and headers."""
+        params: dict[str, Any] = {"limit": self.page_limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = self.session.request("GET", CHANGES_PATH, params=params)
+        return response.content, response.headers
 
     def _settle(self, write: _PageWrite | None, report: SyncReport, state: _PullState) -> None:
         """Wait for a queued page write, then account for it (report, files, events)."""
@@ -657,44 +666,6 @@ class SyncEngine:
         stale = list(store_dossiers.stale_after_snapshot(self.cache.reader()))
         self._remove_all(stale, KEY_SNAPSHOT_IN_PROGRESS, report,
                          allow_mass_delete=allow_mass_delete)
-
-
-_DECODER = json.JSONDecoder()
-_PAGE_START = '{"upserts":['
-
-
-def _parse_page(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
-    """The page as a dict, plus each upsert's exact JSON text when the page has the server's
-    compact shape (``{"upserts":[doc,doc,...],...}``, documents concatenated as stored); the
-    text is then stored as is instead of being serialised again. Anything else: plain JSON."""
-    text = body.decode("utf-8")
-    try:
-        if text.startswith(_PAGE_START):
-            upserts: list[Any] = []
-            raw: list[str] = []
-            at = len(_PAGE_START)
-            if text[at] == "]":
-                at += 1
-            else:
-                while True:
-                    doc, end = _DECODER.raw_decode(text, at)
-                    upserts.append(doc)
-                    raw.append(text[at:end])
-                    at = end + 1
-                    if text[end] == "]":
-                        break
-                    if text[end] != ",":
-                        raise ValueError("unexpected page layout")
-            rest = json.loads("{" + text[at + 1:]) if text[at] == "," else {}
-            if isinstance(rest, dict) and "upserts" not in rest and \
-                    all(isinstance(d, dict) for d in upserts):
-                return {"upserts": upserts, **rest}, raw
-    except (ValueError, IndexError):
-        pass
-    page = json.loads(text)
-    if not isinstance(page, dict):
-        raise ApiError(200, "sync.bad_page", "the change page is not a JSON object")
-    return page, None
 
 
 @dataclass

@@ -12,7 +12,8 @@ took 0.1-0.6 s over 100,000 dossiers. Every query here is index-only instead:
   (``INDEXED BY``); the model caches it per sort key until the data changes.
 - :func:`filter_rids` - each filter as a set of rids from one index-only query (the FTS5
   index over folded text for the search box, ``ix_dossiers_status`` for the status, ...),
-  returned through ``group_concat`` (one string instead of 100,000 Python row tuples).
+  returned through ``store.search.rid_list`` (one JSON array instead of 100,000 Python row
+  tuples).
 - :func:`apply_filter` - the ordered list restricted to the intersection, in Python.
 
 Deadline rules: a dossier is *overdue* when its due instant has passed and it is still running
@@ -30,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wfh_client.domain.calendar import WorkingCalendar
-from wfh_client.store.search import fts_query
+from wfh_client.store.search import fts_query, rid_list
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT
 
 __all__ = ["DEADLINE_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "ROW_COLUMNS", "SORT_SQL",
@@ -108,8 +109,7 @@ class DossierFilter:
 
 
 def _rid_set(db: Any, sql: str, params: Sequence[Any] = ()) -> set[int]:
-    text = db.conn.execute(f"SELECT group_concat(rid) FROM ({sql})", list(params)).fetchone()[0]  # noqa: S608
-    return set(map(int, text.split(","))) if text else set()
+    return set(rid_list(db, sql, params))
 
 
 def sort_indexes(db: Any) -> dict[str, str]:
@@ -129,10 +129,7 @@ def ordered_ids(db: Any, sort_key: str, indexes: dict[str, str] | None = None) -
     column = SORT_SQL[sort_key]
     index = (indexes if indexes is not None else sort_indexes(db)).get(column)
     hint = f" INDEXED BY {index}" if index else ""
-    text = db.conn.execute(
-        f"SELECT group_concat(rid) FROM (SELECT rid FROM dossiers{hint} "  # noqa: S608
-        f"ORDER BY {column}, rid)").fetchone()[0]
-    return list(map(int, text.split(","))) if text else []
+    return rid_list(db, f"SELECT rid FROM dossiers{hint} ORDER BY {column}, rid")  # noqa: S608
 
 
 def filter_rids(db: Any, f: DossierFilter, th: Thresholds) -> set[int] | None:
