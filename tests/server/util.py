@@ -75,7 +75,7 @@ class Peek:
     """Read-only SQL access to the server's database file (assertions only)."""
 
     def __init__(self, server: RunningServer) -> None:
-        self.engine = create_engine(f"sqlite:///{server.db_path}")
+        self.engine = create_engine(server.database_url)
 
     def rows(self, sql: str, **params: Any) -> list[Any]:
         with self.engine.connect() as conn:
