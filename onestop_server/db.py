@@ -361,32 +361,33 @@ Index("ix_recall_recipients_user", recall_recipients.c.user_id, recall_recipient
 workers = Table(
     "workers",
     metadata,
-    Column("id", String(64), primary_key=True),  # random per process start
+    Column("id", String(64), primary_key=True),  # host, pid and a random part
     Column("host", String(255), nullable=False),
     Column("pid", Integer, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("heartbeat_at", DateTime(timezone=True), nullable=False),
 )
 
-# Connection state for the head's team view, shared by all workers (``presence.py``): each
-# worker writes its own rows (open long-polls per user, when last seen), a second at a time.
+# Open long-polls per user and worker, shared by all workers (``presence.py``) for the head's
+# team view; a worker writes its own rows (at most a second late) and deletes them at zero.
 presence = Table(
     "presence",
     metadata,
     Column("worker_id", String(64), primary_key=True),
     Column("user_id", Integer, primary_key=True),
     Column("open_polls", Integer, nullable=False),
-    Column("last_seen_at", DateTime(timezone=True), nullable=False),
 )
 
-# The newest event id each user has confirmed (the ``after`` of their polls): events at or
-# below it are delivered and may be purged (``retention.py``).
+# Per device, the event id it last confirmed (the ``after`` of its latest poll) and when: the
+# "last seen" of the team view, and what ``retention.py`` may purge (every active device of the
+# recipient is past it).
 feed_positions = Table(
     "feed_positions",
     metadata,
     Column("user_id", Integer, primary_key=True),
+    Column("device_pk", Integer, primary_key=True),
     Column("last_event_id", BigInteger, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
 )
 
 # Periodic jobs run by one worker at a time (``jobs.py``): a lease like the recalls'.
@@ -411,7 +412,10 @@ Index("ix_changes_at", changes.c.at)
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # hide_parameters: a logged SQL error must not carry names or messages (logs.py)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -432,7 +436,9 @@ def make_engine(url: str) -> Engine:
         return engine
     # Sync requests run on the threadpool (40 threads by default); long-polls hold no
     # connection while they wait, so a modest pool per worker is enough.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
 
 
 def is_postgres(conn: Connection | Engine) -> bool:

@@ -102,7 +102,7 @@ def new_revision(message: str) -> Path:
         try:
             upgrade(engine)
             with engine.begin() as conn:
-                command.revision(  # type: ignore[call-arg]
+                command.revision(
                     _config(conn), message=message, autogenerate=True, rev_id=rev_id,  # type: ignore[arg-type]
                 )
         finally:

@@ -18,6 +18,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,6 +88,9 @@ def main(argv: list[str]) -> int:
     if not argv:
         print("usage: python -m tests.support.pgcluster -- COMMAND...", file=sys.stderr)
         return 2
+    # A TERM (CI's time-out, a killed job) still stops the cluster: postgres runs in its own
+    # session and would outlive this process otherwise.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with temp_cluster() as url:
         return subprocess.run(argv, env={**os.environ, ENV: url}, check=False).returncode
 

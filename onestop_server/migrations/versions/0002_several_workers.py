@@ -19,9 +19,10 @@ depends_on = None
 def upgrade() -> None:
     op.create_table('feed_positions',
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('device_pk', sa.Integer(), nullable=False),
     sa.Column('last_event_id', sa.BigInteger(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('user_id')
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', 'device_pk')
     )
     op.create_table('jobs',
     sa.Column('name', sa.String(length=64), nullable=False),
@@ -35,7 +36,6 @@ def upgrade() -> None:
     sa.Column('worker_id', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('open_polls', sa.Integer(), nullable=False),
-    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('worker_id', 'user_id')
     )
     op.create_table('workers',
