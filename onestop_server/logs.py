@@ -51,6 +51,7 @@ def configure(level: str = "info", fmt: str = "json") -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("alembic").setLevel(max(root.level, logging.WARNING))
 
 
 def access(method: str, route: str, status: int, seconds: float) -> None:
