@@ -237,12 +237,11 @@ def _drain_on_signals(hub: events.EventHub) -> None:
     """
     if threading.current_thread() is not threading.main_thread():
         return
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         previous = signal.getsignal(sig)
 
         def handler(signum: int, frame: Any, previous: Any = previous) -> None:
-            loop.call_soon_threadsafe(hub.drain)
+            hub.request_drain()
             if callable(previous):
                 previous(signum, frame)
 

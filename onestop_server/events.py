@@ -232,6 +232,15 @@ class EventHub:
         for waiter in list(self._waiters):
             waiter.wake.set()
 
+    def request_drain(self) -> None:
+        """Thread-safe ``drain`` (from a signal handler or another thread)."""
+        loop = self._loop
+        if loop is None:
+            self.draining = True
+            return
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self.drain)
+
     def poke(self) -> None:
         """Thread-safe: events were committed; the reader task reads and dispatches them."""
         loop, wake = self._loop, self._wake
