@@ -156,11 +156,13 @@ PURGED_UPTO = "events_purged_upto"  # server_meta: the highest id retention dele
 def max_event_id(conn: Connection) -> int:
     """The feed's head: the newest id, never below what retention purged (ids are not reused,
     so a client's ``after`` stays valid after its events are gone)."""
-    newest = int(conn.execute(select(func.coalesce(func.max(db.events.c.id), 0))).scalar_one())
-    purged = conn.execute(
-        select(db.server_meta.c.value).where(db.server_meta.c.key == PURGED_UPTO)
-    ).scalar_one_or_none()
-    return max(newest, int(purged) if purged is not None else 0)
+    purged = (
+        select(db.server_meta.c.value).where(db.server_meta.c.key == PURGED_UPTO).scalar_subquery()
+    )
+    newest, floor = conn.execute(
+        select(func.coalesce(func.max(db.events.c.id), 0), purged)
+    ).one()
+    return max(int(newest), int(floor) if floor is not None else 0)
 
 
 def read_events(

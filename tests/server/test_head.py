@@ -7,7 +7,6 @@ one's delivers it, each with an ``assignment`` event); every assignment is a Máº
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tests.server.util import Client, Peek, login
