@@ -41,6 +41,20 @@ from recall_latency import Listener  # noqa: E402
 MAX_RECIPIENTS = 500
 
 
+class Client(Listener):
+    """A listener that reconnects when the server closed its idle keep-alive connection
+    (uvicorn closes one idle for 5 s, e.g. between the priming poll and the first long-poll),
+    as the real client does."""
+
+    async def get(self, path: str) -> dict[str, Any]:
+        try:
+            return await super().get(path)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            await self.close()
+            self.reader = self.writer = None
+            return await super().get(path)
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process and its children, from /proc (clock ticks)."""
     from scale_common import _children
@@ -80,7 +94,7 @@ async def open_polls(base: str) -> float:
 async def scenario(srv: ServeProcess, url: str, tokens: dict[str, tuple[str, int]], head: str,
                    clients: int, rounds: int) -> dict[str, Any]:
     officers = [n for n in tokens if n != head]
-    listeners = [Listener("127.0.0.1", srv.port, tokens[n][0]) for n in officers]
+    listeners = [Client("127.0.0.1", srv.port, tokens[n][0]) for n in officers]
     sem = asyncio.Semaphore(100)
 
     async def prime(listener: Listener) -> None:
@@ -131,10 +145,20 @@ async def scenario(srv: ServeProcess, url: str, tokens: dict[str, tuple[str, int
                 (await http.post(f"/api/v1/oncall/recalls/{rid}/close")).raise_for_status()
             await asyncio.sleep(1.5)
     cpu1, client1 = cpu_seconds(srv.proc.pid), resource.getrusage(resource.RUSAGE_SELF)
+    async with httpx.AsyncClient(timeout=30) as http:
+        scraped = (await http.get(srv.url + "/metrics")).text
+    answers = {
+        line.rsplit(" ", 1)[0].removeprefix("onestop_http_requests_total"): int(float(line.rsplit(" ", 1)[1]))
+        for line in scraped.splitlines() if line.startswith("onestop_http_requests_total{")
+    }
     stop.set()
     for t in tasks:
         t.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+    failures: dict[str, int] = {}
+    for o in outcomes:
+        if isinstance(o, BaseException) and not isinstance(o, asyncio.CancelledError):
+            failures[repr(o)[:120]] = failures.get(repr(o)[:120], 0) + 1
     for x in listeners:
         await x.close()
     latencies = sorted(v * 1000 for x in listeners for rid, v in x.samples if rid in recall_ids)
@@ -148,6 +172,8 @@ async def scenario(srv: ServeProcess, url: str, tokens: dict[str, tuple[str, int
         "p95_ms": round(percentile(latencies, 95), 1),
         "max_ms": round(latencies[-1], 1) if latencies else None,
         "per_round": round_stats,
+        "listener_failures": failures,
+        "server_answers": answers,
         "connections_per_worker": split,
         "server_rss_mb_before_clients": rss_before,
         "server_rss_mb_with_clients_waiting": rss_idle,

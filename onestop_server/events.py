@@ -17,7 +17,8 @@ the rows it may see (rows are indexed by audience, so a wake-up costs O(waiters 
 waiting request registers with the hub *before* its own query, so no event can fall between
 the query and the wait; it holds no database connection while it waits. A fallback read every
 ``events_fallback_seconds`` covers a lost notification or listener connection. An empty answer
-after ``wait`` seconds is the heartbeat.
+after ``wait`` seconds is the heartbeat. The hub keeps the newest events it read (``_Recent``),
+so a poll that is at most that far behind is answered without a query.
 
 Connection state (for the head's team view) is the worker's ``PresenceBoard`` (``presence.py``):
 open long-polls and when each user last polled, shared with the other workers via the database.
@@ -32,7 +33,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -59,6 +60,7 @@ MAX_WAIT = 30.0
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 _HUB_BATCH = 2000
+_RECENT_CAPACITY = 20_000  # events kept in memory per worker (~1 KiB each)
 
 # Event kinds (payload shapes are documented in docs/architecture.md).
 RECALL = "recall"
@@ -191,6 +193,58 @@ class _Waiter:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+class _Recent:
+    """The newest events this hub has read, by audience: every event with an id above
+    ``floor`` (up to the hub's cursor) is here, because the hub reads the log in id order and
+    appends are serialised. A poll whose ``after`` lies in that range is answered from memory,
+    without a query (after a recall, every recipient polls again at once). Event loop only."""
+
+    def __init__(self, floor: int, capacity: int = _RECENT_CAPACITY) -> None:
+        self.floor = floor
+        self.capacity = capacity
+        self._order: deque[tuple[int, int | None, str | None]] = deque()
+        self._users: dict[int, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
+        self._departments: dict[str, deque[tuple[int, str | None, int | None, dict[str, Any]]]] = (
+            defaultdict(deque)
+        )
+
+    def add(self, row: Any, out: dict[str, Any]) -> None:
+        rid = int(row.id)
+        user = None if row.audience_user_id is None else int(row.audience_user_id)
+        dept = None if row.audience_department_id is None else str(row.audience_department_id)
+        if user is not None:
+            self._users[user].append((rid, out))
+        if dept is not None:
+            self._departments[dept].append((rid, row.audience_role, user, out))
+        self._order.append((rid, user, dept))
+        while len(self._order) > self.capacity:
+            old, old_user, old_dept = self._order.popleft()
+            self.floor = old
+            if old_user is not None:
+                self._forget(self._users, old_user, old)
+            if old_dept is not None:
+                self._forget(self._departments, old_dept, old)
+
+    @staticmethod
+    def _forget(index: dict[Any, deque[Any]], key: Any, rid: int) -> None:
+        items = index.get(key)
+        if items and items[0][0] == rid:
+            items.popleft()
+        if items is not None and not items:
+            del index[key]
+
+    def visible(self, user_id: int, department_id: str | None, role: str, after: int) -> list[dict[str, Any]]:
+        out = [e for rid, e in self._users.get(user_id, ()) if rid > after]
+        if department_id is not None:
+            out += [
+                e for rid, audience_role, audience_user, e in self._departments.get(department_id, ())
+                if rid > after and (audience_role is None or audience_role == role)
+                and audience_user != user_id
+            ]
+        out.sort(key=lambda e: int(e["id"]))
+        return out
+
+
 class EventHub:
     """Wakes waiting long-polls when events are committed (here or on another worker)."""
 
@@ -205,6 +259,7 @@ class EventHub:
         self._wake: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._cursor = 0
+        self._recent = _Recent(0)
         self._waiters: set[_Waiter] = set()
         self.draining = False
         self.listening = False  # a LISTEN connection is up (PostgreSQL)
@@ -214,6 +269,7 @@ class EventHub:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._cursor = await anyio.to_thread.run_sync(self._head)
+        self._recent = _Recent(self._cursor)
         self._tasks = [asyncio.create_task(self._run(), name="events-hub")]
         if db.is_postgres(self.engine):
             self._tasks.append(asyncio.create_task(self._listen(), name="events-listen"))
@@ -311,6 +367,10 @@ class EventHub:
             delay = min(delay * 2, 10.0)
 
     def _dispatch(self, rows: list[Any]) -> None:
+        rendered: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            out = rendered[int(row.id)] = _row_out(row)
+            self._recent.add(row, out)
         if not self._waiters:
             return
         by_user: dict[int, list[Any]] = defaultdict(list)
@@ -320,7 +380,6 @@ class EventHub:
                 by_user[int(row.audience_user_id)].append(row)
             if row.audience_department_id is not None:
                 by_department[str(row.audience_department_id)].append(row)
-        rendered: dict[int, dict[str, Any]] = {}
         for waiter in list(self._waiters):
             mine = by_user.get(waiter.user_id, [])
             if waiter.department_id is not None:
@@ -333,10 +392,7 @@ class EventHub:
             for row in mine:
                 rid = int(row.id)
                 if rid > waiter.after:
-                    out = rendered.get(rid)
-                    if out is None:
-                        out = rendered[rid] = _row_out(row)
-                    waiter.rows.append(out)
+                    waiter.rows.append(rendered[rid])
                     got = True
             if got:
                 waiter.wake.set()
@@ -362,9 +418,14 @@ class EventHub:
         board.seen(user.id, user.device_pk, after)
         metrics.OPEN_POLLS.inc()
         try:
-            rows, head = await anyio.to_thread.run_sync(
-                read_events, self.engine, user, after, limit
-            )
+            if self._loop is not None and self._recent.floor <= after <= self._cursor:
+                # Answered from memory: everything in (floor, cursor] is in the buffer, and a
+                # newer event reaches the waiter registered above.
+                rows, head = self._recent.visible(user.id, user.department_id, user.role, after), after
+            else:
+                rows, head = await anyio.to_thread.run_sync(
+                    read_events, self.engine, user, after, limit
+                )
             if after > head:
                 raise ApiError(
                     410, "events.reset",

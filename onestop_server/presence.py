@@ -43,6 +43,7 @@ class PresenceBoard:
         self._positions: dict[tuple[int, int], tuple[int, datetime]] = {}
         self._dirty_users: set[int] = set()
         self._dirty_positions: set[tuple[int, int]] = set()
+        self._written: dict[int, int] = {}  # open polls per user as last written
 
     # ---- memory (any thread) ---------------------------------------------------------------
     def enter(self, user_id: int) -> None:
@@ -79,7 +80,11 @@ class PresenceBoard:
         with self._lock:
             users, self._dirty_users = self._dirty_users, set()
             keys, self._dirty_positions = self._dirty_positions, set()
-            counts = {u: self._open.get(u, 0) for u in users}
+            # A poll that ended and was renewed since the last flush leaves the count as written.
+            counts = {
+                u: n for u in users if (n := self._open.get(u, 0)) != self._written.get(u, 0)
+            }
+            self._written.update(counts)
             positions = {k: self._positions.pop(k) for k in keys if k in self._positions}
         try:
             with db.write_transaction(self.engine) as conn:
@@ -99,6 +104,8 @@ class PresenceBoard:
                 workers.sweep_dead(conn, self.stale)
         except Exception:
             with self._lock:  # try again next time, unless newer values came meanwhile
+                for u in counts:
+                    self._written.pop(u, None)
                 self._dirty_users |= users
                 for k, v in positions.items():
                     self._positions.setdefault(k, v)

@@ -112,6 +112,8 @@ def test_json_logs_carry_no_personal_data(oncall: OncallServer) -> None:
         assert requests.post(oncall.url + "/api/v1/auth/login", json={
             "username": "cv.nn2", "password": "wrong-password", "device_id": "d-logs"}, timeout=30,
         ).status_code == 401
+        # the access line is written once the answer has left: wait for the last one
+        wait_until(lambda: '"status": 401' in stream.getvalue(), 10, "the last access line")
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
