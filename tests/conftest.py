@@ -11,6 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.support.clock import TEST_EPOCH  # noqa: E402
 from tests.support.databases import SeedSource, admin_url  # noqa: E402
 from tests.support.server import RunningServer, seed_into, start_server  # noqa: E402
 
@@ -39,7 +40,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pat
 @pytest.fixture(scope="session")
 def seed_source(seeded_template: tuple[Path, Path]) -> Iterator[SeedSource]:
     """The seeded database the server tests clone: SQLite, or PostgreSQL when configured."""
-    source = SeedSource(seeded_template, dossiers=40, seed=1)
+    source = SeedSource(seeded_template, dossiers=40, seed=1, now=TEST_EPOCH)
     try:
         yield source
     finally:

@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import keyring
@@ -17,6 +17,7 @@ import pytest
 
 from onestop_server.clock import FrozenClock
 from tests.client.auth_helpers import DEMO_PASSWORD, require_real_keyring
+from tests.support.clock import TEST_EPOCH
 from tests.support.server import RunningServer, start_server
 from wfh_client.store.keys import SERVICE
 from wfh_client.sync.account import Account, load_current, save_current, wipe_account
@@ -54,7 +55,7 @@ def _copy_seed(seeded_template: tuple[Path, Path], tmp_path: Path) -> tuple[Path
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    return FrozenClock(TEST_EPOCH)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ import uvicorn
 from onestop_server import db as server_db
 from onestop_server.app import create_app
 from onestop_server.clock import Clock
+from tests.support.clock import TEST_EPOCH, ticking
 
 Database = Path | str  # a SQLite file, or a database URL
 
@@ -45,6 +47,11 @@ class RunningServer:
     app: Any
     server: uvicorn.Server
     thread: threading.Thread
+    clock: Clock
+
+    def now(self) -> datetime:
+        """The server's "now" (the tests' fixed, ticking clock for the seeded servers)."""
+        return self.clock.now()
 
     @property
     def database_url(self) -> str:
@@ -61,12 +68,14 @@ class RunningServer:
         self.thread.join(timeout=10)
 
 
-def seed_into(db: Database, blob_dir: Path, *, dossiers: int = 40, seed: int = 1) -> None:
+def seed_into(db: Database, blob_dir: Path, *, dossiers: int = 40, seed: int = 1,
+              now: datetime = TEST_EPOCH) -> None:
+    """Seed at a fixed instant (``TEST_EPOCH`` unless told): the data is the same on any date."""
     from onestop_server.seed import seed_database
 
     engine = server_db.make_engine(database_url(db))
     try:
-        seed_database(engine, blob_dir, dossiers=dossiers, seed=seed)
+        seed_database(engine, blob_dir, dossiers=dossiers, seed=seed, now=now)
     finally:
         engine.dispose()
 
@@ -74,6 +83,9 @@ def seed_into(db: Database, blob_dir: Path, *, dossiers: int = 40, seed: int = 1
 def start_server(
     db: Database, blob_dir: Path, *, clock: Clock | None = None, port: int | None = None, **app_kwargs: Any
 ) -> RunningServer:
+    """Serve ``db`` on 127.0.0.1. Without ``clock`` the server runs on a clock that starts
+    at ``TEST_EPOCH`` (where the test data is seeded) and ticks in real time."""
+    clock = clock or ticking()
     app = create_app(database_url=database_url(db), blob_dir=blob_dir, clock=clock, **app_kwargs)
     port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
@@ -85,7 +97,8 @@ def start_server(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("reference server did not start")
         time.sleep(0.02)
-    return RunningServer(f"http://127.0.0.1:{port}", port, db, blob_dir, app, server, thread)
+    return RunningServer(f"http://127.0.0.1:{port}", port, db, blob_dir, app, server, thread,
+                         clock)
 
 
 @contextlib.contextmanager
