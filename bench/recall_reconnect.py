@@ -73,11 +73,16 @@ class CuttableProxy:
 
     @staticmethod
     def _reset(sock: socket.socket) -> None:
-        try:  # linger 0: close with RST, as a dead link looks to the peer
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            sock.close()
-        except OSError:
-            pass
+        # shutdown first: a close() alone does not wake a thread blocked in recv() on it (the
+        # connection would live on); then linger 0, so the close sends RST where it still can
+        for step in (lambda: sock.shutdown(socket.SHUT_RDWR),
+                     lambda: sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                             b"\x01\x00\x00\x00\x00\x00\x00\x00"),
+                     sock.close):
+            try:
+                step()
+            except OSError:
+                pass
 
     def _accept(self) -> None:
         while True:
@@ -165,7 +170,10 @@ def main() -> None:
             print(json.dumps(run(root, port, args)), flush=True)
         finally:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
 
 
 def _up(port: int) -> bool:
@@ -197,6 +205,7 @@ def run(root: Path, port: int, args: argparse.Namespace) -> dict[str, Any]:
     officer_id = int(session.user["id"]) if session.user else 0
     restore_to_alert: list[float] = []
     cut_to_offline: list[float] = []
+    cut_to_feed: list[float] = []
     try:
         oncall.start()
         feed.start()
@@ -209,6 +218,9 @@ def run(root: Path, port: int, args: argparse.Namespace) -> dict[str, Any]:
             proxy.cut()
             wait_for(lambda: service.online is False, 60, "offline shown")
             cut_to_offline.append(time.monotonic() - cut_at)
+            lost = next((t for t, n, kw in list(events) if t >= cut_at and
+                         n == "feed.connected" and not kw["connected"]), None)
+            cut_to_feed.append((lost or time.monotonic()) - cut_at)
             time.sleep(args.cut_seconds / 2)
             r = requests.post(direct + "/api/v1/oncall/recalls", headers=head_auth, json={
                 "recipients": [officer_id], "message": "Về cơ quan họp gấp",
@@ -234,6 +246,8 @@ def run(root: Path, port: int, args: argparse.Namespace) -> dict[str, Any]:
         "rounds": args.rounds, "cut_seconds": args.cut_seconds, "on_duty": not args.off_duty,
         "restore_to_alert_ms": {"p50": round(statistics.median(ms)),
                                 "p95": round(percentile(ms, 0.95)), "max": max(ms), "all": ms},
+        "cut_to_feed_lost_ms": {"p50": round(statistics.median(cut_to_feed) * 1000),
+                                "max": round(max(cut_to_feed) * 1000)},
         "cut_to_offline_ms": {"p50": round(statistics.median(off)),
                               "p95": round(percentile(off, 0.95)), "max": round(max(off))},
         "load_avg": [round(x, 2) for x in os.getloadavg()],

@@ -6,7 +6,6 @@ import logging
 import shutil
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -131,7 +130,9 @@ def test_expired_access_token_is_refreshed_once_and_rotated(
     assert session._access != first_access
     second_refresh = tokens.get_refresh(session.account.id)
     assert second_refresh and second_refresh != first_refresh  # rotated, stored
-    # The rotated token presented again revokes the whole family...
+    # The rotated token presented again, after the server's reuse grace window, revokes the
+    # whole family...
+    clock.advance(timedelta(seconds=31))
     http = HttpClient(clocked_server.url, timeout=10)
     with pytest.raises(Exception) as info:
         http.post("/api/v1/auth/refresh",
@@ -152,8 +153,13 @@ def test_short_access_ttl_real_time(
     srv = start_server(*_copy_seed(seeded_template, tmp_path), access_ttl=timedelta(seconds=1))
     try:
         session = _login(srv, tokens)
-        time.sleep(1.2)
+        assert session.user is not None
+        issued = srv.now()
+        # wait on the server's own clock (no sleep racing the expiry on a busy machine)
+        while srv.now() < issued + timedelta(seconds=1):
+            threading.Event().wait(0.05)
         assert session.get("/api/v1/me").json()["username"] == OFFICER
+        assert _refresh_rows(srv, session.user["id"]) == 2  # it expired and was refreshed
         session.logout()
     finally:
         srv.stop()

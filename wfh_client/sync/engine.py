@@ -545,24 +545,31 @@ class SyncEngine:
         so removing most of the cache is refused however the server spreads it over pages and
         syncs. Refused removals stay recorded until an explicit resync."""
         pending = list(get_state(self.cache.reader(), KEY_PENDING_REMOVALS) or [])
-        if not pending:
-            return
-        if not allow_mass_delete:
-            self._failsafe(len(pending), store_dossiers.count_dossiers(self.cache.reader()))
+        if pending:
+            self._remove_all(pending, KEY_PENDING_REMOVALS, report,
+                             allow_mass_delete=allow_mass_delete)
+
+    def _remove_all(self, ids: list[str], done_key: str, report: SyncReport, *,
+                    allow_mass_delete: bool) -> None:
+        """Remove ``ids`` in one transaction (their unsent entries become rejected,
+        ``left_scope``) and clear ``done_key``, unless the fail-safe refuses."""
+        if ids and not allow_mass_delete:
+            self._failsafe(len(ids), store_dossiers.count_dossiers(self.cache.reader()))
 
         def apply(db: Database) -> list[str]:
             files: list[str] = []
-            for dossier_id in pending:
+            for dossier_id in ids:
                 self._reject_unsent(db, dossier_id, "left_scope",
                                     "The dossier left your scope (reassigned or withdrawn).")
                 files.extend(store_dossiers.remove_dossier(db, dossier_id))
-            delete_state(db, KEY_PENDING_REMOVALS)
+            delete_state(db, done_key)
             return files
 
         for name in self.cache.write(apply):
             self.cache.documents.delete(name)
-        report.removed += len(pending)
-        self.bus.publish("dossiers.changed", ids=pending)
+        report.removed += len(ids)
+        if ids:
+            self.bus.publish("dossiers.changed", ids=ids)
 
     def _settle(self, write: _PageWrite | None, report: SyncReport, state: _PullState) -> None:
         """Wait for a queued page write, then account for it (report, files, events)."""
@@ -643,24 +650,9 @@ class SyncEngine:
             store_outbox.resolve_conflict(db, conflict.id, code)
 
     def _finish_snapshot(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
-        stale = store_dossiers.stale_after_snapshot(self.cache.reader())
-        if stale and not allow_mass_delete:
-            self._failsafe(len(stale), store_dossiers.count_dossiers(self.cache.reader()))
-
-        def finish(db: Database) -> list[str]:
-            files: list[str] = []
-            for dossier_id in stale:
-                self._reject_unsent(db, dossier_id, "left_scope",
-                                    "The dossier is no longer in your scope.")
-                files.extend(store_dossiers.remove_dossier(db, dossier_id))
-            delete_state(db, KEY_SNAPSHOT_IN_PROGRESS)
-            return files
-
-        for name in self.cache.write(finish):
-            self.cache.documents.delete(name)
-        report.removed += len(stale)
-        if stale:
-            self.bus.publish("dossiers.changed", ids=stale)
+        stale = list(store_dossiers.stale_after_snapshot(self.cache.reader()))
+        self._remove_all(stale, KEY_SNAPSHOT_IN_PROGRESS, report,
+                         allow_mass_delete=allow_mass_delete)
 
 
 _DECODER = json.JSONDecoder()

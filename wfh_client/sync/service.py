@@ -60,7 +60,8 @@ class SyncService:
         self.online: bool | None = None
         self.stopped_reason: str | None = None
         self._unfollow: list[Callable[[], None]] = []
-        self._probe_first = threading.Event()  # the feed lost the server: check quickly
+        self._probe_lock = threading.Lock()  # one quick probe at a time
+        self._online_lock = threading.Lock()
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -80,10 +81,19 @@ class SyncService:
                           bus.subscribe("network.changed", lambda **_: self.sync_now())]
 
     def _on_feed_connected(self, connected: bool = False, **_: object) -> None:
-        if connected != self.online:
-            if not connected:
-                self._probe_first.set()
+        if connected == self.online:
+            return
+        if connected:
             self.sync_now()
+            return
+        # A sync pass may be busy retrying; the connection state should not wait for it.
+        threading.Thread(target=self._probe_now, name="wfh-sync-probe", daemon=True).start()
+
+    def _probe_now(self) -> None:
+        with self._probe_lock:
+            if self.online is not False and not self._probe():
+                self._failures = max(self._failures, 1)
+                self._set_online(False)
 
     def sync_now(self) -> None:
         """Ask for a sync as soon as possible (F5, reconnect, an action just recorded)."""
@@ -110,9 +120,11 @@ class SyncService:
                                                 self.backoff_cap))
 
     def _set_online(self, online: bool) -> None:
-        if online != self.online:
+        with self._online_lock:  # the sync thread and a probe may both report
+            if online == self.online:
+                return
             self.online = online
-            self.engine.bus.publish("connectivity", online=online)
+        self.engine.bus.publish("connectivity", online=online)
 
     def _probe(self) -> bool:
         """One quick request without retries: is the server there at all? (A sync pass retries
@@ -129,13 +141,6 @@ class SyncService:
     def _run(self) -> None:
         while not self._stop.is_set():
             self._cancel.clear()
-            if self._probe_first.is_set():
-                self._probe_first.clear()
-                if not self._probe():
-                    self._failures += 1
-                    self._set_online(False)
-                    self._sleep(self.next_delay())
-                    continue
             try:
                 self.engine.sync_once(self._cancel)
                 self._failures = 0
