@@ -24,9 +24,11 @@ before it was carried, is still accepted and the scope is counted again).
 
 Pages are written by concatenating the stored ``dossiers.payload`` strings; nothing is parsed.
 
-PostgreSQL caveat: there, transactions may commit out of seq order, so a reader could see seq
-11 before seq 10 commits and skip 10. Serialise ``record_change`` (e.g. lock the ``changes``
-table) or cap ``H`` below the oldest in-flight seq before serving PostgreSQL in production.
+Order with concurrent writers: ``H`` and every seq at or below it must be visible together.
+SQLite commits in seq order; on PostgreSQL appends to the log are serialised by
+``db.lock_logs`` (an advisory lock held from the append to the commit), so no seq below a
+visible one can still be in flight; a PostgreSQL pull reads its page in one REPEATABLE READ
+snapshot. ``tests/server/test_log_order.py`` races writers against pulls to prove it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from onestop_server import db, serialize
+from onestop_server import db, metrics, serialize
 from onestop_server.auth import CurrentUser, CurrentUserDep
 from onestop_server.deps import get_clock, get_engine
 from onestop_server.errors import ApiError
@@ -277,6 +279,9 @@ def get_changes(
 ) -> Response:
     """Dossiers in the caller's scope: a paged snapshot without a cursor, changes with one."""
     with engine.connect() as conn:
+        if db.is_postgres(conn):
+            # One snapshot for the whole page: the head, the dossiers and the removals agree.
+            conn.execution_options(isolation_level="REPEATABLE READ")
         page = _changes(conn, user, cursor, limit)
         # the client fetches GET /api/v1/calendar again when this differs from its copy's
         page.headers[CALENDAR_VERSION_HEADER] = calendar_version(conn, get_clock(request).now())
@@ -285,6 +290,7 @@ def get_changes(
 
 def _changes(conn: Connection, user: CurrentUser, cursor: str | None, limit: int) -> Response:
     if not cursor:  # absent or empty: a full snapshot
+        metrics.SYNC_PAGES.labels("snapshot").inc()
         return snapshot_page(conn, user, None, None, limit)
     kind, seq, last_id = decode_cursor(cursor)
     head = log_head(conn)
@@ -295,5 +301,7 @@ def _changes(conn: Connection, user: CurrentUser, cursor: str | None, limit: int
     if kind == "n":
         assert last_id is not None
         after_id, total = split_total(last_id)
+        metrics.SYNC_PAGES.labels("snapshot").inc()
         return snapshot_page(conn, user, seq, after_id, limit, total)
+    metrics.SYNC_PAGES.labels("incremental").inc()
     return incremental_page(conn, user, seq, head, limit)

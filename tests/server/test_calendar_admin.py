@@ -105,8 +105,8 @@ def test_only_admins_change_the_calendar_and_bad_input_changes_nothing(
 def test_the_cli_changes_the_calendar_with_an_audit_row(server: RunningServer,
                                                         tmp_path: Path) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "onestop_server", "calendar", "--db",
-                               str(server.db_path), *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "onestop_server", "calendar", "--database-url",
+                               server.database_url, *args], capture_output=True, text=True,
                               timeout=120, cwd=ROOT, check=False)
 
     r = cli("day-off", DAY, "--note", "Nghỉ bù")

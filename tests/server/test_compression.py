@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -63,24 +64,23 @@ def test_the_no_change_sync_stays_tiny_and_uncompressed(server: RunningServer) -
 
 
 def _json_document(server: RunningServer) -> tuple[Client, str, int, bytes]:
-    """A result document uploaded as ``application/json`` (highly compressible): the one type
-    the compression would pick if it looked at the type alone."""
+    """A highly compressible result document (a CSV table; JSON is not an accepted document
+    type): its download must still travel byte for byte, never compressed."""
     username, dossier_id = Peek(server).officer_dossier()
     c = login(server, username)
-    data = json.dumps({"rows": [{"i": i, "text": "Giấy chứng nhận"} for i in range(400)]},
-                      ensure_ascii=False).encode()
-    r = c.post(f"/api/v1/dossiers/{dossier_id}/documents", params={"name": "bang.json"},
-               data=data, headers={"Idempotency-Key": new_key(),
-                                   "Content-Type": "application/json"})
+    data = "\n".join(f"{i},Giấy chứng nhận,{i * 7}" for i in range(800)).encode()
+    r = c.post(f"/api/v1/dossiers/{dossier_id}/documents", data=data,
+               headers={"Idempotency-Key": new_key(), "Content-Type": "text/csv",
+                        "X-File-Name": quote("bảng kê.csv")})
     assert r.status_code == 201, r.text
     return c, dossier_id, r.json()["document"]["id"], data
 
 
-def test_documents_are_never_compressed_even_as_json(server: RunningServer) -> None:
+def test_documents_are_never_compressed_even_compressible_ones(server: RunningServer) -> None:
     c, dossier_id, doc_id, data = _json_document(server)
     url = f"/api/v1/dossiers/{dossier_id}/documents/{doc_id}/content"
     whole = raw_get(c, url, "gzip, deflate")
-    assert whole.status_code == 200 and whole.headers["Content-Type"].startswith("application/json")
+    assert whole.status_code == 200 and whole.headers["Content-Type"].startswith("text/csv")
     assert "Content-Encoding" not in whole.headers
     assert "no-transform" in whole.headers["Cache-Control"]
     assert whole.raw_bytes == data  # type: ignore[attr-defined]

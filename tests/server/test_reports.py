@@ -8,7 +8,6 @@ status; supplement requests and the open waiting interval read from the slip), n
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from onestop_server import db
 from onestop_server.clock import FrozenClock
 from onestop_server.seed import seed_database
 from tests.server.util import Client, Peek, login
+from tests.support.databases import SeedSource
 from tests.support.server import RunningServer, start_server
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import thresholds
@@ -56,18 +56,24 @@ def fixed_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return root / "server.db", root / "blobs"
 
 
-@pytest.fixture
-def rep(fixed_template: tuple[Path, Path], tmp_path: Path) -> Iterator[Reporting]:
-    src_db, src_blobs = fixed_template
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(src_db, db_path)
-    shutil.copytree(src_blobs, blobs)
-    clock = FrozenClock(NOW)
-    srv = start_server(db_path, blobs, clock=clock, access_ttl=LONG, refresh_ttl=LONG)
+@pytest.fixture(scope="module")
+def fixed_source(fixed_template: tuple[Path, Path]) -> Iterator[SeedSource]:
+    source = SeedSource(fixed_template, dossiers=400, seed=7, now=NOW)
     try:
-        yield Reporting(srv, clock, Peek(srv))
+        yield source
     finally:
-        srv.stop()
+        source.close()
+
+
+@pytest.fixture
+def rep(fixed_source: SeedSource, tmp_path: Path) -> Iterator[Reporting]:
+    with fixed_source.clone(tmp_path) as (db_ref, blobs):
+        clock = FrozenClock(NOW)
+        srv = start_server(db_ref, blobs, clock=clock, access_ttl=LONG, refresh_ttl=LONG)
+        try:
+            yield Reporting(srv, clock, Peek(srv))
+        finally:
+            srv.stop()
 
 
 # ---- the independent calculation ---------------------------------------------------------------

@@ -267,7 +267,7 @@ def test_compacted_cursor_requires_a_resync(server: RunningServer) -> None:
     snapshot_cursor = page["cursor"]  # a snapshot in progress, started at the log head
     _, cursor, _ = snapshot(officer)
     note(officer, page["upserts"][0]["id"])
-    engine = db.make_engine(db.sqlite_url(str(server.db_path)))
+    engine = db.make_engine(server.database_url)
     try:
         with engine.begin() as conn:
             head = db.max_seq(conn)
