@@ -418,9 +418,11 @@ class EventHub:
         board.seen(user.id, user.device_pk, after)
         metrics.OPEN_POLLS.inc()
         try:
-            if self._loop is not None and self._recent.floor <= after <= self._cursor:
+            if waiter is not None and self._recent.floor <= after <= self._cursor:
                 # Answered from memory: everything in (floor, cursor] is in the buffer, and a
-                # newer event reaches the waiter registered above.
+                # newer event reaches the waiter registered above. A poll that does not wait
+                # (a catch-up) reads the database: it must see what was committed just before
+                # it, even if this hub has not been notified of it yet.
                 rows, head = self._recent.visible(user.id, user.department_id, user.role, after), after
             else:
                 rows, head = await anyio.to_thread.run_sync(
