@@ -49,7 +49,7 @@ from wfh_client.sync import cachestatus
 from wfh_client.sync.account import (
     Account,
     clear_current,
-    load_current,
+    current_account,
     save_current,
     wipe_account,
 )
@@ -185,7 +185,7 @@ def cmd_login(ctx: Ctx) -> int:
 
 
 def cmd_logout(ctx: Ctx) -> int:
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     if current is None:
         _out("Not logged in. / Chưa đăng nhập.")
         return EXIT_OK
@@ -206,7 +206,7 @@ def cmd_sync(ctx: Ctx) -> int:
         _err("Sync is not available in this build (wfh_client.sync.engine is missing). / "
              "Chức năng đồng bộ chưa có trong bản này.")
         return EXIT_ERROR
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     if current is None:
         raise NotLoggedIn("not logged in on this device")
     account, cfg = current.account, ctx.config
@@ -239,7 +239,7 @@ def cmd_note(ctx: Ctx) -> int:
     from wfh_client.sync import operations
     from wfh_client.sync.engine import SyncEngine
 
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     if current is None:
         raise NotLoggedIn("not logged in on this device")
     text = ctx.args.text
@@ -280,7 +280,7 @@ def _page_limit(text: str) -> int:
 
 
 def _status(ctx: Ctx) -> tuple[int, dict[str, Any]]:
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     info: dict[str, Any] = {"logged_in": False, "data_dir": str(ctx.data_dir),
                             "device_id": device_id(ctx.data_dir)}
     if current is None:
@@ -388,7 +388,7 @@ def _check_keyring(ctx: Ctx) -> Check:
 
 def cmd_doctor(ctx: Ctx) -> int:
     cfg = ctx.config
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     checks = [Check("config", True, f"policy file {cfg.policy_path} "
                     f"({'present' if cfg.policy_path.exists() else 'absent'}); "
                     f"settings {cfg.user_path}")]

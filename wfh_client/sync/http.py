@@ -272,5 +272,6 @@ def client_from_config(config: Config, server_url: str | None = None, **kwargs: 
     url = server_url or config.get("server_url")
     if not url:
         raise ValueError("no server URL: pass one or set server_url")
+    config.check_server(url)  # a locked server always wins, whatever account.json says
     return HttpClient(url, ca_bundle=config.get("ca_bundle"),
                       timeout=float(config.get("request_timeout_seconds")), **kwargs)

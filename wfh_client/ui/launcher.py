@@ -40,7 +40,13 @@ from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state
 from wfh_client.store.state import counts as store_counts
-from wfh_client.sync.account import Account, load_current, save_current, wipe_account
+from wfh_client.sync.account import (
+    Account,
+    current_account,
+    load_current,
+    save_current,
+    wipe_account,
+)
 from wfh_client.sync.auth import AuthSession, TokenStore, login
 from wfh_client.sync.engine import KEY_CALENDAR, SyncEngine
 from wfh_client.sync.errors import (
@@ -118,7 +124,7 @@ class Launcher(QObject):
         run_in_background(self._resume, self._resumed, failed)
 
     def _resume(self) -> OpenedAccount | None:
-        current = load_current(self.config.data_dir)
+        current = current_account(self.config)  # None if the policy locks another server
         if current is None or self.tokens.get_refresh(current.account.id) is None:
             return None
         bus = EventBus()
