@@ -6,10 +6,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots clean
 
-$(STAMP): pyproject.toml
+# Three distributions live in this tree (pyproject.toml: the client; packaging/domain: the shared
+# rules; packaging/server: the reference server). The venv gets their third-party requirements,
+# then the client and the server editable (see scripts/core-requirements.py for why --no-deps).
+DISTS := pyproject.toml packaging/domain/pyproject.toml packaging/server/pyproject.toml
+
+$(STAMP): $(DISTS) setup.py scripts/core-requirements.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PYTHON) scripts/core-requirements.py --with-qt > $(VENV)/requirements.txt
+	$(PY) -m pip install -q -r $(VENV)/requirements.txt
+	$(PY) -m pip install -q --no-deps -e . -e packaging/server
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -39,12 +46,12 @@ screenshots: $(STAMP)
 
 # The core must run with PySide6 absent: a second venv without Qt runs the non-UI tests.
 CORE_VENV := .venv-core
-$(CORE_VENV)/.installed: pyproject.toml scripts/core-requirements.py
+$(CORE_VENV)/.installed: $(DISTS) setup.py scripts/core-requirements.py
 	$(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/python -m pip install -q --upgrade pip
 	$(CORE_VENV)/bin/python scripts/core-requirements.py > $(CORE_VENV)/requirements.txt
 	$(CORE_VENV)/bin/python -m pip install -q -r $(CORE_VENV)/requirements.txt
-	$(CORE_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(CORE_VENV)/bin/python -m pip install -q --no-deps -e . -e packaging/server
 	touch $@
 
 test-headless: $(CORE_VENV)/.installed

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from onestop_server import __version__
 from onestop_server.seed import DEMO_PASSWORD
 
 EXIT_FAILURE = 1
@@ -120,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="onestop-server", description="The reference one-stop-shop server."
     )
+    parser.add_argument("--version", action="version", version=f"onestop-server {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     seed = sub.add_parser("seed", help="create a demo database")
     seed.add_argument("--db", required=True, help="SQLite file to create")

@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from wfh_client import __version__
+from wfh_client.buildinfo import build_info
 from wfh_client.config import (
     REGISTRY,
     Config,
@@ -445,7 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wfh-client", description="Work-from-home client for one-stop-shop staff "
         "(headless commands).", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"wfh-client {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=build_info().version_line("wfh-client"))
     parser.add_argument("--data-dir", metavar="DIR", help="data directory "
                         "(default: $WFH_CLIENT_DATA_DIR or the platform's user data dir)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
