@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from wfh_client.buildinfo import build_info
+from wfh_client.cli_support import add_support_commands, policy_sources, print_policy_sources
 from wfh_client.config import (
     REGISTRY,
     Config,
@@ -43,6 +44,8 @@ from wfh_client.config import (
     device_id,
     load_config,
 )
+from wfh_client.logs import setup_logging
+from wfh_client.runtime import restore_child_environment
 from wfh_client.store.cache import Cache
 from wfh_client.store.keys import normalise_server_url
 from wfh_client.sync import cachestatus
@@ -386,13 +389,14 @@ def _check_keyring(ctx: Ctx) -> Check:
     return Check("keyring", True, f"{name}: write/read/delete ok")
 
 
-def cmd_doctor(ctx: Ctx) -> int:
+def doctor_report(ctx: Ctx) -> tuple[int, dict[str, Any]]:
+    """The checks and settings of ``doctor`` (also the support bundle's ``doctor.json``)."""
     cfg = ctx.config
     current = current_account(ctx.config)
     checks = [Check("config", True, f"policy file {cfg.policy_path} "
                     f"({'present' if cfg.policy_path.exists() else 'absent'}); "
                     f"settings {cfg.user_path}")]
-    checks.append(_check_server(ctx, ctx.args.server or (
+    checks.append(_check_server(ctx, getattr(ctx.args, "server", None) or (
         current.account.server_url if current else cfg.get("server_url"))))
     checks.append(_check_keyring(ctx))
     if current is None:
@@ -402,19 +406,27 @@ def cmd_doctor(ctx: Ctx) -> int:
                             f"{current.account.server_url} (id {current.account.id})"))
         ok, detail = cachestatus.integrity(cfg, current.account)
         checks.append(Check("cache", ok, detail, EXIT_OK if ok else EXIT_ERROR))
-    policy = [{"key": i.key, "value": i.value, "source": i.source, "locked": i.locked}
-              for i in cfg.items()]
+    settings = [{"key": i.key, "value": i.value, "source": i.source, "locked": i.locked,
+                 "origin": i.origin} for i in cfg.items()]
     code = next((c.exit_code or EXIT_ERROR for c in checks if not c.ok), EXIT_OK)
+    return code, {"checks": [asdict(c) for c in checks], "settings": settings,
+                  "policy_sources": policy_sources(cfg), "build": build_info().as_dict(),
+                  "ok": code == EXIT_OK}
+
+
+def cmd_doctor(ctx: Ctx) -> int:
+    code, report = doctor_report(ctx)
     if ctx.args.json:
-        _out(json.dumps({"checks": [asdict(c) for c in checks], "settings": policy,
-                         "ok": code == EXIT_OK}, ensure_ascii=False, indent=2))
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
         return code
-    for c in checks:
-        _out(f"[{'ok' if c.ok else 'FAIL':>4}] {c.name:<8} {c.detail}")
+    for c in report["checks"]:
+        _out(f"[{'ok' if c['ok'] else 'FAIL':>4}] {c['name']:<8} {c['detail']}")
+    print_policy_sources(report["policy_sources"], _out)
     _out("\nSettings in force:")
-    for p in policy:
+    for p in report["settings"]:
         lock = " (locked)" if p["locked"] else ""
-        _out(f"  {p['key']:<24} = {json.dumps(p['value'])}  [{p['source']}{lock}]")
+        _out(f"  {p['key']:<24} = {json.dumps(p['value'])}  [{p['source']}{lock}: "
+             f"{p['origin']}]")
     return code
 
 
@@ -494,14 +506,15 @@ def build_parser() -> argparse.ArgumentParser:
     u = csub.add_parser("unset")
     u.add_argument("key", choices=sorted(REGISTRY))
     p.set_defaults(func=cmd_config)
+    add_support_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    restore_child_environment()
+    setup_logging("wfh-client", verbose=args.verbose)  # rotating file + stderr, redacted
     try:
         ctx = Ctx(args, load_config(args.data_dir), TokenStore())
         code: int = args.func(ctx)

@@ -195,25 +195,11 @@ def run(config: Config, argv: Sequence[str] | None = None, *,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``wfh-client-gui [--data-dir DIR]``: the desktop client."""
-    import argparse
+    """``wfh-client-gui``: see :mod:`wfh_client.gui_main` (log file, dialogs for start-up
+    errors, ``--version``, ``--self-test``)."""
+    from wfh_client.gui_main import main as gui_main
 
-    from wfh_client.config import load_config
-
-    parser = argparse.ArgumentParser(prog="wfh-client-gui", description="Work-from-home client "
-                                     "for one-stop-shop staff (desktop).")
-    parser.add_argument("--data-dir", metavar="DIR", help="data directory "
-                        "(default: $WFH_CLIENT_DATA_DIR or the platform's user data dir)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
-    args, qt_args = parser.parse_known_args(list(argv if argv is not None else sys.argv[1:]))
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    try:
-        config = load_config(args.data_dir)
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
-    return run(config, [sys.argv[0], *qt_args])
+    return gui_main(argv)
 
 
 if __name__ == "__main__":
