@@ -2708,6 +2708,37 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
 </context>
 <context>
+    <name>SupportBundleAction</name>
+    <message>
+        <source>Create &amp;support bundle...</source>
+        <translation>Tạo &amp;gói hỗ trợ...</translation>
+    </message>
+    <message>
+        <source>Save a ZIP file for IT support: logs, settings and checks, without passwords or citizens&apos; data</source>
+        <translation>Lưu tệp ZIP cho bộ phận CNTT: nhật ký, cài đặt và kết quả kiểm tra, không có mật khẩu hay dữ liệu của công dân</translation>
+    </message>
+    <message>
+        <source>Save support bundle</source>
+        <translation>Lưu gói hỗ trợ</translation>
+    </message>
+    <message>
+        <source>ZIP files (*.zip)</source>
+        <translation>Tệp ZIP (*.zip)</translation>
+    </message>
+    <message>
+        <source>The support bundle was saved as %1. Send this file to your IT support; it contains no passwords and no citizens&apos; data.</source>
+        <translation>Đã lưu gói hỗ trợ thành %1. Hãy gửi tệp này cho bộ phận CNTT; tệp không chứa mật khẩu hay dữ liệu của công dân.</translation>
+    </message>
+    <message>
+        <source>The support bundle could not be created: %1</source>
+        <translation>Không tạo được gói hỗ trợ: %1</translation>
+    </message>
+    <message>
+        <source>Support bundle</source>
+        <translation>Gói hỗ trợ</translation>
+    </message>
+</context>
+<context>
     <name>SyncState</name>
     <message>
         <source>Synced</source>

@@ -44,6 +44,7 @@ from wfh_client.ui.main_window import MainWindow
 from wfh_client.ui.oncall.controller import OnCallUi
 from wfh_client.ui.settings_dialog import SettingsDialog
 from wfh_client.ui.single_instance import SingleInstance
+from wfh_client.ui.support_menu import SupportBundleAction
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
 
@@ -88,6 +89,8 @@ class ClientApp(QObject):
         self.tray = TrayController(self, available=tray_available)
         self.sync = SyncController(self.ctx, self)
         self.window = MainWindow(self.ctx, tray=self.tray, sync=self.sync)
+        self.support_bundle = SupportBundleAction(self.window, self.window.help_menu, config) \
+            if config is not None else None
         self.single_instance = single_instance
         self.settings_dialog: SettingsDialog | None = None
         self.window.language_requested.connect(self.set_language)
