@@ -54,6 +54,7 @@ __all__ = ["ClientApp", "create_application", "main", "run"]
 
 APP_NAME = "wfh-client"
 ORGANISATION = "Một cửa điện tử"
+DESKTOP_ID = "vn.gov.motcua.wfhclient"
 
 
 def create_application(argv: Sequence[str] | None = None, *, language: str = "vi") -> QApplication:
@@ -62,6 +63,9 @@ def create_application(argv: Sequence[str] | None = None, *, language: str = "vi
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv if argv is not None else sys.argv))
     app.setApplicationName(APP_NAME)
+    # Wayland matches windows to the installed .desktop file by this id (X11 by WM_CLASS,
+    # StartupWMClass in the file); installer/deb installs vn.gov.motcua.wfhclient.desktop
+    app.setDesktopFileName(DESKTOP_ID)
     app.setApplicationDisplayName("WFH")
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain("motcua.gov.vn")
