@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots clean
+.PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots clean \
+	package package-check
 
 # Three distributions live in this tree (pyproject.toml: the client; packaging/domain: the shared
 # rules; packaging/server: the reference server). The venv gets their third-party requirements,
@@ -25,8 +26,9 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m wfh_client.demo
 
-## Lint, type-check, layer contracts, the core without Qt, then every test with a real keyring.
-test: lint typecheck contracts test-headless pytest
+## Lint, type-check, layer contracts, the core without Qt, every test with a real keyring, then
+## the installers built and checked (wheels, PyInstaller bundle, .deb with lintian, MSI).
+test: lint typecheck contracts test-headless pytest package-check
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check wfh_client onestop_server tests bench
@@ -38,7 +40,17 @@ contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest --ignore=tests/installer $(PYTEST_ARGS)
+
+## Build the wheels, the PyInstaller bundle, the .deb and the MSI into build/packages.
+PACKAGES := build/packages
+package: $(STAMP)
+	installer/build.sh $(PACKAGES)
+
+## Check them: contents, lintian, desktop/AppStream, ldd, the frozen app against a real server,
+## install + run + purge of the .deb (root), the MSI's tables and signature.
+package-check: package
+	WFH_PACKAGES_DIR=$(PACKAGES) QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest -q tests/installer
 
 ## Render docs/screenshots/*.png (Vietnamese and English) offscreen.
 screenshots: $(STAMP)

@@ -39,8 +39,10 @@ from onestop_server import (
     team_load,
 )
 from onestop_server import auth as auth_api
+from onestop_server import client_versions as client_versions_api
 from onestop_server import documents as documents_api
 from onestop_server import reads as reads_api
+from onestop_server.client_versions import ClientVersions, MinimumVersionMiddleware
 from onestop_server.clock import Clock
 from onestop_server.deps import Settings
 from onestop_server.errors import ApiError
@@ -168,6 +170,7 @@ def create_app(
     max_document_bytes: int = 20 * 1024 * 1024,
     max_json_bytes: int = 1024 * 1024,
     outside_channel: OutsideChannel | None = None,
+    client_versions: ClientVersions | None = None,
 ) -> FastAPI:
     """The app; ``outside_channel`` is the recall escalation gateway (default: log only)."""
     engine = db.make_engine(database_url)
@@ -214,6 +217,8 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_middleware(BodyLimitMiddleware, limit=max_json_bytes)
+    app.state.client_versions = client_versions or ClientVersions()
+    app.add_middleware(MinimumVersionMiddleware)
     for router in (
         auth_api.router,
         reads_api.router,
@@ -228,6 +233,7 @@ def create_app(
         oncall_team.router,
         reports.router,
         team_load.router,
+        client_versions_api.router,
     ):
         app.include_router(router)
     return app

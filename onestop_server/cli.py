@@ -80,8 +80,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from onestop_server import db
     from onestop_server.app import create_app
+    from onestop_server.client_versions import ClientVersions
 
-    app = create_app(database_url=db.sqlite_url(str(db_path)), blob_dir=_blobs(args))
+    app = create_app(database_url=db.sqlite_url(str(db_path)), blob_dir=_blobs(args),
+                     client_versions=ClientVersions(minimum=args.min_client_version,
+                                                    recommended=args.recommended_client_version))
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
@@ -139,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--blobs")
+    serve.add_argument("--min-client-version", metavar="X.Y.Z",
+                       help="refuse sign-in from older clients (426 client.outdated)")
+    serve.add_argument("--recommended-client-version", metavar="X.Y.Z",
+                       help="clients in notify update mode show a banner below this version")
     serve.add_argument(
         "--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"),
     )

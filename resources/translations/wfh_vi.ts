@@ -1541,6 +1541,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Máy chủ yêu cầu tải lại toàn bộ hồ sơ; việc tải sẽ tự động bắt đầu lại.</translation>
     </message>
     <message>
+        <source>This version of the app (%1) is too old: the server accepts %2 or newer. Ask your IT support to update this computer; nothing on it is lost.</source>
+        <translation>Phiên bản ứng dụng này (%1) đã quá cũ: máy chủ chỉ chấp nhận từ %2 trở lên. Hãy nhờ bộ phận CNTT cập nhật máy tính này; dữ liệu trên máy không bị mất.</translation>
+    </message>
+    <message>
         <source>Your account is not allowed to do this.</source>
         <translation>Tài khoản của bạn không được phép thực hiện việc này.</translation>
     </message>
@@ -3005,6 +3009,21 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Quit</source>
         <translation>Thoát</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateBanner</name>
+    <message>
+        <source>your IT support</source>
+        <translation>bộ phận CNTT của cơ quan</translation>
+    </message>
+    <message>
+        <source>This version (%1) is older than the server accepts (%2): you will not be able to sign in again until it is updated. Contact %3.</source>
+        <translation>Phiên bản này (%1) cũ hơn mức máy chủ chấp nhận (%2): bạn sẽ không đăng nhập lại được cho đến khi cập nhật. Hãy liên hệ %3.</translation>
+    </message>
+    <message>
+        <source>A newer version (%2) is available; you have %1. Ask %3 to update this computer.</source>
+        <translation>Đã có phiên bản mới (%2); bạn đang dùng %1. Hãy nhờ %3 cập nhật máy tính này.</translation>
     </message>
 </context>
 <context>

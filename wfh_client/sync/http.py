@@ -148,6 +148,7 @@ def make_session(ca_bundle: str | None = None) -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=8))
     session.headers["User-Agent"] = USER_AGENT
+    session.headers["X-WFH-Client-Version"] = __version__  # the server's minimum version check
     return session
 
 

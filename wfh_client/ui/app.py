@@ -47,6 +47,7 @@ from wfh_client.ui.single_instance import SingleInstance
 from wfh_client.ui.support_menu import SupportBundleAction
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
+from wfh_client.ui.update_banner import UpdateBanner
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,8 @@ class ClientApp(QObject):
         self.window = MainWindow(self.ctx, tray=self.tray, sync=self.sync)
         self.support_bundle = SupportBundleAction(self.window, self.window.help_menu, config) \
             if config is not None else None
+        # update_mode "notify": a banner when the server recommends a newer version
+        self.update_banner = UpdateBanner(self.window, config) if config is not None else None
         self.single_instance = single_instance
         self.settings_dialog: SettingsDialog | None = None
         self.window.language_requested.connect(self.set_language)
@@ -111,6 +114,8 @@ class ClientApp(QObject):
 
     def show(self) -> None:
         self.window.show()
+        if self.update_banner is not None:
+            self.update_banner.check()
 
     def open_dossier(self, dossier_id: str) -> QWidget | None:
         """The dossier window (``wfh_client.ui.detail``), if this build has it."""
