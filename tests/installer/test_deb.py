@@ -26,7 +26,7 @@ def sh(*cmd: str, env: dict[str, str] | None = None, check: bool = True,
 
 
 def test_lintian_pedantic_passes(deb: Path) -> None:
-    r = sh("lintian", "--pedantic", "--fail-on", "error,warning", "--no-tag-display-limit",
+    r = sh("lintian", "--pedantic", "--fail-on", "error,warning", "--tag-display-limit", "0",
            str(deb), check=False, timeout=900)
     problems = [line for line in r.stdout.splitlines() if line.startswith(("E:", "W:"))]
     assert r.returncode == 0 and problems == [], r.stdout + r.stderr
@@ -58,7 +58,7 @@ def test_layout_depends_and_metadata(deb: Path, tmp_path: Path) -> None:
     assert "StartupWMClass=wfh-client-gui" in desktop.read_text()
     sh("appstreamcli", "validate", "--no-net", "--pedantic",
        str(tree / "usr/share/metainfo/vn.gov.motcua.wfhclient.metainfo.xml"))
-    man = sh("zcat", str(tree / "usr/share/man/man1/wfh-client.1.gz")).stdout
+    man = sh("zcat", str(tree / "usr/share/man/man1/wfh-client.1.gz")).stdout.replace("\\-", "-")
     assert "support-bundle" in man and "doctor" in man
 
 
