@@ -18,20 +18,24 @@ and exits 0 if all is well (the packaging checks run it on the frozen bundle).
 
 from __future__ import annotations
 
-import argparse
-import ctypes
-import logging
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Sequence
-from pathlib import Path
+import time
 
-from wfh_client.buildinfo import build_info
-from wfh_client.config import ConfigError
-from wfh_client.logs import log_dir, setup_logging
-from wfh_client.runtime import restore_child_environment
+STARTED = time.perf_counter()  # --self-test reports the time from here to the painted window
+
+import argparse  # noqa: E402
+import ctypes  # noqa: E402
+import logging  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from wfh_client.buildinfo import build_info  # noqa: E402
+from wfh_client.config import ConfigError  # noqa: E402
+from wfh_client.logs import log_dir, setup_logging  # noqa: E402
+from wfh_client.runtime import restore_child_environment  # noqa: E402
 
 log = logging.getLogger("wfh_client.gui")
 

@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,10 @@ def run_self_test(argv: Sequence[str]) -> int:
 
             def look() -> None:  # once the event loop has laid out and painted the window
                 pixmap = shell.window.grab()
-                window.update(visible=shell.window.isVisible(),
+                from wfh_client.gui_main import STARTED
+
+                window.update(seconds_from_start=round(time.perf_counter() - STARTED, 3),
+                              visible=shell.window.isVisible(),
                               title=shell.window.windowTitle(),
                               size=[pixmap.width(), pixmap.height()])
                 QCoreApplication.quit()
