@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from onestop_server import db  # noqa: E402
+from onestop_server.clock import Clock  # noqa: E402
 from onestop_server.seed import seed_database  # noqa: E402
 from tests.support.server import RunningServer, free_port, start_server  # noqa: E402
 from wfh_client.memory_keyring import MemoryKeyring  # noqa: E402
@@ -75,7 +76,7 @@ def seeded_server(root: Path, dossiers: int, *,
         engine.dispose()
     if process:
         return ServerProcess(root), in_scope
-    return start_server(root / "server.db", root / "blobs"), in_scope
+    return start_server(root / "server.db", root / "blobs", clock=Clock()), in_scope
 
 
 def session_for(server: RunningServer | ServerProcess, username: str = HEAD) -> AuthSession:

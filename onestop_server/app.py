@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from onestop_server import actions as actions_api
 from onestop_server import (
     admin,
+    calendar_admin,
     db,
     events,
     oncall_checkins,
@@ -167,6 +168,7 @@ def create_app(
     clock: Clock | None = None,
     access_ttl: timedelta = timedelta(minutes=15),
     refresh_ttl: timedelta = timedelta(days=30),
+    refresh_reuse_grace: timedelta = timedelta(seconds=30),
     max_document_bytes: int = 20 * 1024 * 1024,
     max_json_bytes: int = 1024 * 1024,
     outside_channel: OutsideChannel | None = None,
@@ -209,6 +211,7 @@ def create_app(
         blob_dir=Path(blob_dir),
         access_ttl=access_ttl,
         refresh_ttl=refresh_ttl,
+        refresh_reuse_grace=refresh_reuse_grace,
         max_document_bytes=max_document_bytes,
         max_json_bytes=max_json_bytes,
     )
@@ -225,6 +228,7 @@ def create_app(
         actions_api.router,
         documents_api.router,
         admin.router,
+        calendar_admin.router,
         sync_api.router,
         events.router,
         oncall_policy.router,

@@ -3,6 +3,11 @@
     onestop-server seed --db PATH [--dossiers N] [--seed S] [--blobs DIR] [--force] [--officers N]
     onestop-server serve --db PATH [--host 127.0.0.1] [--port 8765] [--blobs DIR] [--log-level L]
     onestop-server accounts --db PATH [--json]
+    onestop-server calendar --db PATH show [--json]
+    onestop-server calendar --db PATH day-off DAY [--note TEXT]      (a day off, e.g. 2027-02-12)
+    onestop-server calendar --db PATH working-day DAY [--note TEXT]  (a make-up working day)
+    onestop-server calendar --db PATH remove DAY                     (the holiday data decides)
+    onestop-server calendar --db PATH confirm-year YEAR [--note TEXT] [--undo]
     onestop-server openapi
 
 Blobs default to ``<folder of PATH>/blobs``. Exit codes: 0 ok, 1 failure (e.g. no database at
@@ -113,6 +118,53 @@ def cmd_accounts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    """Change the working calendar in the database (audited as ``cli:<os user>``); clients get
+    it with their next sync (a running server also announces it at its next change)."""
+    import getpass
+    from datetime import UTC, date, datetime
+
+    from onestop_server import db, workcal
+
+    db_path = _existing_db(args.db)
+    if db_path is None:
+        return _fail(f"no database at {args.db}")
+    engine = db.make_engine(db.sqlite_url(str(db_path)))
+    now = datetime.now(UTC)
+    actor = f"cli:{getpass.getuser()}"
+    try:
+        day = date.fromisoformat(args.day) if getattr(args, "day", None) else None
+    except ValueError:
+        return _fail(f"not a date (YYYY-MM-DD): {args.day}")
+    try:
+        with db.write_transaction(engine) as conn:
+            if args.action in ("day-off", "working-day") and day is not None:
+                workcal.set_day(conn, day, args.action == "working-day", args.note, now=now,
+                                actor=actor)
+            elif args.action == "remove" and day is not None:
+                if not workcal.remove_day(conn, day, now=now, actor=actor):
+                    return _fail(f"no override on {day}")
+            elif args.action == "confirm-year":
+                workcal.confirm_year(conn, args.year, not args.undo, args.note, now=now,
+                                     actor=actor)
+            served = workcal.served_calendar(conn, now)
+            audit = workcal.audit_log(conn, limit=20)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps({"calendar": served, "audit": audit}, ensure_ascii=False, indent=2,
+                         default=str))
+        return 0
+    print(f"version {served['version']}; resolved {served['resolved']['from']} .. "
+          f"{served['resolved']['to']}; holiday data decreed through "
+          f"{workcal.decreed_through()}; unconfirmed years: "
+          f"{', '.join(map(str, served.get('unconfirmed_years') or [])) or 'none'}")
+    for o in served["overrides"]:
+        kind = "working" if o["working"] else "day off"
+        print(f"  {o['day']}  {kind:<8} {o['note']}")
+    return 0
+
+
 def cmd_openapi(_args: argparse.Namespace) -> int:
     from onestop_server.app import openapi_json
 
@@ -154,6 +206,23 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--db", required=True)
     acc.add_argument("--json", action="store_true", help="machine-readable output")
     acc.set_defaults(func=cmd_accounts)
+    cal = sub.add_parser("calendar", help="show or change the working calendar (audited)")
+    cal.add_argument("--db", required=True)
+    cal.add_argument("--json", action="store_true", help="machine-readable output")
+    csub = cal.add_subparsers(dest="action", required=True)
+    csub.add_parser("show", help="the calendar served to clients")
+    for name, text in (("day-off", "make DAY a day off"),
+                       ("working-day", "make DAY a (make-up) working day")):
+        c = csub.add_parser(name, help=text)
+        c.add_argument("day", metavar="DAY", help="YYYY-MM-DD")
+        c.add_argument("--note", default="", help="e.g. the decree's number")
+    c = csub.add_parser("remove", help="remove the override of DAY")
+    c.add_argument("day", metavar="DAY")
+    c = csub.add_parser("confirm-year", help="record that YEAR's days off are decreed")
+    c.add_argument("year", type=int, metavar="YEAR")
+    c.add_argument("--note", default="")
+    c.add_argument("--undo", action="store_true", help="mark the year unconfirmed again")
+    cal.set_defaults(func=cmd_calendar)
     api = sub.add_parser("openapi", help="print the OpenAPI document")
     api.set_defaults(func=cmd_openapi)
     return parser

@@ -87,6 +87,18 @@ refresh_tokens = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),  # whole family revoked
 )
 
+# The pair a rotation issued, sealed (AES-GCM) under a key derived from the rotated token, so
+# that presenting that token again within the reuse grace window answers with the same pair (a
+# client killed before it stored the new token stays signed in) without storing a token.
+refresh_successors = Table(
+    "refresh_successors",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # the rotated token's hash
+    Column("successor_hash", String(64), nullable=False),  # the refresh token it was exchanged for
+    Column("sealed", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
 access_tokens = Table(
     "access_tokens",
     metadata,
@@ -231,6 +243,31 @@ calendar_overrides = Table(
     Column("day", Date, primary_key=True),
     Column("working", Boolean, nullable=False),  # True: a make-up working day; False: a day off
     Column("note", String(200), nullable=False, default=""),
+)
+
+# Years whose days off an admin confirmed (the government's decree is out) although the
+# holiday data does not know them yet; and every change to the calendar, for the record.
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("confirmed", Boolean, nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+calendar_audit = Table(
+    "calendar_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),  # "user:<id> <username>" or "cli:<os user>"
+    Column("action", String(32), nullable=False),  # set_day / remove_day / confirm_year
+    Column("day", Date, nullable=True),
+    Column("year", Integer, nullable=True),
+    Column("working", Boolean, nullable=True),
+    Column("note", String(200), nullable=False, default=""),
+    Column("previous", JSON, nullable=True),
 )
 
 # ---- on-call and events -------------------------------------------------------------------

@@ -33,7 +33,7 @@ import binascii
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
@@ -41,9 +41,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from onestop_server import db, serialize
 from onestop_server.auth import CurrentUser, CurrentUserDep
-from onestop_server.deps import get_engine
+from onestop_server.deps import get_clock, get_engine
 from onestop_server.errors import ApiError
+from onestop_server.workcal import calendar_version
 from wfh_client.domain.statuses import Role, Status
+
+CALENDAR_VERSION_HEADER = "X-Calendar-Version"
 
 router = APIRouter(tags=["sync"])
 
@@ -252,20 +255,28 @@ def incremental_page(conn: Connection, user: CurrentUser, after: int, head: int,
 )
 def get_changes(
     user: CurrentUserDep,
+    request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
     """Dossiers in the caller's scope: a paged snapshot without a cursor, changes with one."""
     with engine.connect() as conn:
-        if not cursor:  # absent or empty: a full snapshot
-            return snapshot_page(conn, user, None, None, limit)
-        kind, seq, last_id = decode_cursor(cursor)
-        head = log_head(conn)
-        if seq > head:
-            raise _resync("ahead_of_log")
-        if seq < min_seq(conn):
-            raise _resync("expired")
-        if kind == "n":
-            return snapshot_page(conn, user, seq, last_id, limit)
-        return incremental_page(conn, user, seq, head, limit)
+        page = _changes(conn, user, cursor, limit)
+        # the client fetches GET /api/v1/calendar again when this differs from its copy's
+        page.headers[CALENDAR_VERSION_HEADER] = calendar_version(conn, get_clock(request).now())
+        return page
+
+
+def _changes(conn: Connection, user: CurrentUser, cursor: str | None, limit: int) -> Response:
+    if not cursor:  # absent or empty: a full snapshot
+        return snapshot_page(conn, user, None, None, limit)
+    kind, seq, last_id = decode_cursor(cursor)
+    head = log_head(conn)
+    if seq > head:
+        raise _resync("ahead_of_log")
+    if seq < min_seq(conn):
+        raise _resync("expired")
+    if kind == "n":
+        return snapshot_page(conn, user, seq, last_id, limit)
+    return incremental_page(conn, user, seq, head, limit)

@@ -475,6 +475,73 @@
     </message>
 </context>
 <context>
+    <name>CacheRecovery</name>
+    <message>
+        <source>its key is no longer in the system&apos;s password store</source>
+        <translation>khóa của dữ liệu không còn trong kho mật khẩu của hệ thống</translation>
+    </message>
+    <message>
+        <source>the key in the system&apos;s password store does not open it</source>
+        <translation>khóa trong kho mật khẩu của hệ thống không mở được dữ liệu</translation>
+    </message>
+    <message>
+        <source>it is not encrypted, which your organisation does not allow</source>
+        <translation>dữ liệu không được mã hóa, điều mà cơ quan không cho phép</translation>
+    </message>
+    <message>
+        <source>the file is damaged</source>
+        <translation>tệp dữ liệu bị hỏng</translation>
+    </message>
+    <message>
+        <source>The data kept on this computer could not be opened (%1). It was moved aside, not deleted, to:
+%2
+A fresh copy is downloaded from the server.</source>
+        <translation>Không mở được dữ liệu lưu trên máy tính này (%1). Dữ liệu cũ đã được chuyển sang chỗ khác, không bị xóa:
+%2
+Ứng dụng đang tải lại dữ liệu mới từ máy chủ.</translation>
+    </message>
+    <message>
+        <source>How many unsent changes it held cannot be told without its key, and they cannot be sent. Tell your IT staff if you made changes offline recently.</source>
+        <translation>Không xác định được dữ liệu cũ có bao nhiêu thay đổi chưa gửi khi không có khóa, và các thay đổi đó không thể gửi đi. Nếu gần đây anh/chị có làm việc khi mất mạng, hãy báo cho bộ phận công nghệ thông tin.</translation>
+    </message>
+    <message>
+        <source>It held no unsent changes: nothing is lost.</source>
+        <translation>Dữ liệu cũ không có thay đổi nào chưa gửi: không mất gì.</translation>
+    </message>
+    <message>
+        <source>It held %1 unsent changes: %2 were recovered and will be sent, %3 could not be read.</source>
+        <translation>Dữ liệu cũ có %1 thay đổi chưa gửi: %2 thay đổi đã được khôi phục và sẽ được gửi, %3 thay đổi không đọc được.</translation>
+    </message>
+    <message>
+        <source>Local data cannot be opened</source>
+        <translation>Không mở được dữ liệu trên máy</translation>
+    </message>
+    <message>
+        <source>The data kept on this computer cannot be opened: %1.
+
+It can be moved aside (it is kept, not deleted) and downloaded again from the server; changes that were not sent yet cannot be read without its key. If the password store was just reset or belongs to another session, quit, fix it and start the app again.</source>
+        <translation>Không mở được dữ liệu lưu trên máy tính này: %1.
+
+Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại, không bị xóa) và tải lại từ máy chủ; các thay đổi chưa gửi trong đó không đọc được nếu không có khóa. Nếu kho mật khẩu vừa được đặt lại hoặc thuộc phiên làm việc khác, hãy thoát, khắc phục rồi mở lại ứng dụng.</translation>
+    </message>
+    <message>
+        <source>Move aside and download again</source>
+        <translation>Chuyển dữ liệu cũ sang chỗ khác và tải lại</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>No unsent changes were lost.</source>
+        <translation>Không có thay đổi chưa gửi nào bị mất.</translation>
+    </message>
+    <message>
+        <source>%1 changes made on this computer had not been sent yet; they were erased with it.</source>
+        <translation>%1 thay đổi làm trên máy này chưa được gửi lên máy chủ; chúng đã bị xóa cùng dữ liệu.</translation>
+    </message>
+</context>
+<context>
     <name>Channel</name>
     <message>
         <source>At the counter</source>
@@ -1227,6 +1294,10 @@
 <context>
     <name>Launcher</name>
     <message>
+        <source>Local data moved aside</source>
+        <translation>Dữ liệu trên máy đã được chuyển sang chỗ khác</translation>
+    </message>
+    <message>
         <source>Sign out</source>
         <translation>Đăng xuất</translation>
     </message>
@@ -1367,6 +1438,14 @@
 </context>
 <context>
     <name>MainWindow</name>
+    <message>
+        <source>⚠ Days off of %1 not confirmed</source>
+        <translation>⚠ Lịch nghỉ năm %1 chưa được xác nhận</translation>
+    </message>
+    <message>
+        <source>The government has not yet decreed the days off of %1 (or IT has not entered them). Deadlines that fall in %1 are computed with the usual holidays and may move when the decree is published.</source>
+        <translation>Chính phủ chưa công bố lịch nghỉ năm %1 (hoặc bộ phận công nghệ thông tin chưa cập nhật). Thời hạn rơi vào năm %1 đang được tính theo các ngày lễ thông thường và có thể thay đổi khi có thông báo chính thức.</translation>
+    </message>
     <message>
         <source>Signed out</source>
         <translation>Đã đăng xuất</translation>

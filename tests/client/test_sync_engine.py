@@ -125,7 +125,7 @@ def test_offline_edits_are_kept_and_sent_when_the_server_is_back(
             officer.engine.sync_once()
         assert set(outbox_states(officer).values()) <= {"pending", "sending"}
 
-        server = start_server(db_path, blobs, port=port)
+        server = start_server(db_path, blobs, port=port, clock=server.clock)
         try:
             report = officer.engine.sync_once()
             assert report.applied == 2

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from onestop_server.clock import FrozenClock
+from tests.support.clock import TEST_EPOCH
 from tests.support.server import RunningServer, start_server
 
 
 @pytest.fixture
 def frozen_clock() -> FrozenClock:
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    return FrozenClock(TEST_EPOCH)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import uvicorn
 from onestop_server import db
 from onestop_server.app import create_app
 from onestop_server.clock import Clock
+from tests.support.clock import TEST_EPOCH, ticking
 
 
 def free_port() -> int:
@@ -37,18 +39,25 @@ class RunningServer:
     app: Any
     server: uvicorn.Server
     thread: threading.Thread
+    clock: Clock
+
+    def now(self) -> datetime:
+        """The server's "now" (the tests' fixed, ticking clock for the seeded servers)."""
+        return self.clock.now()
 
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
 
-def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 1) -> None:
+def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 1,
+              now: datetime = TEST_EPOCH) -> None:
+    """Seed at a fixed instant (``TEST_EPOCH`` unless told): the data is the same on any date."""
     from onestop_server.seed import seed_database
 
     engine = db.make_engine(db.sqlite_url(str(db_path)))
     try:
-        seed_database(engine, blob_dir, dossiers=dossiers, seed=seed)
+        seed_database(engine, blob_dir, dossiers=dossiers, seed=seed, now=now)
     finally:
         engine.dispose()
 
@@ -56,6 +65,9 @@ def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 
 def start_server(
     db_path: Path, blob_dir: Path, *, clock: Clock | None = None, port: int | None = None, **app_kwargs: Any
 ) -> RunningServer:
+    """Serve ``db_path`` on 127.0.0.1. Without ``clock`` the server runs on a clock that starts
+    at ``TEST_EPOCH`` (where the test data is seeded) and ticks in real time."""
+    clock = clock or ticking()
     app = create_app(
         database_url=db.sqlite_url(str(db_path)), blob_dir=blob_dir, clock=clock, **app_kwargs
     )
@@ -69,7 +81,8 @@ def start_server(
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("reference server did not start")
         time.sleep(0.02)
-    return RunningServer(f"http://127.0.0.1:{port}", port, db_path, blob_dir, app, server, thread)
+    return RunningServer(f"http://127.0.0.1:{port}", port, db_path, blob_dir, app, server, thread,
+                         clock)
 
 
 @contextlib.contextmanager

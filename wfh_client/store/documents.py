@@ -22,6 +22,7 @@ import secrets
 import shutil
 import struct
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -172,6 +173,14 @@ class DocumentStore:
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._key = key
         self._temp_root = temp_root
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def lock(self, doc_id: str) -> threading.Lock:
+        """The lock that serialises writers of one document in this process (the window
+        opening it and the prefetch may both want it): one ``.part`` file, one writer."""
+        with self._locks_guard:
+            return self._locks.setdefault(doc_id, threading.Lock())
 
     def _path(self, doc_id: str, suffix: str) -> Path:
         if not _SAFE_ID.match(doc_id) or doc_id.startswith("."):

@@ -186,6 +186,11 @@ MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
         "CREATE INDEX ix_oncall_queue_kind ON oncall_queue(kind, created_at)",
         _ONCALL_RECALLS,
     )),
+    # 0003: the user can dismiss an entry that will never apply (quarantined or rejected), so
+    # its warning goes away; the row stays for the record (and for export).
+    ("0003_outbox_dismissed", (
+        "ALTER TABLE outbox ADD COLUMN dismissed_at TEXT",
+    )),
 )
 
 

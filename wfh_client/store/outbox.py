@@ -17,13 +17,14 @@ import os
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from wfh_client.store.dossiers import set_local_data
-from wfh_client.store.state import now_iso
+from wfh_client.store.state import iso_z, now_iso
 
 __all__ = [
     "OUTBOX_STATES",
@@ -37,6 +38,8 @@ __all__ = [
     "new_client_id",
     "open_conflicts",
     "pending_entries",
+    "dismiss",
+    "needs_attention",
     "prune_applied",
     "record_action",
     "record_conflict",
@@ -83,9 +86,11 @@ def _dumps(value: Any) -> str:
 
 
 def enqueue(db: Database, dossier_id: str, action: str, payload: Mapping[str, Any],
-            base_version: int | None, *, client_id: str | None = None) -> OutboxEntry:
-    """Append a pending action; ``client_id`` defaults to a new uuid4 hex."""
-    now = now_iso()
+            base_version: int | None, *, client_id: str | None = None,
+            created_at: datetime | None = None) -> OutboxEntry:
+    """Append a pending action; ``client_id`` defaults to a new uuid4 hex. ``created_at`` is
+    when the user acted (the time its optimistic result and any replay are computed at)."""
+    now = now_iso() if created_at is None else iso_z(created_at)
     row = db.execute(
         f"INSERT INTO outbox (client_id, dossier_id, action, payload, base_version, state, "  # noqa: S608
         f"created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING {', '.join(_COLS)}",
@@ -164,6 +169,21 @@ def reset_sending(db: Database) -> int:
     """After a crash: entries left 'sending' go back to 'pending' (resent under the same key)."""
     return db.execute("UPDATE outbox SET state = 'pending', updated_at = ? "
                       "WHERE state = 'sending'", [now_iso()]).rowcount
+
+
+def dismiss(db: Database, client_id: str) -> bool:
+    """The user read why an entry will never apply and dismissed it: it leaves the warnings
+    (``counts``, :func:`needs_attention`) but stays in the table and in exports."""
+    return db.execute("UPDATE outbox SET dismissed_at = ?, updated_at = ? WHERE client_id = ? "
+                      "AND state IN ('invalid', 'rejected') AND dismissed_at IS NULL",
+                      [now_iso(), now_iso(), client_id]).rowcount == 1
+
+
+def needs_attention(db: Database) -> list[OutboxEntry]:
+    """Entries that will never apply and that the user has not dismissed yet."""
+    return [_entry(r) for r in db.execute(
+        f"SELECT {', '.join(_COLS)} FROM outbox WHERE state IN ('invalid', 'rejected') "  # noqa: S608
+        "AND dismissed_at IS NULL ORDER BY seq")]
 
 
 def prune_applied(db: Database, before: str) -> int:

@@ -102,7 +102,11 @@ class SessionExpired(TokenRejected):
 
 
 class DeviceRevoked(ApiError):
-    """The device was revoked or the account disabled; the client wipes itself."""
+    """The device was revoked or the account disabled; the client wipes itself.
+
+    ``discarded``: how many unsent changes the wipe threw away, once counted (else None)."""
+
+    discarded: int | None = None
 
     @property
     def reason(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -30,7 +30,7 @@ def record_action(engine: SyncEngine, dossier_id: str, action: str,
     and queue it for the server. Raises ``ActionError`` (with a reason for the dialog) if the
     domain refuses it, ``KeyError`` if the dossier is not cached."""
     profile = engine.profile()
-    when = now or datetime.now(UTC)
+    when = now or engine.clock()
     client_id = uuid.uuid4().hex
 
     def write(db: Database) -> store_outbox.OutboxEntry:
@@ -40,7 +40,8 @@ def record_action(engine: SyncEngine, dossier_id: str, action: str,
         data = apply_locally(record.data, action, payload, profile, now=when,
                              client_id=client_id)
         entry = store_outbox.enqueue(db, dossier_id, action, dict(payload),
-                                     record.server_version, client_id=client_id)
+                                     record.server_version, client_id=client_id,
+                                     created_at=when)
         state = "conflict" if record.local_state == "conflict" else "pending"
         store_dossiers.set_local_data(db, dossier_id, data, state)
         return entry
@@ -100,3 +101,20 @@ def take_theirs(engine: SyncEngine, conflict_id: int) -> str:
     """Resolve a conflict by keeping the server's version; the action stays visible as
     rejected (discarded by the user) and can still be exported."""
     return _resolve(engine, conflict_id, "theirs")
+
+
+def dismiss_entry(engine: SyncEngine, client_id: str) -> bool:
+    """The user discards an entry that will never apply (quarantined or rejected): it stops
+    being shown as needing attention; a queued upload's bytes are deleted with it. The row
+    itself stays (export, audit). False if it is not such an entry (or already dismissed)."""
+    entry = store_outbox.get_entry(engine.cache.reader(), client_id)
+    if entry is None:
+        return False
+    done = engine.cache.write(lambda db: store_outbox.dismiss(db, client_id))
+    if done and entry.action == "upload_result":
+        from wfh_client.sync.documents import discard_upload_bytes
+
+        discard_upload_bytes(engine, entry)
+    if done:
+        engine.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
+    return done

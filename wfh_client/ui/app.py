@@ -41,6 +41,7 @@ from wfh_client.ui.gc_guard import GuiGarbageCollector
 from wfh_client.ui.i18n import set_language
 from wfh_client.ui.icons import icon
 from wfh_client.ui.main_window import MainWindow
+from wfh_client.ui.network_watch import NetworkWatch
 from wfh_client.ui.oncall.controller import OnCallUi
 from wfh_client.ui.settings_dialog import SettingsDialog
 from wfh_client.ui.single_instance import SingleInstance
@@ -105,6 +106,7 @@ class ClientApp(QObject):
         self.window.quit_requested.connect(self.quit)
         self.window.open_requested.connect(self.open_dossier)
         self.alerts = Alerts(self.ctx, self.notify, self)
+        self.network = NetworkWatch(bus, self)  # OS network changes wake the feed and sync
         # on-call screens; the core is attached by the launcher (wfh_client.ui.oncall.wiring)
         self.oncall = OnCallUi(self.ctx, self.window, self.tray, self.sync)
         self._add_dossier_actions()

@@ -12,12 +12,21 @@ Quit really exits; Sign out (File menu) is handled by the launcher through
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
+from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.store.state import counts as store_counts
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.conflicts_view import ConflictsView
@@ -33,6 +42,8 @@ from wfh_client.ui.tray import TrayController
 from wfh_client.ui.views.dossier_list import DossierListView
 from wfh_client.ui.widgets.filter_bar import FilterBar
 from wfh_client.ui.widgets.status_bar import MainStatusBar
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MainWindow"]
 
@@ -58,6 +69,9 @@ class MainWindow(QMainWindow):
         self.list_view = DossierListView(self.model, self)
         self.status = MainStatusBar(ctx.calendar.tz, self)
         self.setStatusBar(self.status)
+        self.calendar_flag = QLabel(self)  # years whose days off are not decreed yet
+        self.calendar_flag.setObjectName("calendarFlag")
+        self.status.addPermanentWidget(self.calendar_flag)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -138,6 +152,9 @@ class MainWindow(QMainWindow):
         self.act_about = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
                                       self._show_about)
 
+    def _state_tooltip(self, _state: str) -> None:
+        self.tray.set_state_tooltip(self.status.state_label.text())
+
     def _connect(self) -> None:
         self.filter_bar.changed.connect(self.list_view.apply_filter)
         self.filter_bar.search.returnPressed.connect(self.filter_bar.flush)
@@ -145,8 +162,8 @@ class MainWindow(QMainWindow):
         self.list_view.open_requested.connect(self.open_requested)
         self.model.busy.connect(self._busy)
         self.sync.state_changed.connect(self.status.set_state)
-        self.sync.state_changed.connect(lambda _s: self.tray.set_state_tooltip(
-            self.status.state_label.text()))
+        # a bound method (not a lambda): Qt drops the connection when the window is deleted
+        self.sync.state_changed.connect(self._state_tooltip)
         self.sync.progress.connect(lambda done, total, _p: self.status.set_progress(done, total))
         self.sync.finished.connect(self._sync_finished)
         self.status.issues_clicked.connect(self.open_conflicts)
@@ -168,6 +185,38 @@ class MainWindow(QMainWindow):
         self.showNormal()
         self.raise_()
         self.activateWindow()
+
+    @immediate
+    def on_event_calendar_changed(self, calendar: dict[str, Any] | None = None, **_: Any) -> None:
+        """A new working calendar from the server: deadlines, colours and counts follow it."""
+        if not isinstance(calendar, dict):
+            return
+        try:
+            new = WorkingCalendar.from_dict(calendar)
+        except ValueError:
+            log.warning("ignoring a malformed working calendar")
+            return
+        self.ctx.calendar = new
+        self.model.calendar = new
+        self._update_calendar_flag()
+        self.refresh_all()
+
+    def unconfirmed_years(self) -> list[int]:
+        """Years this year or next whose days off no decree fixes yet (deadlines may move)."""
+        year = self.ctx.clock().astimezone(self.ctx.calendar.tz).year
+        return [y for y in self.ctx.calendar.unconfirmed_years if y <= year + 1]
+
+    def _update_calendar_flag(self) -> None:
+        years = self.unconfirmed_years()
+        self.calendar_flag.setVisible(bool(years))
+        if not years:
+            return
+        listed = ", ".join(str(y) for y in years)
+        self.calendar_flag.setText(self.tr("⚠ Days off of %1 not confirmed").replace("%1", listed))
+        self.calendar_flag.setToolTip(self.tr(
+            "The government has not yet decreed the days off of %1 (or IT has not entered "
+            "them). Deadlines that fall in %1 are computed with the usual holidays and may "
+            "move when the decree is published.").replace("%1", listed))
 
     def refresh_all(self) -> None:
         self.list_view.refresh()
@@ -272,6 +321,7 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- translation
     def retranslate_ui(self) -> None:
+        self._update_calendar_flag()
         self.setWindowTitle(self.tr("Dossiers - Work from home"))
         self.file_menu.setTitle(self.tr("&File"))
         self.dossier_menu.setTitle(self.tr("&Dossier"))
