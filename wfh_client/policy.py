@@ -12,7 +12,8 @@ Sources, highest first (``wfh_client.config`` layers them over the user's settin
    root (uid 0) and nobody else can write them (:func:`check_trusted_file`); a file a user could
    have written is an error, never silently used nor silently ignored (ignoring it would unlock
    the server address). On Windows the MSI creates the folder writable by administrators only
-   (``wfh-client admin protect-policy-folder``) and the registry is the preferred source.
+   (its ``MsiLockPermissionsEx`` row) and the registry is the preferred source; the file's ACL
+   itself is not inspected there.
 3. **A developer override** replaces the machine file: ``WFH_CLIENT_POLICY`` in a *developer
    build only* (:mod:`wfh_client.buildinfo`: a source checkout or a bundle built with
    ``WFH_BUILD_CHANNEL=developer``), or ``load_config(policy_path=...)`` from code (tests, demo
