@@ -57,20 +57,14 @@ def test_help_menu_creates_a_support_bundle(qtbot: Any, tmp_path: Path,
         assert action.text() == "Tạo &gói hỗ trợ..."
         assert shell.support_bundle is not None
 
-        def fill_save_dialog() -> None:
-            dialog = QApplication.activeModalWidget()
-            if not isinstance(dialog, QFileDialog):
-                QTimer.singleShot(50, fill_save_dialog)
-                return
-            dialog.setDirectory(str(target.parent))
-            name = dialog.findChild(QLineEdit, "fileNameEdit")  # typed, as a user does
-            name.setText(target.name)
-            dialog.accept()
-
-        QTimer.singleShot(50, fill_save_dialog)
+        action.trigger()  # Help > Create support bundle...
+        dialog = shell.support_bundle.dialog
+        assert isinstance(dialog, QFileDialog) and dialog.isVisible()
+        dialog.setDirectory(str(target.parent))
+        name = dialog.findChild(QLineEdit, "fileNameEdit")  # typed, as a user does
+        name.setText(target.name)
         with qtbot.waitSignal(shell.support_bundle.finished, timeout=60_000) as done:
-            help_menu.popup(shell.window.mapToGlobal(shell.window.rect().center()))
-            action.trigger()
+            dialog.accept()
         assert done.args == [str(target), ""]
         box = shell.support_bundle.message
         assert box is not None and box.isVisible() and str(target) in box.text()

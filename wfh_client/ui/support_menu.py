@@ -42,6 +42,7 @@ class SupportBundleAction(QObject):
         menu.addSeparator()
         menu.addAction(self.action)
         self.message: QMessageBox | None = None
+        self.dialog: QFileDialog | None = None
         self.retranslate_ui()
         window.installEventFilter(self)
 
@@ -57,12 +58,18 @@ class SupportBundleAction(QObject):
         return False
 
     def ask_and_create(self) -> None:
+        """Open the save dialog (window-modal, no nested event loop); saving builds the ZIP."""
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, self.tr("Save support bundle"),
-            str(Path(folder or Path.home()) / default_bundle_name()), self.tr("ZIP files (*.zip)"))
-        if path:
-            self.create(Path(path))
+        dialog = QFileDialog(self.window, self.tr("Save support bundle"),
+                             str(Path(folder or Path.home())), self.tr("ZIP files (*.zip)"))
+        dialog.setObjectName("support_bundle_save")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("zip")
+        dialog.selectFile(default_bundle_name())
+        dialog.fileSelected.connect(lambda path: self.create(Path(path)))
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
 
     def create(self, target: Path) -> None:
         """Build and write the bundle on a worker thread, then tell the user."""
