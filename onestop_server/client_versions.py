@@ -1,6 +1,7 @@
 """Client versions the server asks for (issue 11.6, the ``notify`` update mode).
 
-- ``GET /api/v1/client/versions`` (no sign-in needed) -> ``{minimum, recommended}``: the app in
+- ``GET /api/v1/client/versions[?current=X.Y.Z]`` (no sign-in needed) -> ``{minimum,
+  recommended}`` (with ``current``: also ``below_minimum``, ``below_recommended``): the app in
   ``notify`` mode shows a banner when it is older than ``recommended``; IT still deploys the
   update (the app never downloads or runs installers).
 - A sign-in or token refresh from a client that says (``X-WFH-Client-Version``) it is older
@@ -15,8 +16,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import JSONResponse, Response
@@ -43,12 +45,22 @@ class ClientVersions:
 class ClientVersionsOut(BaseModel):
     minimum: str | None
     recommended: str | None
+    # only with ?current=: whether that version is below each
+    below_minimum: bool | None = None
+    below_recommended: bool | None = None
 
 
 @router.get("/api/v1/client/versions", response_model=ClientVersionsOut)
-def get_client_versions(request: Request) -> ClientVersionsOut:
+def get_client_versions(
+    request: Request,
+    current: Annotated[str | None, Query(max_length=32, pattern=r"^\d{1,6}(\.\d{1,6}){0,3}$")] = None,
+) -> ClientVersionsOut:
     versions: ClientVersions = request.app.state.client_versions
-    return ClientVersionsOut(minimum=versions.minimum, recommended=versions.recommended)
+    out = ClientVersionsOut(minimum=versions.minimum, recommended=versions.recommended)
+    if current is not None:
+        out.below_minimum = is_older(current, versions.minimum)
+        out.below_recommended = is_older(current, versions.recommended)
+    return out
 
 
 class MinimumVersionMiddleware(BaseHTTPMiddleware):

@@ -50,7 +50,12 @@ def test_versions_compare_as_numbers() -> None:
 def test_server_refuses_sign_in_below_the_minimum(versioned_server: RunningServer) -> None:
     url = versioned_server.url
     assert requests.get(f"{url}/api/v1/client/versions", timeout=10).json() == {
-        "minimum": "0.1.0", "recommended": "0.3"}
+        "minimum": "0.1.0", "recommended": "0.3", "below_minimum": None,
+        "below_recommended": None}
+    mine = requests.get(f"{url}/api/v1/client/versions", params={"current": "0.1.0"}, timeout=10)
+    assert mine.json()["below_minimum"] is False and mine.json()["below_recommended"] is True
+    bad = requests.get(f"{url}/api/v1/client/versions", params={"current": "x"}, timeout=10)
+    assert bad.status_code == 422 and bad.json()["code"] == "request.invalid"
     body = {"username": "cv.nn1", "password": "demo", "device_id": "dev-versions-1"}
     old = requests.post(f"{url}/api/v1/auth/login", json=body, timeout=30,
                         headers={"X-WFH-Client-Version": "0.0.9"})
