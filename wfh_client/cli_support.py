@@ -25,6 +25,7 @@ from wfh_client.support_bundle import (
     policy_report,
     write_bundle,
 )
+from wfh_client.sync.errors import KeyringUnavailable
 
 if TYPE_CHECKING:
     from wfh_client.cli import Ctx
@@ -61,8 +62,6 @@ def _since(text: str) -> timedelta:
 
 def account_secrets(ctx: Ctx, account_id: str) -> list[str]:
     """The account's refresh token and cache key: removed from the bundle as literals."""
-    from wfh_client.sync.errors import KeyringUnavailable
-
     found: list[str] = []
     for kind in ("refresh-token", "cache-key"):
         with contextlib.suppress(KeyringUnavailable):

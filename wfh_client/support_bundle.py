@@ -39,10 +39,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import truststore
+from cryptography import x509
+
 from wfh_client.buildinfo import build_info
 from wfh_client.config import Config
 from wfh_client.logs import REDACTED, log_files, redact
 from wfh_client.policy import REGISTRY_KEY, REGISTRY_ROOT
+from wfh_client.sync import cachestatus
 
 log = logging.getLogger(__name__)
 
@@ -114,11 +118,9 @@ def personal_values(documents: Iterable[dict[str, Any]]) -> list[str]:
 
 def _cache_documents(config: Config, account: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """The dossier documents and unsent payload texts of the user's cache (for scrubbing)."""
-    from wfh_client.sync.cachestatus import open_cache
-
     docs: list[dict[str, Any]] = []
     texts: list[str] = []
-    cache = open_cache(config, account)
+    cache = cachestatus.open_cache(config, account)
     if cache is None:
         return docs, texts
     with cache:
@@ -155,8 +157,6 @@ def tls_summary(server_url: str | None, ca_bundle: str | None = None,
     if parts.scheme != "https" or not parts.hostname:
         return {"server": server_url, "detail": "plain HTTP: no TLS"}
     host, port = parts.hostname, parts.port or 443
-    import truststore
-
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     if ca_bundle:
         context.load_verify_locations(ca_bundle)
@@ -177,8 +177,6 @@ def tls_summary(server_url: str | None, ca_bundle: str | None = None,
 
 
 def _describe(der: bytes) -> dict[str, Any]:
-    from cryptography import x509
-
     cert = x509.load_der_x509_certificate(der)
     return {"subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
             "not_before": cert.not_valid_before_utc.isoformat(),
@@ -314,8 +312,6 @@ def _server(config: Config, account: Any) -> str | None:
 def _cache_facts(config: Config, account: Any) -> dict[str, Any]:
     if account is None:
         return {"account": None}
-    from wfh_client.sync import cachestatus
-
     ok, detail = cachestatus.integrity(config, account)
     return {"counts": cachestatus.counts(config, account),
             "integrity": {"ok": ok, "detail": detail}}

@@ -12,10 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from PySide6 import __version__ as QT_VERSION
 from PySide6.QtCore import QEvent, QObject, QStandardPaths, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from wfh_client.cli import Ctx, doctor_report
+from wfh_client.cli_support import account_secrets
 from wfh_client.config import Config
 from wfh_client.support_bundle import (
     BundleInputs,
@@ -23,6 +26,8 @@ from wfh_client.support_bundle import (
     default_bundle_name,
     write_bundle,
 )
+from wfh_client.sync.account import current_account
+from wfh_client.sync.auth import TokenStore
 from wfh_client.ui.ops import run_in_background
 
 __all__ = ["SupportBundleAction"]
@@ -75,22 +80,17 @@ class SupportBundleAction(QObject):
         """Build and write the bundle on a worker thread, then tell the user."""
         config = self.config
 
+        # everything is imported at module level: an import running on a worker thread while
+        # the GUI thread paints crashed Qt late in the test suite
         def work() -> str:
-            from wfh_client.cli import Ctx, doctor_report
-            from wfh_client.cli_support import account_secrets
-            from wfh_client.sync.account import current_account
-            from wfh_client.sync.auth import TokenStore
-
             tokens = TokenStore()
             ctx = Ctx(argparse.Namespace(server=None), config, tokens)
             current = current_account(config)
             account = current.account if current else None
-            from PySide6 import __version__ as qt_version
-
             inputs = BundleInputs(config=config, doctor=lambda: doctor_report(ctx)[1],
                                   keyring_backend=tokens.backend_name, account=account,
                                   secrets=account_secrets(ctx, account.id) if account else [],
-                                  qt_version=qt_version)
+                                  qt_version=QT_VERSION)
             return str(write_bundle(build_bundle(inputs, since=timedelta(days=7)), target))
 
         run_in_background(work, self._done, self._failed, guard=self)
