@@ -72,7 +72,8 @@ class SupportBundleAction(QObject):
         dialog.setDefaultSuffix("zip")
         dialog.selectFile(default_bundle_name())
         dialog.fileSelected.connect(lambda path: self.create(Path(path)))
-        dialog.finished.connect(dialog.deleteLater)
+        if self.dialog is not None:  # kept, not deleted on close: it goes with the window
+            self.dialog.close()
         self.dialog = dialog
         dialog.open()
 
