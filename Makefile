@@ -4,12 +4,20 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest pytest-postgres test-headless openapi bench screenshots clean
+.PHONY: demo test lint typecheck contracts pytest pytest-postgres test-headless openapi bench \
+	screenshots clean package package-check
 
-$(STAMP): pyproject.toml
+# Three distributions live in this tree (pyproject.toml: the client; packaging/domain: the shared
+# rules; packaging/server: the reference server). The venv gets their third-party requirements,
+# then the client and the server editable (see scripts/core-requirements.py for why --no-deps).
+DISTS := pyproject.toml packaging/domain/pyproject.toml packaging/server/pyproject.toml
+
+$(STAMP): $(DISTS) setup.py scripts/core-requirements.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PYTHON) scripts/core-requirements.py --with-qt > $(VENV)/requirements.txt
+	$(PY) -m pip install -q -r $(VENV)/requirements.txt
+	$(PY) -m pip install -q --no-deps -e . -e packaging/server
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -18,9 +26,10 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m wfh_client.demo
 
-## Lint, type-check, layer contracts, the core without Qt, then every test with a real keyring
-## (server on SQLite), then the server tests again on a throwaway PostgreSQL cluster.
-test: lint typecheck contracts test-headless pytest pytest-postgres
+## Lint, type-check, layer contracts, the core without Qt, every test with a real keyring
+## (server on SQLite), the server tests again on a throwaway PostgreSQL cluster, then the
+## installers built and checked (wheels, PyInstaller bundle, .deb with lintian, MSI).
+test: lint typecheck contracts test-headless pytest pytest-postgres package-check
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check wfh_client onestop_server tests bench
@@ -32,12 +41,23 @@ contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest -m "not postgres" \
+		--ignore=tests/installer $(PYTEST_ARGS)
 
 # The server suite on PostgreSQL (Debian's `postgresql` package): tests.support.pgcluster starts a
 # private cluster on a Unix socket, sets ONESTOP_TEST_DATABASE_URL, and stops it afterwards.
 pytest-postgres: $(STAMP)
 	$(PY) -m tests.support.pgcluster -- $(PY) -m pytest -q -p no:cacheprovider tests/server $(PYTEST_ARGS)
+
+## Build the wheels, the PyInstaller bundle, the .deb and the MSI into build/packages.
+PACKAGES := build/packages
+package: $(STAMP)
+	installer/build.sh $(PACKAGES)
+
+## Check them: contents, lintian, desktop/AppStream, ldd, the frozen app against a real server,
+## install + run + purge of the .deb (root), the MSI's tables and signature.
+package-check: package
+	WFH_PACKAGES_DIR=$(PACKAGES) QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest -q tests/installer
 
 ## Render docs/screenshots/*.png (Vietnamese and English) offscreen.
 screenshots: $(STAMP)
@@ -45,12 +65,12 @@ screenshots: $(STAMP)
 
 # The core must run with PySide6 absent: a second venv without Qt runs the non-UI tests.
 CORE_VENV := .venv-core
-$(CORE_VENV)/.installed: pyproject.toml scripts/core-requirements.py
+$(CORE_VENV)/.installed: $(DISTS) setup.py scripts/core-requirements.py
 	$(PYTHON) -m venv $(CORE_VENV)
 	$(CORE_VENV)/bin/python -m pip install -q --upgrade pip
 	$(CORE_VENV)/bin/python scripts/core-requirements.py > $(CORE_VENV)/requirements.txt
 	$(CORE_VENV)/bin/python -m pip install -q -r $(CORE_VENV)/requirements.txt
-	$(CORE_VENV)/bin/python -m pip install -q --no-deps -e .
+	$(CORE_VENV)/bin/python -m pip install -q --no-deps -e . -e packaging/server
 	touch $@
 
 test-headless: $(CORE_VENV)/.installed

@@ -59,8 +59,10 @@ from onestop_server import (
     team_load,
 )
 from onestop_server import auth as auth_api
+from onestop_server import client_versions as client_versions_api
 from onestop_server import documents as documents_api
 from onestop_server import reads as reads_api
+from onestop_server.client_versions import ClientVersions, MinimumVersionMiddleware
 from onestop_server.clock import Clock, OffsetFileClock
 from onestop_server.compression import CompressJsonMiddleware
 from onestop_server.config import Options, ServerConfig
@@ -283,13 +285,15 @@ def create_app(
     idempotency_ttl: timedelta = idempotency.DEFAULT_TTL,
     gzip_level: int = 6,
     options: Options | None = None,
+    client_versions: ClientVersions | None = None,
 ) -> FastAPI:
     """The app; ``outside_channel`` is the recall escalation gateway (default: log only);
     ``login_policy`` the password-guessing defences (``login_guard.LoginPolicy``);
     ``idempotency_ttl`` how long stored answers replay (then ``idempotency.expired``; the
     retention job turns older ones into that tombstone); ``gzip_level`` 1-9 for JSON answers
     to clients that accept gzip (``compression``); ``options`` the multi-worker timings and
-    retention (``config.Options``)."""
+    retention (``config.Options``); ``client_versions`` the minimum and recommended client
+    versions (``client_versions``)."""
     opts = options or Options()
     engine = db.make_engine(database_url)
     if opts.auto_migrate:
@@ -348,6 +352,8 @@ def create_app(
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
     app.add_middleware(BodyLimitMiddleware, limit=max_json_bytes)
+    app.state.client_versions = client_versions or ClientVersions()
+    app.add_middleware(MinimumVersionMiddleware)
     app.add_middleware(RequestMetrics, on_done=logs.access)
     # Added last, so it is the outermost: it also compresses the error answers built above.
     app.add_middleware(CompressJsonMiddleware, level=gzip_level)
@@ -367,6 +373,7 @@ def create_app(
         reports.router,
         team_load.router,
         ops.router,
+        client_versions_api.router,
     ):
         app.include_router(router)
     openapi_doc.install(app)
@@ -385,6 +392,8 @@ def create_app_from_config(config: ServerConfig) -> FastAPI:
         max_document_bytes=int(config.max_document_mib * 1024 * 1024),
         outside_channel=channel_from_setting(config.outside_channel),
         options=config.options(),
+        client_versions=ClientVersions(minimum=config.min_client_version or None,
+                                       recommended=config.recommended_client_version or None),
     )
 
 

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from onestop_server import __version__
 from onestop_server.seed import DEMO_PASSWORD
 
 EXIT_FAILURE = 1
@@ -113,6 +114,8 @@ def _server_config(args: argparse.Namespace) -> Any:
         "database_url": _url(args), "blob_dir": args.blobs, "host": args.host, "port": args.port,
         "workers": getattr(args, "workers", None), "log_level": getattr(args, "log_level", None),
         "log_format": getattr(args, "log_format", None),
+        "min_client_version": getattr(args, "min_client_version", None),
+        "recommended_client_version": getattr(args, "recommended_client_version", None),
     })
 
 
@@ -282,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="onestop-server", description="The reference one-stop-shop server."
     )
+    parser.add_argument("--version", action="version", version=f"onestop-server {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def database(p: argparse.ArgumentParser, required: bool) -> None:
@@ -307,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int)
     serve.add_argument("--workers", type=int, help="worker processes (several need PostgreSQL)")
     serve.add_argument("--blobs")
+    serve.add_argument("--min-client-version", metavar="X.Y.Z",
+                       help="refuse sign-in from older clients (426 client.outdated)")
+    serve.add_argument("--recommended-client-version", metavar="X.Y.Z",
+                       help="clients in notify update mode show a banner below this version")
     serve.add_argument(
         "--log-level", choices=("critical", "error", "warning", "info", "debug"),
     )

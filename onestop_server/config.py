@@ -67,6 +67,8 @@ class ServerConfig:
     max_document_mib: float = 20.0
     graceful_timeout_seconds: float = 10.0
     outside_channel: str = "log"  # log | webhook:<https URL of the SMS/call gateway>
+    min_client_version: str = ""  # sign-in below it: 426 client.outdated ("" = no minimum)
+    recommended_client_version: str = ""  # notify-mode clients below it show a banner
     clock_offset_file: str = ""  # drills and multi-process tests only: see clock.OffsetFileClock
     escalation_lease_seconds: float = 30.0
     events_fallback_seconds: float = 1.0
@@ -76,6 +78,7 @@ class ServerConfig:
     retention_events_days: float = 30.0
     retention_events_max_days: float = 90.0
     retention_idempotency_days: float = 30.0
+    retention_idempotency_tombstone_days: float = 400.0
     retention_tokens_days: float = 7.0
     retention_changes_days: float = 90.0
 
@@ -119,6 +122,7 @@ class ServerConfig:
                 events_days=self.retention_events_days,
                 events_max_days=self.retention_events_max_days,
                 idempotency_days=self.retention_idempotency_days,
+                idempotency_tombstone_days=self.retention_idempotency_tombstone_days,
                 tokens_days=self.retention_tokens_days,
                 changes_days=self.retention_changes_days,
             ),

@@ -40,6 +40,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _log_dir_of_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Log files of CLI/app runs (wfh_client.logs) go to a temporary folder, not the home."""
+    folder = tmp_path_factory.mktemp("logs")
+    old = os.environ.get("WFH_CLIENT_LOG_DIR")
+    os.environ["WFH_CLIENT_LOG_DIR"] = str(folder)
+    yield folder
+    if old is None:
+        os.environ.pop("WFH_CLIENT_LOG_DIR", None)
+    else:
+        os.environ["WFH_CLIENT_LOG_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One seeded SQLite database (40 dossiers, seed 1) built once per session and copied per test."""

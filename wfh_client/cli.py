@@ -33,7 +33,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from wfh_client import __version__
+from wfh_client.buildinfo import build_info
+from wfh_client.cli_support import add_support_commands, policy_sources, print_policy_sources
 from wfh_client.config import (
     REGISTRY,
     Config,
@@ -42,6 +43,8 @@ from wfh_client.config import (
     device_id,
     load_config,
 )
+from wfh_client.frozen_env import restore_child_environment
+from wfh_client.logs import setup_logging
 from wfh_client.store.cache import Cache, account_paths
 from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
@@ -52,7 +55,7 @@ from wfh_client.sync import cachestatus
 from wfh_client.sync.account import (
     Account,
     clear_current,
-    load_current,
+    current_account,
     save_current,
     wipe_account,
 )
@@ -210,7 +213,7 @@ def cmd_login(ctx: Ctx) -> int:
 
 
 def cmd_logout(ctx: Ctx) -> int:
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     if current is None:
         _out("Not logged in. / Chưa đăng nhập.")
         return EXIT_OK
@@ -262,7 +265,7 @@ def _revoked(ctx: Ctx, account: Account, cache: Cache, exc: DeviceRevoked) -> De
 
 
 def cmd_sync(ctx: Ctx) -> int:
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     if current is None:
         raise NotLoggedIn("not logged in on this device")
     account, cfg = current.account, ctx.config
@@ -291,7 +294,7 @@ def cmd_note(ctx: Ctx) -> int:
     from wfh_client.domain import ActionError
     from wfh_client.sync import operations
 
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     if current is None:
         raise NotLoggedIn("not logged in on this device")
     text = ctx.args.text
@@ -333,7 +336,7 @@ def _page_limit(text: str) -> int:
 
 
 def _status(ctx: Ctx) -> tuple[int, dict[str, Any]]:
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     info: dict[str, Any] = {"logged_in": False, "data_dir": str(ctx.data_dir),
                             "device_id": device_id(ctx.data_dir)}
     if current is None:
@@ -439,13 +442,14 @@ def _check_keyring(ctx: Ctx) -> Check:
     return Check("keyring", True, f"{name}: write/read/delete ok")
 
 
-def cmd_doctor(ctx: Ctx) -> int:
+def doctor_report(ctx: Ctx) -> tuple[int, dict[str, Any]]:
+    """The checks and settings of ``doctor`` (also the support bundle's ``doctor.json``)."""
     cfg = ctx.config
-    current = load_current(ctx.data_dir)
+    current = current_account(ctx.config)
     checks = [Check("config", True, f"policy file {cfg.policy_path} "
                     f"({'present' if cfg.policy_path.exists() else 'absent'}); "
                     f"settings {cfg.user_path}")]
-    checks.append(_check_server(ctx, ctx.args.server or (
+    checks.append(_check_server(ctx, getattr(ctx.args, "server", None) or (
         current.account.server_url if current else cfg.get("server_url"))))
     checks.append(_check_keyring(ctx))
     if current is None:
@@ -461,19 +465,27 @@ def cmd_doctor(ctx: Ctx) -> int:
         if kept:  # informative, not a failure: the user was told when it happened
             checks.append(Check("set-aside", True, f"{len(kept)} unreadable cache copies kept: "
                                 + "; ".join(f"{k['folder']} ({k['bytes']} bytes)" for k in kept)))
-    policy = [{"key": i.key, "value": i.value, "source": i.source, "locked": i.locked}
-              for i in cfg.items()]
+    settings = [{"key": i.key, "value": i.value, "source": i.source, "locked": i.locked,
+                 "origin": i.origin} for i in cfg.items()]
     code = next((c.exit_code or EXIT_ERROR for c in checks if not c.ok), EXIT_OK)
+    return code, {"checks": [asdict(c) for c in checks], "settings": settings,
+                  "policy_sources": policy_sources(cfg), "build": build_info().as_dict(),
+                  "ok": code == EXIT_OK}
+
+
+def cmd_doctor(ctx: Ctx) -> int:
+    code, report = doctor_report(ctx)
     if ctx.args.json:
-        _out(json.dumps({"checks": [asdict(c) for c in checks], "settings": policy,
-                         "ok": code == EXIT_OK}, ensure_ascii=False, indent=2))
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
         return code
-    for c in checks:
-        _out(f"[{'ok' if c.ok else 'FAIL':>4}] {c.name:<8} {c.detail}")
+    for c in report["checks"]:
+        _out(f"[{'ok' if c['ok'] else 'FAIL':>4}] {c['name']:<8} {c['detail']}")
+    print_policy_sources(report["policy_sources"], _out)
     _out("\nSettings in force:")
-    for p in policy:
+    for p in report["settings"]:
         lock = " (locked)" if p["locked"] else ""
-        _out(f"  {p['key']:<24} = {json.dumps(p['value'])}  [{p['source']}{lock}]")
+        _out(f"  {p['key']:<24} = {json.dumps(p['value'])}  [{p['source']}{lock}: "
+             f"{p['origin']}]")
     return code
 
 
@@ -504,7 +516,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="wfh-client", description="Work-from-home client for one-stop-shop staff "
         "(headless commands).", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"wfh-client {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=build_info().version_line("wfh-client"))
     parser.add_argument("--data-dir", metavar="DIR", help="data directory "
                         "(default: $WFH_CLIENT_DATA_DIR or the platform's user data dir)")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
@@ -552,14 +565,15 @@ def build_parser() -> argparse.ArgumentParser:
     u = csub.add_parser("unset")
     u.add_argument("key", choices=sorted(REGISTRY))
     p.set_defaults(func=cmd_config)
+    add_support_commands(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    restore_child_environment()
+    setup_logging("wfh-client", verbose=args.verbose)  # rotating file + stderr, redacted
     try:
         ctx = Ctx(args, load_config(args.data_dir), TokenStore())
         code: int = args.func(ctx)

@@ -1,14 +1,19 @@
 """Client settings: a typed registry of keys, the user's settings and the machine policy.
 
-Three layers, highest first:
+Four layers, highest first:
 
-1. **Policy** - one JSON object per machine, written by IT (installer or GPO/MDM). Path per OS:
+1. **Registry policy** (Windows) - ``HKLM\\SOFTWARE\\Policies\\MotCua\\WFHClient``, value names
+   are the keys below (REG_SZ, REG_DWORD), written by the MSI or Group Policy.
+2. **Policy file** - one JSON object per machine, written by IT (installer, debconf, MDM):
    Linux ``/etc/wfh-client/policy.json``, Windows ``%ProgramData%\\WFH Client\\policy.json``,
-   macOS ``/Library/Application Support/WFH Client/policy.json``; the environment variable
-   ``WFH_CLIENT_POLICY`` overrides the path (tests, IT staging). A key set by the policy overrides
-   the user's value **and locks it**: ``Config.set_user`` refuses it.
-2. **User** - ``settings.json`` in the data directory (written atomically by ``set_user``).
-3. **Default** - from the registry ``SETTINGS``.
+   macOS ``/Library/Application Support/WFH Client/policy.json``; used only if no user could
+   have written it. Where the policy comes from and the developer-only override
+   (``WFH_CLIENT_POLICY``, ``load_config(policy_path=)``) are :mod:`wfh_client.policy`'s job.
+   A key set by the policy (either source) overrides the user's value **and locks it**:
+   ``Config.set_user`` refuses it. Keys marked ``policy_only`` (``allow_plaintext_cache``,
+   ``update_mode``, ``support_contact``) come from the policy or the default, never the user.
+3. **User** - ``settings.json`` in the data directory (written atomically by ``set_user``).
+4. **Default** - from the registry ``SETTINGS``.
 
 A malformed policy or settings file is a :class:`ConfigError` naming the file; it is never
 silently ignored (a broken policy must not quietly unlock the server address). Unknown keys in
@@ -28,7 +33,6 @@ import ipaddress
 import json
 import logging
 import os
-import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -39,16 +43,27 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from wfh_client.buildinfo import BuildInfo
+from wfh_client.policy import (
+    REGISTRY_KEY,
+    REGISTRY_ROOT,
+    PolicySourceError,
+    RegistryReader,
+    check_trusted_file,
+    default_registry,
+    policy_file,
+)
+from wfh_client.store.keys import normalise_server_url
+
 log = logging.getLogger(__name__)
 
 APP_NAME = "wfh-client"
 ENV_DATA_DIR = "WFH_CLIENT_DATA_DIR"
-ENV_POLICY = "WFH_CLIENT_POLICY"
 SETTINGS_FILE = "settings.json"
 DEVICE_ID_FILE = "device_id"
 MiB = 1024 * 1024
 
-Source = Literal["policy", "user", "default"]
+Source = Literal["registry", "policy", "user", "default"]
 
 
 class ConfigError(Exception):
@@ -109,6 +124,20 @@ class Setting:
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
     check: Callable[[Any], None] | None = None
+    # only the machine policy may set it (a user value is refused and ignored)
+    policy_only: bool = False
+
+    def from_registry(self, value: str | int) -> Any:
+        """A registry value (REG_SZ str / REG_DWORD int) as this key's type, then validated."""
+        if isinstance(value, int) and self.type is bool:
+            if value not in (0, 1):
+                raise ValueError("must be 0 or 1")
+            return value == 1
+        if isinstance(value, str) and self.type is not str:
+            value = self.parse(value)
+        if isinstance(value, int) and self.type is str:
+            raise ValueError("must be a string value (REG_SZ)")
+        return self.validate(value)
 
     def validate(self, value: Any) -> Any:
         """Return the value (ints widened to float for float keys) or raise ``ValueError``."""
@@ -162,11 +191,19 @@ SETTINGS: tuple[Setting, ...] = (
             "Documents at most this large are downloaded ahead of time for offline work.",
             minimum=0, maximum=10 * 1024 * MiB),
     Setting("allow_plaintext_cache", bool, False,
-            "Allow an unencrypted cache when no keyring is available (not recommended)."),
+            "Allow an unencrypted cache when no keyring is available (not recommended).",
+            policy_only=True),
     Setting("language", str, "vi", "User interface language.", choices=("vi", "en")),
     Setting("request_timeout_seconds", float, 30.0,
             "Read timeout of each HTTP request (connect timeout is at most 10 s).",
             minimum=1, maximum=600),
+    Setting("update_mode", str, "managed",
+            "managed: IT deploys updates, the app never downloads or runs installers; notify: "
+            "the app also shows the server's recommended and minimum versions with the IT "
+            "contact.", choices=("managed", "notify"), policy_only=True),
+    Setting("support_contact", str, None,
+            "IT support contact shown in About, update notices and error dialogs.",
+            nullable=True, check=_non_empty, policy_only=True),
 )
 REGISTRY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
@@ -182,16 +219,8 @@ def setting(key: str) -> Setting:
 
 
 def default_policy_path() -> Path:
-    """The machine policy file for this OS (``WFH_CLIENT_POLICY`` overrides it)."""
-    override = os.environ.get(ENV_POLICY)
-    if override:
-        return Path(override)
-    if sys.platform == "win32":
-        base = os.environ.get("ProgramData", r"C:\ProgramData")
-        return Path(base) / "WFH Client" / "policy.json"
-    if sys.platform == "darwin":
-        return Path("/Library/Application Support/WFH Client/policy.json")
-    return Path("/etc/wfh-client/policy.json")
+    """The policy file in force (the machine's; ``WFH_CLIENT_POLICY`` in developer builds)."""
+    return policy_file().path
 
 
 def resolve_data_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
@@ -249,7 +278,8 @@ def _read_json_object(path: Path, what: str) -> dict[str, Any] | None:
     return data
 
 
-def _validated(data: dict[str, Any], path: Path, what: str, *, strict: bool) -> dict[str, Any]:
+def _validated(data: dict[str, Any], path: Path, what: str, *, strict: bool,
+               user: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key.startswith(("_", "$")):
@@ -260,10 +290,34 @@ def _validated(data: dict[str, Any], path: Path, what: str, *, strict: bool) -> 
                 raise ConfigError(f"the {what} {path} has an unknown key {key!r}")
             log.warning("ignoring unknown key %r in the %s %s", key, what, path)
             continue
+        if user and spec.policy_only:
+            # e.g. allow_plaintext_cache: a user who writes it into settings.json gets nothing
+            log.warning("ignoring %s in the %s %s: only the machine policy may set it",
+                        key, what, path)
+            continue
         try:
             out[key] = spec.validate(value)
         except ValueError as exc:
             raise ConfigError(f"the {what} {path}: {key} {exc}") from exc
+    return out
+
+
+def _registry_values(reader: RegistryReader) -> dict[str, Any]:
+    where = f"{REGISTRY_ROOT}\\{REGISTRY_KEY}"
+    try:
+        raw = reader.read(REGISTRY_KEY)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the registry policy {where}: {exc}") from exc
+    out: dict[str, Any] = {}
+    for name, value in (raw or {}).items():
+        spec = REGISTRY.get(name)
+        if spec is None:
+            log.warning("ignoring unknown registry policy value %s\\%s", where, name)
+            continue
+        try:
+            out[name] = spec.from_registry(value)
+        except ValueError as exc:
+            raise ConfigError(f"the registry policy {where}\\{name} {exc}") from exc
     return out
 
 
@@ -277,26 +331,32 @@ class ConfigItem:
     source: Source
     locked: bool
     description: str
+    origin: str = ""
 
 
 class Config:
-    """Effective settings: policy over user over default. Not thread-safe for writers."""
+    """Effective settings: registry policy over policy file over user over default.
+
+    Not thread-safe for writers.
+    """
 
     def __init__(
-        self, data_dir: Path, policy_path: Path, policy: dict[str, Any], user: dict[str, Any]
+        self, data_dir: Path, policy_path: Path, policy: dict[str, Any], user: dict[str, Any],
+        *, registry: dict[str, Any] | None = None, policy_kind: str = "machine",
     ) -> None:
         self.data_dir = data_dir
         self.policy_path = policy_path
+        self.policy_kind = policy_kind  # "machine" or "developer" (an explicit override)
         self.user_path = data_dir / SETTINGS_FILE
+        self._registry = dict(registry or {})
         self._policy = dict(policy)
         self._user = dict(user)
 
     def get(self, key: str) -> Any:
         spec = setting(key)
-        if key in self._policy:
-            return self._policy[key]
-        if key in self._user:
-            return self._user[key]
+        for layer in (self._registry, self._policy, self._user):
+            if key in layer:
+                return layer[key]
         return spec.default
 
     def __getitem__(self, key: str) -> Any:
@@ -304,23 +364,46 @@ class Config:
 
     def source(self, key: str) -> Source:
         setting(key)
+        if key in self._registry:
+            return "registry"
         if key in self._policy:
             return "policy"
         if key in self._user:
             return "user"
         return "default"
 
+    def origin(self, key: str) -> str:
+        """Where the value in force was read: a registry value, a file, or ``default``."""
+        source = self.source(key)
+        if source == "registry":
+            return f"{REGISTRY_ROOT}\\{REGISTRY_KEY}\\{key}"
+        if source == "policy":
+            return str(self.policy_path)
+        if source == "user":
+            return str(self.user_path)
+        return "default"
+
     def locked(self, key: str) -> bool:
         setting(key)
-        return key in self._policy
+        return key in self._registry or key in self._policy
+
+    def check_server(self, server_url: str) -> None:
+        """Refuse a server other than the one the policy locks (a locked server always wins)."""
+        locked = self.get("server_url") if self.locked("server_url") else None
+        if locked and normalise_server_url(server_url) != normalise_server_url(locked):
+            raise LockedSettingError(
+                f"the server is set by the machine policy ({locked}; {self.origin('server_url')})"
+                f" and cannot be changed to {server_url}")
 
     def set_user(self, key: str, value: Any) -> None:
         """Validate and persist a user value; refuses keys locked by the policy."""
         spec = setting(key)
         if self.locked(key):
             raise LockedSettingError(
-                f"{key} is set by the machine policy ({self.policy_path}) and cannot be changed"
+                f"{key} is set by the machine policy ({self.origin(key)}) and cannot be changed"
             )
+        if spec.policy_only:
+            raise LockedSettingError(f"{key} can only be set by the machine policy (IT)")
         try:
             value = spec.validate(value)
         except ValueError as exc:
@@ -335,7 +418,8 @@ class Config:
 
     def items(self) -> list[ConfigItem]:
         return [
-            ConfigItem(s.key, self.get(s.key), self.source(s.key), self.locked(s.key), s.description)
+            ConfigItem(s.key, self.get(s.key), self.source(s.key), self.locked(s.key),
+                       s.description, self.origin(s.key))
             for s in SETTINGS
         ]
 
@@ -350,14 +434,26 @@ _MISSING = object()
 
 
 def load_config(
-    data_dir: str | os.PathLike[str] | None = None, *, policy_path: Path | None = None
+    data_dir: str | os.PathLike[str] | None = None, *, policy_path: Path | None = None,
+    registry: RegistryReader | None = None, build: BuildInfo | None = None,
 ) -> Config:
-    """Load the policy and the user's settings; raises :class:`ConfigError` on a broken file."""
+    """Load the policy and the user's settings; raises :class:`ConfigError` on a broken file.
+
+    ``policy_path`` and ``registry`` are for tests and demo mode only: the production entry
+    points pass neither (see :mod:`wfh_client.policy`).
+    """
     root = resolve_data_dir(data_dir)
-    ppath = policy_path or default_policy_path()
+    source = policy_file(policy_path, build=build)
+    if source.kind == "machine":
+        try:
+            check_trusted_file(source.path)
+        except PolicySourceError as exc:
+            raise ConfigError(f"the policy file {source.path} is not trusted: {exc}") from exc
+    ppath = source.path
     policy = _validated(_read_json_object(ppath, "policy file") or {}, ppath, "policy file",
                         strict=False)
+    reg = _registry_values(registry if registry is not None else default_registry())
     upath = root / SETTINGS_FILE
     user = _validated(_read_json_object(upath, "settings file") or {}, upath, "settings file",
-                      strict=False)
-    return Config(root, ppath, policy, user)
+                      strict=False, user=True)
+    return Config(root, ppath, policy, user, registry=reg, policy_kind=source.kind)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wfh_client import __version__
+
 DEFAULT_DIR = Path("demo-data")
 DEFAULT_USER = "cv.tnmt1"
 DEMO_PASSWORD = "demo"  # noqa: S105 - the seeded demo accounts' password (demo data only)
@@ -168,6 +170,7 @@ def start_demo(args: argparse.Namespace) -> Demo:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wfh-demo", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"wfh-demo {__version__}")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="demo data folder")
     parser.add_argument("--dossiers", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)

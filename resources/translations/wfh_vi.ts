@@ -1672,6 +1672,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Máy chủ yêu cầu tải lại toàn bộ hồ sơ; việc tải sẽ tự động bắt đầu lại.</translation>
     </message>
     <message>
+        <source>This version of the app (%1) is too old: the server accepts %2 or newer. Ask your IT support to update this computer; nothing on it is lost.</source>
+        <translation>Phiên bản ứng dụng này (%1) đã quá cũ: máy chủ chỉ chấp nhận từ %2 trở lên. Hãy nhờ bộ phận CNTT cập nhật máy tính này; dữ liệu trên máy không bị mất.</translation>
+    </message>
+    <message>
         <source>Your account is not allowed to do this.</source>
         <translation>Tài khoản của bạn không được phép thực hiện việc này.</translation>
     </message>
@@ -2893,6 +2897,37 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
 </context>
 <context>
+    <name>SupportBundleAction</name>
+    <message>
+        <source>Create &amp;support bundle...</source>
+        <translation>Tạo &amp;gói hỗ trợ...</translation>
+    </message>
+    <message>
+        <source>Save a ZIP file for IT support: logs, settings and checks, without passwords or citizens&apos; data</source>
+        <translation>Lưu tệp ZIP cho bộ phận CNTT: nhật ký, cài đặt và kết quả kiểm tra, không có mật khẩu hay dữ liệu của công dân</translation>
+    </message>
+    <message>
+        <source>Save support bundle</source>
+        <translation>Lưu gói hỗ trợ</translation>
+    </message>
+    <message>
+        <source>ZIP files (*.zip)</source>
+        <translation>Tệp ZIP (*.zip)</translation>
+    </message>
+    <message>
+        <source>The support bundle was saved as %1. Send this file to your IT support; it contains no passwords and no citizens&apos; data.</source>
+        <translation>Đã lưu gói hỗ trợ thành %1. Hãy gửi tệp này cho bộ phận CNTT; tệp không chứa mật khẩu hay dữ liệu của công dân.</translation>
+    </message>
+    <message>
+        <source>The support bundle could not be created: %1</source>
+        <translation>Không tạo được gói hỗ trợ: %1</translation>
+    </message>
+    <message>
+        <source>Support bundle</source>
+        <translation>Gói hỗ trợ</translation>
+    </message>
+</context>
+<context>
     <name>SyncState</name>
     <message>
         <source>Synced</source>
@@ -3159,6 +3194,21 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Quit</source>
         <translation>Thoát</translation>
+    </message>
+</context>
+<context>
+    <name>UpdateBanner</name>
+    <message>
+        <source>your IT support</source>
+        <translation>bộ phận CNTT của cơ quan</translation>
+    </message>
+    <message>
+        <source>This version (%1) is older than the server accepts (%2): you will not be able to sign in again until it is updated. Contact %3.</source>
+        <translation>Phiên bản này (%1) cũ hơn mức máy chủ chấp nhận (%2): bạn sẽ không đăng nhập lại được cho đến khi cập nhật. Hãy liên hệ %3.</translation>
+    </message>
+    <message>
+        <source>A newer version (%2) is available; you have %1. Ask %3 to update this computer.</source>
+        <translation>Đã có phiên bản mới (%2); bạn đang dùng %1. Hãy nhờ %3 cập nhật máy tính này.</translation>
     </message>
 </context>
 <context>

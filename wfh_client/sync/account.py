@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wfh_client.config import atomic_write_text
+from wfh_client.config import Config, LockedSettingError, atomic_write_text
 from wfh_client.store.cache import account_paths
 from wfh_client.store.cache import wipe_account as store_wipe_account
 from wfh_client.store.keys import account_id, normalise_server_url
@@ -77,6 +77,23 @@ def load_current(data_dir: Path) -> CurrentAccount | None:
         return None
     user = data.get("user")
     return CurrentAccount(account, user if isinstance(user, dict) else {})
+
+
+def current_account(config: Config) -> CurrentAccount | None:
+    """The remembered account, unless the machine policy locks another server.
+
+    ``account.json`` is the user's file: it must never take the app to a server other than the
+    locked one (a locked server always wins), so such an account counts as not logged in.
+    """
+    current = load_current(config.data_dir)
+    if current is None:
+        return None
+    try:
+        config.check_server(current.account.server_url)
+    except LockedSettingError as exc:
+        log.warning("not resuming the remembered account: %s", exc)
+        return None
+    return current
 
 
 def clear_current(data_dir: Path) -> None:

@@ -41,7 +41,7 @@ import requests
 
 from wfh_client.config import Config, device_id
 from wfh_client.store.keys import ACCOUNT_SECRET_KINDS, SERVICE, secret_name
-from wfh_client.sync.account import Account, load_current
+from wfh_client.sync.account import Account, current_account
 from wfh_client.sync.errors import (
     ClientError,
     DeviceRevoked,
@@ -370,7 +370,7 @@ def open_session(
     Raises :class:`NotLoggedIn` when no account is remembered. The first request refreshes the
     access token from the keyring's refresh token.
     """
-    current = load_current(config.data_dir)
+    current = current_account(config)
     if current is None:
         raise NotLoggedIn("not logged in on this device")
     http = client_from_config(config, current.account.server_url, **http_kwargs)

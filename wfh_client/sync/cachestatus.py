@@ -24,6 +24,11 @@ from wfh_client.sync.engine import KEY_CALENDAR
 log = logging.getLogger(__name__)
 
 
+def open_cache(config: Config, account: Account) -> Cache | None:
+    """The account's existing cache, opened read-write (None if it was never created)."""
+    return _open(config, account)
+
+
 def _open(config: Config, account: Account) -> Cache | None:
     paths = account_paths(account.id, config.data_dir)
     if not paths.db.exists():

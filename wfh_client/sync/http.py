@@ -151,6 +151,7 @@ def make_session(ca_bundle: str | None = None) -> requests.Session:
     session.mount("https://", adapter)
     session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=8))
     session.headers["User-Agent"] = USER_AGENT
+    session.headers["X-WFH-Client-Version"] = __version__  # the server's minimum version check
     return session
 
 
@@ -285,5 +286,6 @@ def client_from_config(config: Config, server_url: str | None = None, **kwargs: 
     url = server_url or config.get("server_url")
     if not url:
         raise ValueError("no server URL: pass one or set server_url")
+    config.check_server(url)  # a locked server always wins, whatever account.json says
     return HttpClient(url, ca_bundle=config.get("ca_bundle"),
                       timeout=float(config.get("request_timeout_seconds")), **kwargs)

@@ -45,8 +45,10 @@ from wfh_client.ui.network_watch import NetworkWatch
 from wfh_client.ui.oncall.controller import OnCallUi
 from wfh_client.ui.settings_dialog import SettingsDialog
 from wfh_client.ui.single_instance import SingleInstance, tell_already_running
+from wfh_client.ui.support_menu import SupportBundleAction
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
+from wfh_client.ui.update_banner import UpdateBanner
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +56,7 @@ __all__ = ["ClientApp", "create_application", "main", "run"]
 
 APP_NAME = "wfh-client"
 ORGANISATION = "Một cửa điện tử"
+DESKTOP_ID = "vn.gov.motcua.wfhclient"
 
 
 def create_application(argv: Sequence[str] | None = None, *, language: str = "vi") -> QApplication:
@@ -62,6 +65,9 @@ def create_application(argv: Sequence[str] | None = None, *, language: str = "vi
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv if argv is not None else sys.argv))
     app.setApplicationName(APP_NAME)
+    # Wayland matches windows to the installed .desktop file by this id (X11 by WM_CLASS,
+    # StartupWMClass in the file); installer/deb installs vn.gov.motcua.wfhclient.desktop
+    app.setDesktopFileName(DESKTOP_ID)
     app.setApplicationDisplayName("WFH")
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain("motcua.gov.vn")
@@ -89,6 +95,10 @@ class ClientApp(QObject):
         self.tray = TrayController(self, available=tray_available)
         self.sync = SyncController(self.ctx, self)
         self.window = MainWindow(self.ctx, tray=self.tray, sync=self.sync)
+        self.support_bundle = SupportBundleAction(self.window, self.window.help_menu, config) \
+            if config is not None else None
+        # update_mode "notify": a banner when the server recommends a newer version
+        self.update_banner = UpdateBanner(self.window, config) if config is not None else None
         self.single_instance = single_instance
         self.settings_dialog: SettingsDialog | None = None
         self.window.language_requested.connect(self.set_language)
@@ -106,6 +116,8 @@ class ClientApp(QObject):
 
     def show(self) -> None:
         self.window.show()
+        if self.update_banner is not None:
+            self.update_banner.check()
 
     def open_dossier(self, dossier_id: str) -> QWidget | None:
         """The dossier window (``wfh_client.ui.detail``), if this build has it."""
@@ -198,25 +210,11 @@ def run(config: Config, argv: Sequence[str] | None = None, *,
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``wfh-client-gui [--data-dir DIR]``: the desktop client."""
-    import argparse
+    """``wfh-client-gui``: see :mod:`wfh_client.gui_main` (log file, dialogs for start-up
+    errors, ``--version``, ``--self-test``)."""
+    from wfh_client.gui_main import main as gui_main
 
-    from wfh_client.config import load_config
-
-    parser = argparse.ArgumentParser(prog="wfh-client-gui", description="Work-from-home client "
-                                     "for one-stop-shop staff (desktop).")
-    parser.add_argument("--data-dir", metavar="DIR", help="data directory "
-                        "(default: $WFH_CLIENT_DATA_DIR or the platform's user data dir)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging to stderr")
-    args, qt_args = parser.parse_known_args(list(argv if argv is not None else sys.argv[1:]))
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
-    try:
-        config = load_config(args.data_dir)
-    except ConfigError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        return 2
-    return run(config, [sys.argv[0], *qt_args])
+    return gui_main(argv)
 
 
 if __name__ == "__main__":

@@ -11,21 +11,20 @@ formatted with explicit patterns (never the locale's defaults).
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+
+from wfh_client.assets import resources_dir
 
 __all__ = ["LANGUAGES", "RESOURCES_DIR", "TRANSLATIONS_DIR", "current_language",
            "format_date", "format_datetime", "format_number", "format_remaining", "parse_iso", "set_language",
            "status_name", "sync_state_name"]
 
 LANGUAGES = ("vi", "en")
-# ``WFH_CLIENT_RESOURCES`` overrides where icons and translations are read from (installers).
-RESOURCES_DIR = Path(os.environ.get("WFH_CLIENT_RESOURCES")
-                     or Path(__file__).resolve().parents[2] / "resources")
+# packaged, frozen or source checkout (``WFH_CLIENT_RESOURCES`` overrides): see wfh_client.assets
+RESOURCES_DIR = resources_dir()
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 
 _translator: QTranslator | None = None

@@ -44,7 +44,13 @@ from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailabl
 from wfh_client.store.recovery import SetAside
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, unsent_changes
 from wfh_client.store.state import counts as store_counts
-from wfh_client.sync.account import Account, load_current, save_current, wipe_account
+from wfh_client.sync.account import (
+    Account,
+    current_account,
+    load_current,
+    save_current,
+    wipe_account,
+)
 from wfh_client.sync.auth import AuthSession, TokenStore, login
 from wfh_client.sync.engine import KEY_CALENDAR, SyncEngine
 from wfh_client.sync.errors import (
@@ -163,7 +169,7 @@ class Launcher(QObject):
         box.open()
 
     def _resume(self, known_damaged: bool = False) -> OpenedAccount | None:
-        current = load_current(self.config.data_dir)
+        current = current_account(self.config)  # None if the policy locks another server
         if current is None or self.tokens.get_refresh(current.account.id) is None:
             return None
         bus = EventBus()

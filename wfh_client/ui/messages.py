@@ -115,6 +115,12 @@ def _api_error(exc: ApiError) -> str:
     if exc.code == "sync.resync_required":
         return QCoreApplication.translate("Messages", "The server asked for a full download of your dossiers; it starts again "
                   "automatically.")
+    if exc.code == "client.outdated":
+        return QCoreApplication.translate(
+            "Messages", "This version of the app (%1) is too old: the server accepts %2 or "
+            "newer. Ask your IT support to update this computer; nothing on it is lost."
+        ).replace("%1", str(exc.details.get("current", "?"))).replace(
+            "%2", str(exc.details.get("minimum", "?")))
     if exc.code == "auth.forbidden":
         return QCoreApplication.translate("Messages", "Your account is not allowed to do this.")
     if exc.status == 429 or exc.status >= 500:

@@ -131,7 +131,7 @@ class SettingsDialog(QDialog):
         for key, label in self.managed_labels.items():
             label.setText(self.tr("Managed by your organisation"))
             label.setToolTip(self.tr("Set by the machine policy: %1")
-                             .replace("%1", str(self.config.policy_path)))
+                             .replace("%1", self.config.origin(key)))
             self.editors[key].setToolTip(label.toolTip() if self.config.locked(key) else "")
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
