@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -87,7 +88,8 @@ def test_login_status_doctor_logout(server: RunningServer, env: dict[str, str],
     assert r.returncode == 0, r.stdout + r.stderr
     assert "[  ok] server" in r.stdout and "SecretService" in r.stdout
     assert "integrity ok" in r.stdout
-    assert "server_url" in r.stdout and "[user]" in r.stdout and "[default]" in r.stdout
+    assert re.search(r'server_url\s+= "http://127\.0\.0\.1:\d+"\s+\[user: ', r.stdout), r.stdout
+    assert "[default: default]" in r.stdout
     doc = json.loads(run(env, "doctor", "--json").stdout)
     assert doc["ok"] and {c["name"] for c in doc["checks"]} >= {"server", "keyring", "cache"}
 
