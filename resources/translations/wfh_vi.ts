@@ -122,6 +122,10 @@
         <translation>Hãy đăng nhập và đồng bộ ít nhất một lần trước khi xử lý hồ sơ.</translation>
     </message>
     <message>
+        <source>Select a dossier first.</source>
+        <translation>Hãy chọn một hồ sơ trước.</translation>
+    </message>
+    <message>
         <source>The cached copy of this dossier cannot be read; synchronise again.</source>
         <translation>Không đọc được bản lưu của hồ sơ này; hãy đồng bộ lại.</translation>
     </message>
@@ -180,6 +184,53 @@
     <message>
         <source>Unknown action.</source>
         <translation>Thao tác không xác định.</translation>
+    </message>
+</context>
+<context>
+    <name>ActionRule</name>
+    <message>
+        <source>Notes can be added to any dossier that has not been withdrawn.</source>
+        <translation>Có thể thêm ghi chú vào mọi hồ sơ chưa bị rút.</translation>
+    </message>
+    <message>
+        <source>Assigning is possible while the dossier is accepted, being processed or awaiting documents, and not submitted for approval.</source>
+        <translation>Chỉ phân công được khi hồ sơ đã tiếp nhận, đang xử lý hoặc đang chờ bổ sung, và chưa trình ký.</translation>
+    </message>
+    <message>
+        <source>Review starts once the dossier is assigned to an officer (or returned for rework).</source>
+        <translation>Chỉ bắt đầu thẩm định được khi hồ sơ đã được phân công cho cán bộ (hoặc bị trả lại để xử lý lại).</translation>
+    </message>
+    <message>
+        <source>Documents can be requested while the dossier is being processed and not yet submitted for approval.</source>
+        <translation>Chỉ yêu cầu bổ sung hồ sơ được khi hồ sơ đang xử lý và chưa trình ký.</translation>
+    </message>
+    <message>
+        <source>Possible only while the dossier waits for the applicant&apos;s documents.</source>
+        <translation>Chỉ thực hiện được khi hồ sơ đang chờ công dân bổ sung.</translation>
+    </message>
+    <message>
+        <source>Start the review first (or rework a returned dossier), then submit it for approval.</source>
+        <translation>Cần bắt đầu thẩm định trước (hoặc xử lý lại hồ sơ bị trả lại), sau đó mới trình ký.</translation>
+    </message>
+    <message>
+        <source>Possible once the officer has submitted the dossier for approval.</source>
+        <translation>Chỉ thực hiện được sau khi cán bộ đã trình ký hồ sơ.</translation>
+    </message>
+    <message>
+        <source>Refusal at intake is possible only before processing starts.</source>
+        <translation>Chỉ từ chối tiếp nhận được trước khi hồ sơ bắt đầu được xử lý.</translation>
+    </message>
+    <message>
+        <source>Processing can be stopped while the dossier is being processed or awaiting documents.</source>
+        <translation>Chỉ dừng xử lý được khi hồ sơ đang xử lý hoặc đang chờ bổ sung.</translation>
+    </message>
+    <message>
+        <source>An apology is possible while the dossier is accepted, being processed or awaiting documents, at least one working day before the due date.</source>
+        <translation>Chỉ xin lỗi và hẹn lại được khi hồ sơ đã tiếp nhận, đang xử lý hoặc đang chờ bổ sung, và chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
+    </message>
+    <message>
+        <source>Possible once the result is ready (approved).</source>
+        <translation>Chỉ thực hiện được khi đã có kết quả (đã phê duyệt).</translation>
     </message>
 </context>
 <context>

@@ -40,3 +40,17 @@ def matching(docs: list[dict[str, Any]], words: str) -> set[str]:
 
 def model_ids(model: Any) -> list[str]:
     return [model.dossier_id_at(r) for r in range(model.rowCount())]
+
+
+def press(qtbot: Any, widget: Any, sequence: str) -> None:
+    """Type a shortcut as a user does: the key events reach the focused widget's window
+    (through Qt's shortcut map), not a widget directly, which would bypass the shortcuts."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    window = widget.window()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+    QTest.keySequence(window.windowHandle(), QKeySequence(sequence))

@@ -36,6 +36,7 @@ __all__ = [
     "allowed_actions",
     "apply_action",
     "parse_action",
+    "unavailable_reason",
     "validate_action",
 ]
 
@@ -199,13 +200,32 @@ def _check_state(t: Transition, state: DossierState) -> None:
         )
 
 
+def _apology_blocked(
+    state: DossierState, calendar: WorkingCalendar | None, now: datetime | None
+) -> ActionInvalid | None:
+    """The apology's own rules, payload aside (the time limit only with a calendar and now)."""
+    if state.apology_count > 0:
+        return ActionInvalid("apology_already_made", "A new appointment date may be set only once.")
+    if state.due_at is None:
+        return ActionInvalid("no_due_date", "The dossier has no due date to postpone.")
+    if calendar is not None and now is not None:
+        as_of = state.clock_stopped_at or now  # the clock does not run while awaiting documents
+        if calendar.remaining(as_of, state.due_at) < calendar.working_length(1):
+            return ActionInvalid(
+                "apology_too_late",
+                "The apology must be made at least one working day before the due date.",
+                {"due_at": state.due_at.isoformat()},
+            )
+    return None
+
+
 def _check_apology(
     payload: Mapping[str, Any], state: DossierState, calendar: WorkingCalendar, now: datetime
 ) -> None:
-    if state.apology_count > 0:
-        raise ActionInvalid("apology_already_made", "A new appointment date may be set only once.")
-    if state.due_at is None:
-        raise ActionInvalid("no_due_date", "The dossier has no due date to postpone.")
+    blocked = _apology_blocked(state, None, None)
+    if blocked is not None:
+        raise blocked
+    assert state.due_at is not None
     new_due = parse_instant(payload["new_due_at"])
     if new_due <= state.due_at:
         raise ActionInvalid(
@@ -213,13 +233,9 @@ def _check_apology(
             "The new appointment must be later than the current due date.",
             {"due_at": state.due_at.isoformat()},
         )
-    as_of = state.clock_stopped_at or now  # the clock does not run while awaiting documents
-    if calendar.remaining(as_of, state.due_at) < calendar.working_length(1):
-        raise ActionInvalid(
-            "apology_too_late",
-            "The apology must be made at least one working day before the due date.",
-            {"due_at": state.due_at.isoformat()},
-        )
+    blocked = _apology_blocked(state, calendar, now)
+    if blocked is not None:
+        raise blocked
 
 
 def validate_action(
@@ -242,6 +258,32 @@ def validate_action(
     return normalised
 
 
+def unavailable_reason(
+    action: ActionType | str,
+    state: DossierState,
+    actor: Actor,
+    *,
+    calendar: WorkingCalendar | None = None,
+    now: datetime | None = None,
+) -> ActionError | None:
+    """Why ``actor`` may not start ``action`` on this state now (payload aside), or None.
+
+    The same checks as :func:`validate_action` without a payload; with ``calendar`` and
+    ``now`` the apology's time limit is checked too. The UI shows the error's code in words
+    next to a disabled action, so the user learns the rule instead of guessing.
+    """
+    kind = parse_action(action)
+    t = TRANSITIONS[kind]
+    try:
+        _check_actor(t, state, actor)
+        _check_state(t, state)
+    except ActionError as err:
+        return err
+    if kind is ActionType.APOLOGY:
+        return _apology_blocked(state, calendar, now)
+    return None
+
+
 def allowed_actions(
     state: DossierState,
     actor: Actor,
@@ -253,22 +295,11 @@ def allowed_actions(
 
     With ``calendar`` and ``now`` the apology's time limit is also checked.
     """
-    result: list[ActionType] = []
-    for kind, t in TRANSITIONS.items():
-        try:
-            _check_actor(t, state, actor)
-            _check_state(t, state)
-        except ActionError:
-            continue
-        if kind is ActionType.APOLOGY:
-            if state.apology_count > 0 or state.due_at is None:
-                continue
-            if calendar is not None and now is not None:
-                as_of = state.clock_stopped_at or now
-                if calendar.remaining(as_of, state.due_at) < calendar.working_length(1):
-                    continue
-        result.append(kind)
-    return result
+    return [
+        kind
+        for kind in TRANSITIONS
+        if unavailable_reason(kind, state, actor, calendar=calendar, now=now) is None
+    ]
 
 
 def _content(

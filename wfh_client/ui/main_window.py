@@ -14,9 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from wfh_client.store.state import counts as store_counts
 from wfh_client.ui.bridge import immediate
@@ -68,6 +75,8 @@ class MainWindow(QMainWindow):
         self.sync = sync or SyncController(ctx, self)
         self._quitting = False
         self.conflicts_view: ConflictsView | None = None
+        self.dossier_actions: list[QAction] = []
+        self.row_menu: QMenu | None = None
         self._tray_hint_shown = False
         self._build_actions()
         # --- department head workspace (wfh_client.ui.head): a menu for heads only ---
@@ -143,6 +152,12 @@ class MainWindow(QMainWindow):
         self.filter_bar.search.returnPressed.connect(self.filter_bar.flush)
         self.list_view.refreshed.connect(self.status.set_shown)
         self.list_view.open_requested.connect(self.open_requested)
+        # the workflow actions follow the current row (computed again at each change)
+        self.list_view.selectionModel().currentChanged.connect(lambda *_a: self.update_actions())
+        # after a refresh the view restores the selection once the model is reset: look then
+        self.list_view.refreshed.connect(lambda _n: QTimer.singleShot(0, self, self.update_actions))
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self.show_row_menu)
         self.model.busy.connect(self._busy)
         self.sync.state_changed.connect(self.status.set_state)
         self.sync.state_changed.connect(lambda _s: self.tray.set_state_tooltip(
@@ -202,13 +217,42 @@ class MainWindow(QMainWindow):
         return self.conflicts_view
 
     def add_dossier_actions(self, actions: list[QAction]) -> None:
-        """Workflow actions (from the action dialogs) at the end of the Dossier menu."""
+        """Workflow actions (from the action dialogs) at the end of the Dossier menu and in the
+        rows' context menu; they follow the current row (and the dossier's changes)."""
         if actions:
             self.dossier_menu.addSeparator()
         for action in actions:
             action.setShortcutVisibleInContextMenu(True)
             self.dossier_menu.addAction(action)
             self.addAction(action)  # shortcuts work wherever the focus is in the window
+        self.dossier_actions = actions
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        """Enable the workflow actions the domain allows for the current row, now."""
+        update = getattr(self.dossier_actions, "update_enabled", None)
+        if update is not None:
+            update()
+        has_row = self.list_view.current_dossier_id() is not None
+        self.act_open.setEnabled(has_row)
+        self.act_copy_code.setEnabled(has_row)
+
+    def show_row_menu(self, pos: QPoint) -> QMenu:
+        """The rows' context menu: open, copy the code and the workflow actions."""
+        self.update_actions()
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.act_open)
+        menu.addAction(self.act_copy_code)
+        visible = [a for a in self.dossier_actions if a.isVisible()]
+        if visible:
+            menu.addSeparator()
+        for action in visible:
+            menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.row_menu = menu
+        menu.popup(self.list_view.viewport().mapToGlobal(pos))
+        return menu
 
     def allow_quit(self) -> None:
         """The next close really closes (Quit, session end)."""
@@ -218,9 +262,11 @@ class MainWindow(QMainWindow):
     def on_event_dossiers_changed(self, **_: Any) -> None:
         self.filter_bar.set_fields(distinct_fields(self.ctx.cache.reader()))
         self.refresh_counts()
+        self.update_actions()
 
     def on_event_outbox_changed(self, **_: Any) -> None:
         self.refresh_counts()
+        self.update_actions()
 
     def on_event_sync_finished(self, **_: Any) -> None:
         self.refresh_counts()

@@ -84,9 +84,9 @@ class DossierWindow(QMainWindow):
         self.dossier_menu = bar.addMenu("")
         self.toolbar = self.addToolBar("")
         self.toolbar.setObjectName("dossierToolbar")
+        self.dossier_menu.setToolTipsVisible(True)  # a disabled action says what it waits for
         for action in self.actions_list:
             self.dossier_menu.addAction(action)
-            self.toolbar.addAction(action)
         self.print_menu = bar.addMenu("")
         self.act_print_slip = self._action(self.print_menu, QKeySequence.StandardKey.Print,
                                            lambda: self.print_slip("control"))
@@ -153,6 +153,7 @@ class DossierWindow(QMainWindow):
             self.missing.show()
             for action in self.actions_list:
                 action.setEnabled(False)
+            self.toolbar.clear()
             return
         self.missing.hide()
         self.view = view
@@ -172,12 +173,18 @@ class DossierWindow(QMainWindow):
         self.documents.set_view(view)
         self.timeline.set_history(list(view.data.get("history") or []), calendar)
         self.notes.set_notes(view.data)
-        self.actions_list.update_enabled()
-        for action in self.actions_list:  # menu and toolbar list what can be done now
-            action.setVisible(action.isEnabled())
+        self._show_allowed(self.actions_list.update_enabled())
         has_apology = int(view.data.get("apology_count") or 0) > 0
         self.act_print_apology.setEnabled(has_apology)
         self.act_export_apology.setEnabled(has_apology)
+
+    def _show_allowed(self, allowed: list[Any]) -> None:
+        """The toolbar holds what can be done now; the menu keeps every action of the role,
+        the disabled ones explaining the rule they wait for."""
+        self.toolbar.clear()
+        for action in self.actions_list:
+            if action.data() in allowed:
+                self.toolbar.addAction(action)
 
     # ------------------------------------------------------------ bridge events
     def on_event_dossiers_changed(self, ids: list[str] | None = None, **_kw: Any) -> None:

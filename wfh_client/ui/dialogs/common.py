@@ -5,6 +5,8 @@
 - :func:`load_document` / :func:`state_of`: the dossier as the user sees it (optimistic local
   copy) and its workflow state;
 - :func:`allowed_for`: :func:`wfh_client.domain.workflow.allowed_actions` for that state;
+  :func:`availability`: for every action the user's role may ever take, None (allowed now) or
+  the domain's reason why not (shown beside the disabled action);
 - :func:`reason_text` / :func:`action_title`: the domain's reasons and the action names in the
   user's language (by the stable code; the English message when the code is unknown).
 """
@@ -17,12 +19,14 @@ from typing import Any, cast
 from PySide6.QtCore import QCoreApplication
 
 from wfh_client.domain import (
+    TRANSITIONS,
     ActionError,
     ActionType,
     Actor,
     DossierState,
     Role,
     state_from_document,
+    unavailable_reason,
 )
 from wfh_client.domain import allowed_actions as domain_allowed_actions
 from wfh_client.store import dossiers as store_dossiers
@@ -30,8 +34,8 @@ from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.local import LocalProfile
 from wfh_client.ui.context import AppContext
 
-__all__ = ["action_title", "allowed_for", "engine_of", "load_document", "local_profile",
-           "reason_text", "state_of"]
+__all__ = ["action_rule", "action_title", "allowed_for", "availability", "engine_of", "load_document", "local_profile",
+           "reason_text", "state_of", "unavailable_text"]
 
 
 def engine_of(ctx: AppContext) -> SyncEngine | None:
@@ -87,6 +91,24 @@ def allowed_for(ctx: AppContext, doc: dict[str, Any] | None,
                                   now=now or ctx.clock())
 
 
+def availability(ctx: AppContext, doc: dict[str, Any] | None,
+                 now: datetime | None = None) -> dict[ActionType, ActionError | None]:
+    """Each action the signed-in user's role may take at all -> None when it is allowed on
+    ``doc`` now, else the domain's reason. Empty when signed out; every such action maps to
+    ``no_dossier`` when there is no (readable) dossier."""
+    profile = local_profile(ctx)
+    if profile is None or engine_of(ctx) is None:
+        return {}
+    kinds = [k for k, t in TRANSITIONS.items() if profile.actor.role in t.roles]
+    state = state_of(doc)
+    if state is None:
+        missing = ActionError("no_dossier", "Select a dossier first.")
+        return dict.fromkeys(kinds, missing)
+    when = now or ctx.clock()
+    return {k: unavailable_reason(k, state, profile.actor, calendar=profile.calendar, now=when)
+            for k in kinds}
+
+
 def action_title(kind: ActionType | str) -> str:
     """The menu / dialog title of an action (without the ellipsis)."""
     names = {
@@ -109,6 +131,53 @@ def action_title(kind: ActionType | str) -> str:
     except ValueError:
         key = str(kind)
     return names.get(key, str(kind))
+
+
+def action_rule(kind: ActionType | str) -> str:
+    """When an action is possible, in one sentence (shown while it is not)."""
+    rules = {
+        ActionType.NOTE: QCoreApplication.translate(
+            "ActionRule", "Notes can be added to any dossier that has not been withdrawn."),
+        ActionType.ASSIGN: QCoreApplication.translate(
+            "ActionRule", "Assigning is possible while the dossier is accepted, being processed "
+            "or awaiting documents, and not submitted for approval."),
+        ActionType.START_REVIEW: QCoreApplication.translate(
+            "ActionRule", "Review starts once the dossier is assigned to an officer (or "
+            "returned for rework)."),
+        ActionType.REQUEST_DOCUMENTS: QCoreApplication.translate(
+            "ActionRule", "Documents can be requested while the dossier is being processed "
+            "and not yet submitted for approval."),
+        ActionType.DOCUMENTS_RECEIVED: QCoreApplication.translate(
+            "ActionRule", "Possible only while the dossier waits for the applicant's documents."),
+        ActionType.SUBMIT_FOR_APPROVAL: QCoreApplication.translate(
+            "ActionRule", "Start the review first (or rework a returned dossier), then submit "
+            "it for approval."),
+        ActionType.APPROVE: QCoreApplication.translate(
+            "ActionRule", "Possible once the officer has submitted the dossier for approval."),
+        ActionType.RETURN_FOR_REWORK: QCoreApplication.translate(
+            "ActionRule", "Possible once the officer has submitted the dossier for approval."),
+        ActionType.REFUSE: QCoreApplication.translate(
+            "ActionRule", "Refusal at intake is possible only before processing starts."),
+        ActionType.STOP: QCoreApplication.translate(
+            "ActionRule", "Processing can be stopped while the dossier is being processed or "
+            "awaiting documents."),
+        ActionType.APOLOGY: QCoreApplication.translate(
+            "ActionRule", "An apology is possible while the dossier is accepted, being "
+            "processed or awaiting documents, at least one working day before the due date."),
+        ActionType.RETURN_RESULT: QCoreApplication.translate(
+            "ActionRule", "Possible once the result is ready (approved)."),
+    }
+    try:
+        return rules.get(ActionType(kind), "")
+    except ValueError:
+        return ""
+
+
+def unavailable_text(kind: ActionType | str, err: ActionError) -> str:
+    """Why an action is disabled: the rule it waits for, or the domain's reason."""
+    if err.code == "wrong_status":
+        return action_rule(kind) or reason_text(err)
+    return reason_text(err)
 
 
 def _field_required(field: str) -> str | None:
@@ -136,6 +205,7 @@ def reason_text(err: ActionError) -> str:
             return text
     known = {
         "not_signed_in": QCoreApplication.translate("ActionReason", "Sign in and synchronise once before acting on dossiers."),
+        "no_dossier": QCoreApplication.translate("ActionReason", "Select a dossier first."),
         "bad_document": QCoreApplication.translate(
             "ActionReason", "The cached copy of this dossier cannot be read; synchronise again."),
         "other_department": QCoreApplication.translate("ActionReason", "The dossier belongs to another department."),
