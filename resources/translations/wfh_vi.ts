@@ -76,117 +76,6 @@
     </message>
 </context>
 <context>
-    <name>ActionReason</name>
-    <message>
-        <source>Write the note.</source>
-        <translation>Hãy nhập nội dung ghi chú.</translation>
-    </message>
-    <message>
-        <source>Choose an officer.</source>
-        <translation>Hãy chọn cán bộ.</translation>
-    </message>
-    <message>
-        <source>Tick or write at least one missing document.</source>
-        <translation>Hãy đánh dấu hoặc ghi ít nhất một giấy tờ còn thiếu.</translation>
-    </message>
-    <message>
-        <source>Write the proposed result.</source>
-        <translation>Hãy nhập kết quả đề xuất.</translation>
-    </message>
-    <message>
-        <source>Choose the proposed decision.</source>
-        <translation>Hãy chọn hướng đề xuất.</translation>
-    </message>
-    <message>
-        <source>Write a comment for the officer.</source>
-        <translation>Hãy nhập ý kiến cho cán bộ.</translation>
-    </message>
-    <message>
-        <source>Write the reason.</source>
-        <translation>Hãy nhập lý do.</translation>
-    </message>
-    <message>
-        <source>Choose the new appointment date.</source>
-        <translation>Hãy chọn ngày hẹn mới.</translation>
-    </message>
-    <message>
-        <source>Choose how the result was returned.</source>
-        <translation>Hãy chọn hình thức trả kết quả.</translation>
-    </message>
-    <message>
-        <source>Enter the postal tracking number.</source>
-        <translation>Hãy nhập mã vận đơn bưu chính.</translation>
-    </message>
-    <message>
-        <source>Sign in and synchronise once before acting on dossiers.</source>
-        <translation>Hãy đăng nhập và đồng bộ ít nhất một lần trước khi xử lý hồ sơ.</translation>
-    </message>
-    <message>
-        <source>Select a dossier first.</source>
-        <translation>Hãy chọn một hồ sơ trước.</translation>
-    </message>
-    <message>
-        <source>The cached copy of this dossier cannot be read; synchronise again.</source>
-        <translation>Không đọc được bản lưu của hồ sơ này; hãy đồng bộ lại.</translation>
-    </message>
-    <message>
-        <source>This action is not possible in the current status of the dossier.</source>
-        <translation>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</translation>
-    </message>
-    <message>
-        <source>The dossier belongs to another department.</source>
-        <translation>Hồ sơ thuộc đơn vị khác.</translation>
-    </message>
-    <message>
-        <source>Your role may not perform this action.</source>
-        <translation>Vai trò của bạn không được thực hiện thao tác này.</translation>
-    </message>
-    <message>
-        <source>The dossier is not assigned to you.</source>
-        <translation>Hồ sơ không được phân công cho bạn.</translation>
-    </message>
-    <message>
-        <source>A new appointment date may be set only once.</source>
-        <translation>Chỉ được hẹn lại ngày trả kết quả một lần.</translation>
-    </message>
-    <message>
-        <source>The dossier has no due date to postpone.</source>
-        <translation>Hồ sơ không có ngày hẹn trả để gia hạn.</translation>
-    </message>
-    <message>
-        <source>The new appointment must be later than the current due date.</source>
-        <translation>Ngày hẹn mới phải sau ngày hẹn trả hiện tại.</translation>
-    </message>
-    <message>
-        <source>The apology must be made at least one working day before the due date.</source>
-        <translation>Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
-    </message>
-    <message>
-        <source>The text is too long.</source>
-        <translation>Nội dung quá dài.</translation>
-    </message>
-    <message>
-        <source>Too many items: at most 50 documents per request.</source>
-        <translation>Quá nhiều mục: tối đa 50 giấy tờ mỗi lần yêu cầu.</translation>
-    </message>
-    <message>
-        <source>A missing-document line is empty.</source>
-        <translation>Có dòng giấy tờ còn thiếu để trống.</translation>
-    </message>
-    <message>
-        <source>The date is not valid.</source>
-        <translation>Ngày giờ không hợp lệ.</translation>
-    </message>
-    <message>
-        <source>A value is not allowed.</source>
-        <translation>Có giá trị không được phép.</translation>
-    </message>
-    <message>
-        <source>Unknown action.</source>
-        <translation>Thao tác không xác định.</translation>
-    </message>
-</context>
-<context>
     <name>ActionRule</name>
     <message>
         <source>Notes can be added to any dossier that has not been withdrawn.</source>
@@ -682,12 +571,20 @@
         <translation>Không có ghi chú.</translation>
     </message>
     <message>
+        <source>(dossier no longer on this computer)</source>
+        <translation>(hồ sơ không còn trên máy này)</translation>
+    </message>
+    <message>
         <source>Invalid</source>
         <translation>Không hợp lệ</translation>
     </message>
     <message>
         <source>Rejected</source>
         <translation>Bị từ chối</translation>
+    </message>
+    <message>
+        <source>%1 changes put away. They stay in the export.</source>
+        <translation>Đã ẩn %1 thay đổi. Chúng vẫn có trong tệp xuất.</translation>
     </message>
     <message>
         <source>Export rejected changes</source>
@@ -742,6 +639,10 @@
         <translation>Thời điểm</translation>
     </message>
     <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
         <source>State</source>
         <translation>Tình trạng</translation>
     </message>
@@ -772,6 +673,14 @@
     <message>
         <source>&amp;Export…</source>
         <translation>&amp;Xuất…</translation>
+    </message>
+    <message>
+        <source>&amp;Dismiss the selected</source>
+        <translation>Đã &amp;xem, ẩn các dòng đã chọn</translation>
+    </message>
+    <message>
+        <source>You have read them: they leave this list and the warnings, and stay in the export</source>
+        <translation>Anh/chị đã đọc: các dòng này rời khỏi danh sách và cảnh báo, nhưng vẫn có trong tệp xuất</translation>
     </message>
     <message>
         <source>No conflicts: everything you changed agrees with the server.</source>
@@ -1027,12 +936,26 @@
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <source>This dossier is no longer in the local cache.</source>
-        <translation>Hồ sơ này không còn trong bộ nhớ đệm trên máy.</translation>
+        <source>Show the rejected changes…</source>
+        <translation>Xem các thay đổi bị từ chối…</translation>
     </message>
     <message>
         <source>The dossier cannot be read: %1</source>
         <translation>Không đọc được hồ sơ: %1</translation>
+    </message>
+    <message>
+        <source>This dossier is no longer yours: it was reassigned to another officer or withdrawn, and it has left your list.</source>
+        <translation>Hồ sơ này không còn là của anh/chị: đã được phân công cho cán bộ khác hoặc đã bị rút, và đã rời khỏi danh sách của anh/chị.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) you made were not sent; they are kept under rejected changes.</source>
+        <translation>
+            <numerusform>%n thay đổi anh/chị đã thực hiện chưa được gửi; chúng được giữ lại trong mục thay đổi bị từ chối.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This dossier has just been reassigned to another officer. It leaves your list at the next sync; changes not sent yet will be kept under rejected changes.</source>
+        <translation>Hồ sơ này vừa được phân công cho cán bộ khác. Hồ sơ sẽ rời khỏi danh sách ở lần đồng bộ tới; các thay đổi chưa gửi được giữ lại trong mục thay đổi bị từ chối.</translation>
     </message>
     <message>
         <source>Apology slip</source>
@@ -1664,6 +1587,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Hồ sơ không còn do bạn xử lý (đã giao cho người khác hoặc đã rút).</translation>
     </message>
     <message>
+        <source>The dossier is no longer yours: it was reassigned to someone else or withdrawn.</source>
+        <translation>Hồ sơ không còn là của anh/chị: đã được phân công cho người khác hoặc đã bị rút.</translation>
+    </message>
+    <message>
         <source>You kept the server&apos;s version instead.</source>
         <translation>Bạn đã chọn giữ bản của máy chủ.</translation>
     </message>
@@ -1672,40 +1599,76 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Hồ sơ liên tục thay đổi trên máy chủ.</translation>
     </message>
     <message>
-        <source>The server&apos;s copy of the dossier could not be read.</source>
-        <translation>Không đọc được bản hồ sơ của máy chủ.</translation>
+        <source>The copy of this dossier cannot be read; synchronise again.</source>
+        <translation>Không đọc được bản sao của hồ sơ này; hãy đồng bộ lại.</translation>
     </message>
     <message>
-        <source>The dossier is no longer at a step where this action is possible.</source>
-        <translation>Hồ sơ không còn ở bước cho phép thao tác này.</translation>
+        <source>This action is not possible in the current status of the dossier.</source>
+        <translation>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</translation>
     </message>
     <message>
-        <source>The dossier is assigned to someone else.</source>
-        <translation>Hồ sơ đã được giao cho người khác.</translation>
+        <source>The dossier is not assigned to you.</source>
+        <translation>Hồ sơ không được phân công cho bạn.</translation>
+    </message>
+    <message>
+        <source>Your role may not perform this action.</source>
+        <translation>Vai trò của bạn không được thực hiện thao tác này.</translation>
+    </message>
+    <message>
+        <source>The new appointment must be later than the current due date.</source>
+        <translation>Ngày hẹn mới phải sau ngày hẹn trả hiện tại.</translation>
+    </message>
+    <message>
+        <source>Unknown action.</source>
+        <translation>Thao tác không xác định.</translation>
+    </message>
+    <message>
+        <source>The officer chosen is not an active officer of this department.</source>
+        <translation>Cán bộ được chọn không phải là cán bộ đang làm việc của phòng này.</translation>
+    </message>
+    <message>
+        <source>A value is not allowed.</source>
+        <translation>Có giá trị không được phép.</translation>
+    </message>
+    <message>
+        <source>The date is not valid.</source>
+        <translation>Ngày giờ không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>The text is too long.</source>
+        <translation>Nội dung quá dài.</translation>
+    </message>
+    <message>
+        <source>Too many items: at most 50 documents per request.</source>
+        <translation>Quá nhiều mục: tối đa 50 giấy tờ mỗi lần yêu cầu.</translation>
+    </message>
+    <message>
+        <source>A missing-document line is empty.</source>
+        <translation>Có dòng giấy tờ còn thiếu để trống.</translation>
+    </message>
+    <message>
+        <source>Sign in and synchronise once before acting on dossiers.</source>
+        <translation>Hãy đăng nhập và đồng bộ ít nhất một lần trước khi xử lý hồ sơ.</translation>
+    </message>
+    <message>
+        <source>Select a dossier first.</source>
+        <translation>Hãy chọn một hồ sơ trước.</translation>
     </message>
     <message>
         <source>The dossier belongs to another department.</source>
         <translation>Hồ sơ thuộc đơn vị khác.</translation>
     </message>
     <message>
-        <source>Your role may not do this.</source>
-        <translation>Vai trò của bạn không được làm việc này.</translation>
-    </message>
-    <message>
         <source>A new appointment date may be set only once.</source>
         <translation>Chỉ được hẹn lại ngày trả kết quả một lần.</translation>
     </message>
     <message>
+        <source>The apology must be made at least one working day before the due date.</source>
+        <translation>Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
+    </message>
+    <message>
         <source>The dossier has no due date to postpone.</source>
         <translation>Hồ sơ không có hạn xử lý để lùi.</translation>
-    </message>
-    <message>
-        <source>The new date must be later than the current due date.</source>
-        <translation>Ngày hẹn mới phải sau hạn xử lý hiện tại.</translation>
-    </message>
-    <message>
-        <source>This version of the server does not know the action.</source>
-        <translation>Phiên bản máy chủ này không hỗ trợ thao tác.</translation>
     </message>
     <message>
         <source>The server does not allow you to act on this dossier.</source>
@@ -1718,6 +1681,54 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>The server found the action invalid.</source>
         <translation>Máy chủ xác định thao tác không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>The file is larger than the server accepts (20 MB).</source>
+        <translation>Tệp lớn hơn mức máy chủ chấp nhận (20 MB).</translation>
+    </message>
+    <message>
+        <source>The change was refused (%1).</source>
+        <translation>Thay đổi bị từ chối (%1).</translation>
+    </message>
+    <message>
+        <source>Write the note.</source>
+        <translation>Hãy nhập nội dung ghi chú.</translation>
+    </message>
+    <message>
+        <source>Choose an officer.</source>
+        <translation>Hãy chọn cán bộ.</translation>
+    </message>
+    <message>
+        <source>Tick or write at least one missing document.</source>
+        <translation>Hãy đánh dấu hoặc ghi ít nhất một giấy tờ còn thiếu.</translation>
+    </message>
+    <message>
+        <source>Write the proposed result.</source>
+        <translation>Hãy nhập kết quả đề xuất.</translation>
+    </message>
+    <message>
+        <source>Choose the proposed decision.</source>
+        <translation>Hãy chọn hướng đề xuất.</translation>
+    </message>
+    <message>
+        <source>Write a comment for the officer.</source>
+        <translation>Hãy nhập ý kiến cho cán bộ.</translation>
+    </message>
+    <message>
+        <source>Write the reason.</source>
+        <translation>Hãy nhập lý do.</translation>
+    </message>
+    <message>
+        <source>Choose the new appointment date.</source>
+        <translation>Hãy chọn ngày hẹn mới.</translation>
+    </message>
+    <message>
+        <source>Choose how the result was returned.</source>
+        <translation>Hãy chọn hình thức trả kết quả.</translation>
+    </message>
+    <message>
+        <source>Enter the postal tracking number.</source>
+        <translation>Hãy nhập mã vận đơn bưu chính.</translation>
     </message>
     <message>
         <source>A required field is missing: %1</source>

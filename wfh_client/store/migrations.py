@@ -186,6 +186,17 @@ MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
         "CREATE INDEX ix_oncall_queue_kind ON oncall_queue(kind, created_at)",
         _ONCALL_RECALLS,
     )),
+    # every entry keeps the dossier's code and title: a dossier that left the scope is purged
+    # from the cache, and its refused changes must still say which dossier they were about;
+    # dismissed_at: the user has read a refused entry and put it away (kept for export)
+    ("0003_outbox_labels", (
+        "ALTER TABLE outbox ADD COLUMN dossier_code TEXT",
+        "ALTER TABLE outbox ADD COLUMN dossier_title TEXT",
+        "ALTER TABLE outbox ADD COLUMN dismissed_at TEXT",
+        "UPDATE outbox SET dossier_code = (SELECT code FROM dossiers d WHERE d.id = "
+        "outbox.dossier_id), dossier_title = (SELECT procedure_name FROM dossiers d "
+        "WHERE d.id = outbox.dossier_id)",
+    )),
 )
 
 

@@ -5,6 +5,9 @@ Entry states: ``pending`` (waiting) -> ``sending`` (in flight) -> ``applied`` | 
 ``rejected`` (forbidden, or the dossier left the scope). ``client_id`` (uuid4 hex) is the
 ``Idempotency-Key``; a rebased resend uses ``f"{client_id}.r{rebase_count}"``.
 Entries are never deleted by dossier removal; :func:`prune_applied` trims old applied ones.
+Each entry keeps the dossier's code and title as they were when it was recorded (the dossier
+itself may leave the cache later). A refused entry (invalid / rejected) the user has read can
+be dismissed (:func:`dismiss`): it leaves the counts and the list but stays in the export.
 
 :func:`record_action` is what the UI calls for an offline action: enqueue + optimistic local
 document, in the caller's single writer transaction.
@@ -27,8 +30,10 @@ from wfh_client.store.state import now_iso
 
 __all__ = [
     "OUTBOX_STATES",
+    "REFUSED_STATES",
     "Conflict",
     "OutboxEntry",
+    "dismiss",
     "enqueue",
     "entries",
     "export_rejected",
@@ -40,16 +45,18 @@ __all__ = [
     "prune_applied",
     "record_action",
     "record_conflict",
+    "refused_entries",
     "resolve_conflict",
     "reset_sending",
 ]
 
 OUTBOX_STATES = ("pending", "sending", "applied", "conflict", "invalid", "rejected")
+REFUSED_STATES = ("invalid", "rejected")  # the server will never apply these
 _MARK_FIELDS = frozenset({"attempts", "last_error_code", "last_error_message", "server_answer",
                           "rebase_count", "payload", "base_version"})
 _COLS = ("seq", "client_id", "dossier_id", "action", "payload", "base_version", "state",
          "attempts", "last_error_code", "last_error_message", "server_answer", "rebase_count",
-         "created_at", "updated_at")
+         "created_at", "updated_at", "dossier_code", "dossier_title", "dismissed_at")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class OutboxEntry:
     rebase_count: int
     created_at: str
     updated_at: str
+    dossier_code: str | None = None  # as when recorded (the dossier may have left the cache)
+    dossier_title: str | None = None  # the procedure's name
+    dismissed_at: str | None = None  # refused entries the user has put away
 
 
 def _entry(row: tuple[Any, ...]) -> OutboxEntry:
@@ -88,9 +98,11 @@ def enqueue(db: Database, dossier_id: str, action: str, payload: Mapping[str, An
     now = now_iso()
     row = db.execute(
         f"INSERT INTO outbox (client_id, dossier_id, action, payload, base_version, state, "  # noqa: S608
-        f"created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING {', '.join(_COLS)}",
+        f"created_at, updated_at, dossier_code, dossier_title) VALUES (?, ?, ?, ?, ?, 'pending', "
+        f"?, ?, (SELECT code FROM dossiers WHERE id = ?), "
+        f"(SELECT procedure_name FROM dossiers WHERE id = ?)) RETURNING {', '.join(_COLS)}",
         [client_id or new_client_id(), dossier_id, str(action), _dumps(dict(payload)),
-         base_version, now, now]).fetchone()
+         base_version, now, now, dossier_id, dossier_id]).fetchone()
     return _entry(row)
 
 
@@ -135,6 +147,22 @@ def entries(db: Database, states: Iterable[str] | None = None, *,
         f"SELECT {', '.join(_COLS)} FROM outbox {where} ORDER BY seq", params)]  # noqa: S608
 
 
+def refused_entries(db: Database, *, dismissed: bool = False) -> list[OutboxEntry]:
+    """Invalid and rejected entries, not dismissed ones (or every one: ``dismissed=True``)."""
+    return [e for e in entries(db, REFUSED_STATES) if dismissed or e.dismissed_at is None]
+
+
+def dismiss(db: Database, client_ids: Iterable[str]) -> int:
+    """Put refused entries the user has read away (they stay for export); returns how many."""
+    ids = list(client_ids)
+    if not ids:
+        return 0
+    return db.execute(
+        f"UPDATE outbox SET dismissed_at = ? WHERE client_id IN ({', '.join('?' * len(ids))}) "  # noqa: S608
+        "AND state IN ('invalid', 'rejected') AND dismissed_at IS NULL",
+        [now_iso(), *ids]).rowcount
+
+
 def pending_entries(db: Database) -> list[OutboxEntry]:
     """Entries to send, oldest first."""
     return entries(db, ("pending",))
@@ -174,7 +202,7 @@ def prune_applied(db: Database, before: str) -> int:
 
 def export_rejected(db: Database, path: Path) -> int:
     """Write the invalid/rejected entries to ``path`` as JSON (0600); return how many."""
-    rows = [asdict(e) for e in entries(db, ("invalid", "rejected"))]
+    rows = [asdict(e) for e in entries(db, REFUSED_STATES)]
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -63,7 +63,7 @@ class StoreCounts:
     dossiers: int
     pending: int  # outbox entries not yet answered (pending + sending)
     conflicts: int  # unresolved conflicts
-    rejected: int  # outbox entries that will never apply (invalid + rejected)
+    rejected: int  # outbox entries that will never apply (invalid + rejected), not dismissed
     last_success_at: str | None
 
 
@@ -73,6 +73,7 @@ def counts(db: Database) -> StoreCounts:
         SELECT (SELECT count(*) FROM dossiers),
                (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')),
                (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL),
-               (SELECT count(*) FROM outbox WHERE state IN ('invalid', 'rejected'))
+               (SELECT count(*) FROM outbox WHERE state IN ('invalid', 'rejected')
+                  AND dismissed_at IS NULL)
     """).fetchone()
     return StoreCounts(row[0], row[1], row[2], row[3], get_state(db, KEY_LAST_SUCCESS_AT))

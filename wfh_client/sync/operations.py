@@ -18,7 +18,7 @@ from wfh_client.store import outbox as store_outbox
 from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.local import UNSENT_STATES, apply_locally, replay
 
-__all__ = ["keep_mine", "record_action", "take_theirs"]
+__all__ = ["dismiss_refused", "keep_mine", "record_action", "take_theirs"]
 
 USER_DISCARDED = "user_took_theirs"
 
@@ -51,6 +51,44 @@ def record_action(engine: SyncEngine, dossier_id: str, action: str,
     return entry
 
 
+def _settle(engine: SyncEngine, db: Database, theirs: dict[str, Any]) -> None:
+    """Store the server's copy as the dossier's base with what is still unsent replayed on top
+    (state conflict / pending / synced accordingly)."""
+    dossier_id = str(theirs["id"])
+    unsent = store_outbox.entries(db, UNSENT_STATES, dossier_id=dossier_id)
+    if store_outbox.open_conflicts(db, dossier_id):
+        state = "conflict"
+    else:
+        state = "pending" if unsent else "synced"
+    data, _ = replay(theirs, unsent, engine.profile())
+    store_dossiers.put_server_copy(db, theirs, data=data, local_state=state)
+
+
+def dismiss_refused(engine: SyncEngine, client_ids: list[str]) -> int:
+    """The user has read these refused changes: put them away (they stay in the export).
+
+    A cached dossier marked rejected whose refused changes are all put away goes back to the
+    server's copy (with anything still unsent replayed), so its row stops warning too."""
+    def write(db: Database) -> tuple[int, list[str]]:
+        wanted = [e for e in store_outbox.refused_entries(db) if e.client_id in set(client_ids)]
+        count = store_outbox.dismiss(db, [e.client_id for e in wanted])
+        settled = []
+        for dossier_id in sorted({e.dossier_id for e in wanted}):
+            record = store_dossiers.get_dossier(db, dossier_id)
+            if record is None or record.local_state != "rejected" or any(
+                    e.dossier_id == dossier_id for e in store_outbox.refused_entries(db)):
+                continue
+            _settle(engine, db, record.base if record.base is not None else record.data)
+            settled.append(dossier_id)
+        return count, settled
+
+    count, settled = engine.cache.write(write)
+    engine.bus.publish("outbox.changed", dossier_id=None)  # None: several dossiers
+    if settled:
+        engine.bus.publish("dossiers.changed", ids=settled)
+    return int(count)
+
+
 def _resolve(engine: SyncEngine, conflict_id: int, resolution: str) -> str:
     def write(db: Database) -> str:
         conflict = next((c for c in store_outbox.open_conflicts(db) if c.id == conflict_id), None)
@@ -76,13 +114,7 @@ def _resolve(engine: SyncEngine, conflict_id: int, resolution: str) -> str:
                                   last_error_message="Discarded: the server's version was kept.")
         store_outbox.resolve_conflict(db, conflict_id, resolution)
         if store_dossiers.get_dossier(db, conflict.dossier_id) is not None:
-            unsent = store_outbox.entries(db, UNSENT_STATES, dossier_id=conflict.dossier_id)
-            if store_outbox.open_conflicts(db, conflict.dossier_id):
-                state = "conflict"
-            else:
-                state = "pending" if unsent else "synced"
-            data, _ = replay(theirs, unsent, engine.profile())
-            store_dossiers.put_server_copy(db, theirs, data=data, local_state=state)
+            _settle(engine, db, theirs)
         return conflict.dossier_id
 
     dossier_id = engine.cache.write(write)

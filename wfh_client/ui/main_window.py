@@ -160,9 +160,10 @@ class MainWindow(QMainWindow):
         self.list_view.customContextMenuRequested.connect(self.show_row_menu)
         self.model.busy.connect(self._busy)
         self.sync.state_changed.connect(self.status.set_state)
-        self.sync.state_changed.connect(lambda _s: self.tray.set_state_tooltip(
-            self.status.state_label.text()))
-        self.sync.progress.connect(lambda done, total, _p: self.status.set_progress(done, total))
+        # bound methods, not lambdas: Qt drops them when this window is destroyed, while the
+        # sync controller (owned by the app) lives on
+        self.sync.state_changed.connect(self._sync_state_changed)
+        self.sync.progress.connect(self._sync_progress)
         self.sync.finished.connect(self._sync_finished)
         self.status.issues_clicked.connect(self.open_conflicts)
         self.tray.show_requested.connect(self.bring_to_front)
@@ -281,6 +282,12 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             self.model.tick()
             self.refresh_counts()
+
+    def _sync_state_changed(self, _state: str) -> None:
+        self.tray.set_state_tooltip(self.status.state_label.text())
+
+    def _sync_progress(self, done: int, total: int, _phase: str) -> None:
+        self.status.set_progress(done, total)
 
     def _sync_finished(self, ok: bool, message: str) -> None:
         self.status.set_error("" if ok else message)

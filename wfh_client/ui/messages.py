@@ -29,7 +29,7 @@ from wfh_client.sync.errors import (
     TlsError,
 )
 
-__all__ = ["action_name", "describe_error", "is_offline_error", "reason_text"]
+__all__ = ["action_name", "describe_error", "is_offline_error", "reason_text", "required_text"]
 
 
 def is_offline_error(exc: BaseException | None) -> bool:
@@ -111,26 +111,60 @@ def action_name(action: str) -> str:
 
 
 def reason_text(code: str | None, message: str | None = None) -> str:
-    """Why an outbox entry was set aside, in plain words (the server's text if unknown)."""
+    """Why an action is refused or an outbox entry was set aside, in plain words: the domain's
+    and the server's stable codes (``wrong_status``, ``left_scope``, ``out_of_scope`` ...).
+    A code this version does not know is never shown in the server's English: a translated
+    sentence names the code instead (``message`` is only used when there is no code)."""
     reasons = {
         "left_scope": QCoreApplication.translate("Messages", "The dossier is no longer yours (reassigned or withdrawn)."),
+        "out_of_scope": QCoreApplication.translate("Messages", "The dossier is no longer yours: it was reassigned to someone else or withdrawn."),
         "user_took_theirs": QCoreApplication.translate("Messages", "You kept the server's version instead."),
         "too_many_rebases": QCoreApplication.translate("Messages", "The dossier kept changing on the server."),
-        "bad_document": QCoreApplication.translate("Messages", "The server's copy of the dossier could not be read."),
-        "wrong_status": QCoreApplication.translate("Messages", "The dossier is no longer at a step where this action is possible."),
-        "not_assignee": QCoreApplication.translate("Messages", "The dossier is assigned to someone else."),
+        "bad_document": QCoreApplication.translate("Messages", "The copy of this dossier cannot be read; synchronise again."),
+        "wrong_status": QCoreApplication.translate("Messages", "This action is not possible in the current status of the dossier."),
+        "not_assignee": QCoreApplication.translate("Messages", "The dossier is not assigned to you."),
         "other_department": QCoreApplication.translate("Messages", "The dossier belongs to another department."),
-        "role_not_allowed": QCoreApplication.translate("Messages", "Your role may not do this."),
+        "role_not_allowed": QCoreApplication.translate("Messages", "Your role may not perform this action."),
         "apology_already_made": QCoreApplication.translate("Messages", "A new appointment date may be set only once."),
+        "apology_too_late": QCoreApplication.translate("Messages", "The apology must be made at least one working day before the due date."),
         "no_due_date": QCoreApplication.translate("Messages", "The dossier has no due date to postpone."),
-        "new_date_not_later": QCoreApplication.translate("Messages", "The new date must be later than the current due date."),
-        "unknown_action": QCoreApplication.translate("Messages", "This version of the server does not know the action."),
+        "new_date_not_later": QCoreApplication.translate("Messages", "The new appointment must be later than the current due date."),
+        "unknown_action": QCoreApplication.translate("Messages", "Unknown action."),
+        "bad_assignee": QCoreApplication.translate("Messages", "The officer chosen is not an active officer of this department."),
+        "bad_value": QCoreApplication.translate("Messages", "A value is not allowed."),
+        "bad_datetime": QCoreApplication.translate("Messages", "The date is not valid."),
+        "too_long": QCoreApplication.translate("Messages", "The text is too long."),
+        "too_many_items": QCoreApplication.translate("Messages", "Too many items: at most 50 documents per request."),
+        "empty_item": QCoreApplication.translate("Messages", "A missing-document line is empty."),
+        "not_signed_in": QCoreApplication.translate("Messages", "Sign in and synchronise once before acting on dossiers."),
+        "no_dossier": QCoreApplication.translate("Messages", "Select a dossier first."),
         "action.forbidden": QCoreApplication.translate("Messages", "The server does not allow you to act on this dossier."),
         "dossier.not_found": QCoreApplication.translate("Messages", "The dossier no longer exists on the server."),
         "action.invalid": QCoreApplication.translate("Messages", "The server found the action invalid."),
+        "document.too_large": QCoreApplication.translate("Messages", "The file is larger than the server accepts (20 MB)."),
     }
     if code in reasons:
         return reasons[code]
     if code and code.endswith("_required"):
-        return QCoreApplication.translate("Messages", "A required field is missing: %1").replace("%1", code[:-len("_required")])
-    return message or code or ""
+        return required_text(code.removesuffix("_required"))
+    if code:
+        return QCoreApplication.translate("Messages", "The change was refused (%1).").replace("%1", code)
+    return message or ""
+
+
+def required_text(field: str) -> str:
+    """What to fill in when the domain says ``<field>_required``."""
+    names = {
+        "text": QCoreApplication.translate("Messages", "Write the note."),
+        "assignee_id": QCoreApplication.translate("Messages", "Choose an officer."),
+        "missing": QCoreApplication.translate("Messages", "Tick or write at least one missing document."),
+        "proposed_result": QCoreApplication.translate("Messages", "Write the proposed result."),
+        "decision": QCoreApplication.translate("Messages", "Choose the proposed decision."),
+        "comment": QCoreApplication.translate("Messages", "Write a comment for the officer."),
+        "reason": QCoreApplication.translate("Messages", "Write the reason."),
+        "new_due_at": QCoreApplication.translate("Messages", "Choose the new appointment date."),
+        "channel": QCoreApplication.translate("Messages", "Choose how the result was returned."),
+        "tracking_number": QCoreApplication.translate("Messages", "Enter the postal tracking number."),
+    }
+    return names.get(field) or QCoreApplication.translate(
+        "Messages", "A required field is missing: %1").replace("%1", field)

@@ -5,6 +5,11 @@ Data comes from :func:`~wfh_client.ui.detail.data.load_view` on the worker pool;
 re-reads it on ``dossiers.changed`` (for its id) and ``outbox.changed`` (uploads, sync
 states) from the bridge, so an action recorded offline shows its optimistic result and the
 "waiting to sync" badge at once, and the synced result after the next sync.
+
+A dossier taken away from the user says so in a banner above the tabs: at once when the events
+feed announces the reassignment (``feed.assignment``), and for good when the sync removes it
+from the cache (reassigned or withdrawn), with the count of the user's changes kept under
+rejected changes and a button to open them. Its actions are disabled from then on.
 """
 
 from __future__ import annotations
@@ -19,19 +24,21 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from wfh_client.ui.context import AppContext
-from wfh_client.ui.detail.data import DossierView, load_view
+from wfh_client.ui.detail.data import Departed, DossierView, load_view
 from wfh_client.ui.detail.documents import DocumentsPanel
 from wfh_client.ui.detail.notes import NotesPanel
 from wfh_client.ui.detail.overview import HeaderPanel, OverviewPanel
 from wfh_client.ui.detail.timeline import TimelineTable
 from wfh_client.ui.dialogs.actions import build_dossier_actions
 from wfh_client.ui.icons import icon
+from wfh_client.ui.messages import describe_error
 from wfh_client.ui.ops import run_in_background
 from wfh_client.ui.printing.output import export_pdf, print_html
 from wfh_client.ui.printing.slips import apology_slip_html, control_slip_html
@@ -56,7 +63,16 @@ class DossierWindow(QMainWindow):
         layout = QVBoxLayout(central)
         self.header = HeaderPanel(central)
         self.missing = QLabel(central)
+        self.missing.setObjectName("departedBanner")
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet("background: #fde7e9; color: #8a1c24; border: 1px solid "
+                                   "#e08a92; border-radius: 4px; padding: 8px;")
+        self.show_rejected_button = QPushButton(central)
+        self.show_rejected_button.clicked.connect(self._show_rejected)
+        self.show_rejected_button.hide()
         self.missing.hide()
+        self.departed: Departed | None = None
+        self.reassigned = False  # the events feed said so; the sync has not removed it yet
         self.tabs = QTabWidget(central)
         self.overview = OverviewPanel(self.tabs)
         self.documents = DocumentsPanel(ctx, dossier_id, self.tabs)
@@ -66,6 +82,7 @@ class DossierWindow(QMainWindow):
             self.tabs.addTab(panel, "")
         layout.addWidget(self.header)
         layout.addWidget(self.missing)
+        layout.addWidget(self.show_rejected_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.actions_list = build_dossier_actions(ctx, self, lambda: self.dossier_id)
@@ -120,7 +137,8 @@ class DossierWindow(QMainWindow):
         for i, title in enumerate((self.tr("Overview"), self.tr("Documents"),
                                    self.tr("Process-control slip"), self.tr("Notes"))):
             self.tabs.setTabText(i, title)
-        self.missing.setText(self.tr("This dossier is no longer in the local cache."))
+        self.show_rejected_button.setText(self.tr("Show the rejected changes…"))
+        self._update_banner()
         self.overview.retranslate_ui()
         self.documents.retranslate_ui()
         self.timeline.retranslate_ui()
@@ -144,26 +162,52 @@ class DossierWindow(QMainWindow):
         run_in_background(lambda: load_view(cache, dossier_id), self._loaded, self._load_failed,
                           guard=self)
 
-    def _loaded(self, view: DossierView | None) -> None:
+    def _loaded(self, view: DossierView | Departed) -> None:
         self._loading = False
         if self._reload_queued:
             self._reload_queued = False
             self.reload()
-        if view is None:
-            self.missing.show()
+        if isinstance(view, Departed):
+            self.departed = view
+            self._update_banner()
             for action in self.actions_list:
                 action.setEnabled(False)
             self.toolbar.clear()
             return
-        self.missing.hide()
+        self.departed = None
+        self._update_banner()
         self.view = view
         self._render(view)
         self.loaded.emit(view)
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False
-        self.missing.setText(self.tr("The dossier cannot be read: %1").replace("%1", str(exc)))
+        self.missing.setText(self.tr("The dossier cannot be read: %1").replace(
+            "%1", describe_error(exc)))
         self.missing.show()
+
+    def _update_banner(self) -> None:
+        """Say plainly when the dossier is no longer the user's (see the module docstring)."""
+        gone = self.departed
+        if gone is not None:
+            text = self.tr("This dossier is no longer yours: it was reassigned to another "
+                           "officer or withdrawn, and it has left your list.")
+            if gone.refused:
+                text += " " + self.tr("%n change(s) you made were not sent; they are kept "
+                                      "under rejected changes.", "", gone.refused)
+            self.missing.setText(text)
+        elif self.reassigned:
+            self.missing.setText(self.tr("This dossier has just been reassigned to another "
+                                         "officer. It leaves your list at the next sync; "
+                                         "changes not sent yet will be kept under rejected "
+                                         "changes."))
+        self.missing.setVisible(gone is not None or self.reassigned)
+        self.show_rejected_button.setVisible(gone is not None and gone.refused > 0)
+
+    def _show_rejected(self) -> None:
+        opener = getattr(self.parent(), "open_conflicts", None)
+        if opener is not None:
+            opener()
 
     def _render(self, view: DossierView) -> None:
         calendar = self.ctx.calendar
@@ -194,6 +238,20 @@ class DossierWindow(QMainWindow):
     def on_event_outbox_changed(self, dossier_id: str | None = None, **_kw: Any) -> None:
         if dossier_id is None or dossier_id == self.dossier_id:
             self.reload()
+
+    def on_event_feed_assignment(self, event: dict[str, Any] | None = None,
+                                 replay: bool = False, **_kw: Any) -> None:
+        payload = (event or {}).get("payload") or {}
+        me = (self.ctx.user or {}).get("id")
+        if (str(payload.get("dossier_id")) != self.dossier_id or me is None
+                or payload.get("assignee_id") == me
+                or payload.get("previous_assignee_id") != me):
+            return
+        self.reassigned = True
+        for action in self.actions_list:
+            action.setEnabled(False)
+        self.toolbar.clear()
+        self._update_banner()
 
     def on_event_document_progress(self, doc_id: str, done: int, total: int,
                                    **_kw: Any) -> None:

@@ -32,6 +32,7 @@ from wfh_client.domain import allowed_actions as domain_allowed_actions
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.local import LocalProfile
+from wfh_client.ui import messages
 from wfh_client.ui.context import AppContext
 
 __all__ = ["action_rule", "action_title", "allowed_for", "availability", "engine_of", "load_document", "local_profile",
@@ -180,52 +181,6 @@ def unavailable_text(kind: ActionType | str, err: ActionError) -> str:
     return reason_text(err)
 
 
-def _field_required(field: str) -> str | None:
-    names = {
-        "text": QCoreApplication.translate("ActionReason", "Write the note."),
-        "assignee_id": QCoreApplication.translate("ActionReason", "Choose an officer."),
-        "missing": QCoreApplication.translate("ActionReason", "Tick or write at least one missing document."),
-        "proposed_result": QCoreApplication.translate("ActionReason", "Write the proposed result."),
-        "decision": QCoreApplication.translate("ActionReason", "Choose the proposed decision."),
-        "comment": QCoreApplication.translate("ActionReason", "Write a comment for the officer."),
-        "reason": QCoreApplication.translate("ActionReason", "Write the reason."),
-        "new_due_at": QCoreApplication.translate("ActionReason", "Choose the new appointment date."),
-        "channel": QCoreApplication.translate("ActionReason", "Choose how the result was returned."),
-        "tracking_number": QCoreApplication.translate("ActionReason", "Enter the postal tracking number."),
-    }
-    return names.get(field)
-
-
 def reason_text(err: ActionError) -> str:
-    """The domain's refusal in the user's language (known codes), else its English message."""
-    code = err.code
-    if code.endswith("_required"):
-        text = _field_required(code.removesuffix("_required"))
-        if text:
-            return text
-    known = {
-        "not_signed_in": QCoreApplication.translate("ActionReason", "Sign in and synchronise once before acting on dossiers."),
-        "no_dossier": QCoreApplication.translate("ActionReason", "Select a dossier first."),
-        "bad_document": QCoreApplication.translate(
-            "ActionReason", "The cached copy of this dossier cannot be read; synchronise again."),
-        "other_department": QCoreApplication.translate("ActionReason", "The dossier belongs to another department."),
-        "role_not_allowed": QCoreApplication.translate("ActionReason", "Your role may not perform this action."),
-        "not_assignee": QCoreApplication.translate("ActionReason", "The dossier is not assigned to you."),
-        "wrong_status": QCoreApplication.translate(
-            "ActionReason", "This action is not possible in the current status of the dossier."),
-        "apology_already_made": QCoreApplication.translate("ActionReason", "A new appointment date may be set only once."),
-        "no_due_date": QCoreApplication.translate("ActionReason", "The dossier has no due date to postpone."),
-        "new_date_not_later": QCoreApplication.translate(
-            "ActionReason",
-            "The new appointment must be later than the current due date."),
-        "apology_too_late": QCoreApplication.translate(
-            "ActionReason",
-            "The apology must be made at least one working day before the due date."),
-        "too_long": QCoreApplication.translate("ActionReason", "The text is too long."),
-        "too_many_items": QCoreApplication.translate("ActionReason", "Too many items: at most 50 documents per request."),
-        "empty_item": QCoreApplication.translate("ActionReason", "A missing-document line is empty."),
-        "bad_datetime": QCoreApplication.translate("ActionReason", "The date is not valid."),
-        "bad_value": QCoreApplication.translate("ActionReason", "A value is not allowed."),
-        "unknown_action": QCoreApplication.translate("ActionReason", "Unknown action."),
-    }
-    return known.get(code, err.message)
+    """The domain's refusal in the user's language (one vocabulary: ``messages.reason_text``)."""
+    return messages.reason_text(err.code, err.message)

@@ -62,8 +62,8 @@ _SYNC_STATE = """CASE
   WHEN d.local_state = 'rejected' THEN 'rejected'
   WHEN d.local_state = 'pending' OR d.id IN
        (SELECT dossier_id FROM outbox WHERE state IN ('pending', 'sending')) THEN 'pending'
-  WHEN d.id IN (SELECT dossier_id FROM outbox WHERE state IN ('invalid', 'rejected'))
-       THEN 'rejected'
+  WHEN d.id IN (SELECT dossier_id FROM outbox WHERE state IN ('invalid', 'rejected')
+                 AND dismissed_at IS NULL) THEN 'rejected'
   ELSE 'synced' END"""
 
 ROW_COLUMNS = ("rid", "id", "code", "procedure_name", "field_name", "applicant_name",
