@@ -2192,7 +2192,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Tôi sẽ đế&amp;n</translation>
     </message>
     <message>
-        <source>I &amp;cannot come</source>
+        <source>I ca&amp;nnot come</source>
         <translation>&amp;Không thể đến</translation>
     </message>
 </context>
