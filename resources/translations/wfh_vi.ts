@@ -1159,6 +1159,14 @@
         <translation>Tháng</translation>
     </message>
     <message>
+        <source>Counted from</source>
+        <translation>Tính từ ngày</translation>
+    </message>
+    <message>
+        <source>Outside a window</source>
+        <translation>Ngoài khung giờ</translation>
+    </message>
+    <message>
         <source>Grant</source>
         <translation>Giải quyết</translation>
     </message>

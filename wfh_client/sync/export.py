@@ -78,6 +78,8 @@ _T: dict[str, tuple[str, str]] = {
     "missed": ("Bỏ lỡ", "Missed"),
     "suspended": ("Nghỉ phép", "On leave"),
     "checkin_rate": ("Tỷ lệ điểm danh", "Check-in rate"),
+    "outside": ("Điểm danh ngoài khung giờ", "Checked in outside a window"),
+    "counted_from": ("Tính từ ngày", "Counted from"),
     "open": ("Đang xử lý", "Open"),
     "due_today": ("Đến hạn hôm nay", "Due today"),
     "due_3_days": ("Đến hạn trong 3 ngày", "Due in 3 working days"),
@@ -97,6 +99,14 @@ _T: dict[str, tuple[str, str]] = {
 def _t(key: str, lang: Lang) -> str:
     vi, en = _T[key]
     return vi if lang == "vi" else en
+
+
+def _day(iso_day: str | None) -> str:
+    """``YYYY-MM-DD`` as the app writes dates (dd/mm/yyyy)."""
+    if not iso_day:
+        return ""
+    y, m, d = iso_day.split("-")
+    return f"{d}/{m}/{y}"
 
 
 def ontime_table(report: OnTimeReport, *, lang: Lang = "vi") -> Table:
@@ -124,13 +134,17 @@ def checkins_table(report: CheckinReport, *, lang: Lang = "vi") -> Table:
     return Table(
         title=_t("title_checkins", lang),
         columns=(
-            Column("full_name", _t("officer", lang)), Column("windows", _t("windows", lang), "int"),
+            Column("full_name", _t("officer", lang)),
+            Column("counted_from", _t("counted_from", lang)),
+            Column("windows", _t("windows", lang), "int"),
             Column("done", _t("done", lang), "int"), Column("missed", _t("missed", lang), "int"),
             Column("suspended", _t("suspended", lang), "int"),
             Column("rate", _t("checkin_rate", lang), "rate"),
+            Column("outside", _t("outside", lang), "int"),
         ),
-        rows=tuple({"full_name": r.full_name, "windows": r.windows, "done": r.done,
-                    "missed": r.missed, "suspended": r.suspended, "rate": r.rate}
+        rows=tuple({"full_name": r.full_name, "counted_from": _day(r.counted_from),
+                    "windows": r.windows, "done": r.done, "missed": r.missed,
+                    "suspended": r.suspended, "rate": r.rate, "outside": r.outside}
                    for r in report.rows),
     )
 

@@ -77,6 +77,8 @@ class CheckinRow:
     missed: int
     suspended: int
     rate: float | None
+    outside: int = 0  # check-ins that fell in no window
+    counted_from: str | None = None  # YYYY-MM-DD: the person's duty start, as counted
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ def fetch_checkins(
                     windows=int(r["windows"]), done=int(r["done"]), missed=int(r["missed"]),
                     suspended=int(r["suspended"]),
                     rate=None if r.get("rate") is None else float(r["rate"]),
+                    outside=int(r.get("outside") or 0),
+                    counted_from=str(r["counted_from"]) if r.get("counted_from") else None,
                 )
                 for r in body["rows"]
             ),

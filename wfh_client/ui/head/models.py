@@ -11,6 +11,7 @@ Every model takes the calendar's time zone and day length where it shows dates o
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,8 @@ def _titles() -> dict[str, str]:
         "late": QCoreApplication.translate("HeadModels", "Late"), "total": QCoreApplication.translate("HeadModels", "Total"), "rate": QCoreApplication.translate("HeadModels", "Rate"),
         "windows": QCoreApplication.translate("HeadModels", "Windows"), "done": QCoreApplication.translate("HeadModels", "Done"), "missed": QCoreApplication.translate("HeadModels", "Missed"),
         "suspended": QCoreApplication.translate("HeadModels", "On leave"), "month": QCoreApplication.translate("HeadModels", "Month"),
+        "counted_from": QCoreApplication.translate("HeadModels", "Counted from"),
+        "outside": QCoreApplication.translate("HeadModels", "Outside a window"),
     }
 
 
@@ -201,8 +204,9 @@ class OnTimeModel(RowsModel):
 
 
 class CheckinModel(RowsModel):
-    COLUMNS = ("officer", "windows", "done", "missed", "suspended", "rate")
-    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate"})
+    COLUMNS = ("officer", "counted_from", "windows", "done", "missed", "suspended", "rate",
+               "outside")
+    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate", "outside"})
 
     def title(self, key: str) -> str:
         return _titles()[key]
@@ -210,11 +214,16 @@ class CheckinModel(RowsModel):
     def display(self, row: CheckinRow, key: str) -> str:
         if key == "officer":
             return row.full_name
+        if key == "counted_from":
+            return date.fromisoformat(row.counted_from).strftime("%d/%m/%Y") \
+                if row.counted_from else ""
         if key == "rate":
             return format_rate(row.rate)
         return format_number(int(getattr(row, key)))
 
     def sort_value(self, row: CheckinRow, key: str) -> Any:
+        if key == "counted_from":
+            return row.counted_from or ""
         return row.full_name if key == "officer" else getattr(row, key)
 
     def dossier_id(self, row: Any) -> str | None:
