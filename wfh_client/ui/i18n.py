@@ -126,13 +126,15 @@ _remaining: Remaining | None = None
 
 
 def format_remaining(remaining: timedelta, hours_per_day: float) -> str:
-    """Working time left as "2 days 3 hours" / "overdue 1 day" (localised, rounded down)."""
+    """Working time left as "2 days 3 hours" / "overdue 1 day" (localised): the total is
+    rounded to the nearest minute first (a due instant with seconds against a date picked to the
+    minute must not read "4 days 7 hours" for five days), then shown in whole days and hours."""
     global _remaining
     if _remaining is None:
         _remaining = Remaining()
     phrases = _remaining
     overdue = remaining < timedelta(0)
-    minutes = int(abs(remaining).total_seconds() // 60)
+    minutes = round(abs(remaining).total_seconds() / 60)
     day_minutes = max(1, round(hours_per_day * 60))
     days, rest = divmod(minutes, day_minutes)
     hours, mins = divmod(rest, 60)
