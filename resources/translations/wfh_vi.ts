@@ -823,6 +823,10 @@
         <translation>Tải về không thành công: %1</translation>
     </message>
     <message>
+        <source>No program on this computer can open %1. Ask your IT staff to install a viewer for this kind of file.</source>
+        <translation>Không có chương trình nào trên máy này mở được %1. Hãy nhờ cán bộ CNTT cài chương trình xem loại tệp này.</translation>
+    </message>
+    <message>
         <source>The document cannot be opened: %1</source>
         <translation>Không mở được tài liệu: %1</translation>
     </message>

@@ -46,11 +46,15 @@ def press(qtbot: Any, widget: Any, sequence: str) -> None:
     """Type a shortcut as a user does: the key events reach the focused widget's window
     (through Qt's shortcut map), not a widget directly, which would bypass the shortcuts."""
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QKeySequence
+    from PySide6.QtGui import QGuiApplication, QKeySequence
     from PySide6.QtTest import QTest
 
     window = widget.window()
     window.activateWindow()
     qtbot.waitActive(window)
+    # the key goes to the focus window: wait until Qt has made it this one
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is window.windowHandle(),
+                    timeout=10_000)
     widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
-    QTest.keySequence(window.windowHandle(), QKeySequence(sequence))
+    combination = QKeySequence(sequence)[0]
+    QTest.keyClick(window.windowHandle(), combination.key(), combination.keyboardModifiers())

@@ -2,7 +2,10 @@
 
 - **New dossier assigned**: ``dossiers.changed`` for an id that was not in the cache before
   (the known ids are read once at start). Nothing is announced while the first download (a
-  snapshot) is still running, nor before the account has ever synced.
+  snapshot) is still running, nor before the account has ever synced. Arrivals are gathered
+  for :data:`NEW_DEBOUNCE_MS`, and a balloon shown within :data:`NEW_RECENT_MS` of the previous
+  one counts both: three dossiers assigned at once often reach the app in two syncs (each
+  assignment event starts one), and the second balloon, which replaces the first, must say 3.
 - **Due within a working day**: after each successful sync, running dossiers due between now
   and one working day from now (the department's calendar); each dossier at most once a day.
 - **Sync failing**: when every pass has failed for :data:`FAILING_AFTER` (a cancelled pass does
@@ -17,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, KEY_SNAPSHOT_IN_PROGRESS, get_state
 from wfh_client.sync.engine import SyncCancelled
@@ -30,6 +33,8 @@ from wfh_client.ui.ops import run_in_background
 __all__ = ["FAILING_AFTER", "Alerts"]
 
 FAILING_AFTER = timedelta(minutes=15)
+NEW_DEBOUNCE_MS = 1500
+NEW_RECENT_MS = 30_000
 MAX_LISTED = 3
 _RUNNING = ", ".join(str(s) for s in DEADLINE_STATUSES)
 
@@ -55,6 +60,13 @@ class Alerts(QObject):
         self.due_notified: dict[str, str] = {}  # dossier id -> local day it was announced
         self.failing_since: datetime | None = None
         self.failing_announced = False
+        self._arrived: dict[str, tuple[str, str]] = {}  # id -> (code, applicant), not shown yet
+        self._shown: dict[str, tuple[str, str]] = {}  # in the last balloon
+        self._shown_at = QElapsedTimer()
+        self._new_timer = QTimer(self)
+        self._new_timer.setSingleShot(True)
+        self._new_timer.setInterval(NEW_DEBOUNCE_MS)
+        self._new_timer.timeout.connect(self._announce_new)
         cache = ctx.cache
         run_in_background(lambda: {r[0] for r in cache.reader().execute(
             "SELECT id FROM dossiers")}, self._set_known, lambda _e: self._set_known(set()),
@@ -97,10 +109,23 @@ class Alerts(QObject):
         quiet, rows = result
         if quiet or not rows:
             return
+        for dossier_id, code, applicant in rows:
+            self._arrived[dossier_id] = (code, applicant)
+        self._new_timer.start()  # gather what arrives together into one balloon
+
+    def _announce_new(self) -> None:
+        if not self._arrived:
+            return
+        recent = self._shown_at.isValid() and self._shown_at.elapsed() < NEW_RECENT_MS
+        shown = {**(self._shown if recent else {}), **self._arrived}
+        self._arrived = {}
+        self._shown = shown
+        self._shown_at.start()
+        rows = sorted(shown.values())
         if len(rows) == 1:
-            text = self.tr("%1 - %2").replace("%1", rows[0][1]).replace("%2", rows[0][2])
+            text = self.tr("%1 - %2").replace("%1", rows[0][0]).replace("%2", rows[0][1])
         else:
-            codes = ", ".join(r[1] for r in rows[:MAX_LISTED])
+            codes = ", ".join(r[0] for r in rows[:MAX_LISTED])
             more = "…" if len(rows) > MAX_LISTED else ""
             text = self.tr("%1 new dossiers: %2").replace("%1", str(len(rows))) \
                 .replace("%2", codes + more)

@@ -203,7 +203,12 @@ class DocumentsPanel(QWidget):
 
         def show(path: Path) -> None:
             self.open_paths.append(path)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                # nothing on this computer opens it: say so instead of doing nothing
+                self._fail(self.tr("No program on this computer can open %1. Ask your IT "
+                                   "staff to install a viewer for this kind of file.")
+                           .replace("%1", name))
+                return
             self.opened.emit(str(path))
 
         run_in_background(decrypt, show, lambda exc: self._fail(

@@ -256,6 +256,10 @@ class DossierWindow(QMainWindow):
     def on_event_document_progress(self, doc_id: str, done: int, total: int,
                                    **_kw: Any) -> None:
         self.documents.set_progress(doc_id, done, total)
+        if total and done >= total and doc_id in self.documents.bars:
+            # a download finished (the prefetch's too, which announces nothing else): read
+            # the row's new state, or it would say "not downloaded" under a full bar
+            self.reload()
 
     # ------------------------------------------------------------------ printing
     def agency_name(self) -> str:

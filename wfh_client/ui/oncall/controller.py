@@ -213,7 +213,7 @@ class OnCallUi(QObject):
             window = next((w for w in self.today_windows if w.get("state") == "open"), None)
         self._hide_timer.stop()
         prompt.set_window(window, kind)
-        prompt.adjustSize()
+        prompt.place()
         prompt.show()
         prompt.raise_()
         return prompt
