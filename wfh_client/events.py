@@ -9,6 +9,8 @@ breaks the publisher. Event names used so far:
 - ``auth.revoked(reason)`` - the device or account was revoked and the cache wiped
 - ``outbox.changed(dossier_id)``, ``dossiers.changed(ids)``, ``document.progress(doc_id, done, total)``
 - ``connectivity(online: bool)``
+- ``network.changed(online: bool)`` - the operating system says the network went away or came
+  back (published by the UI from ``QNetworkInformation``; the core may wake its loops on it)
 - events feed (``sync.feed.FeedListener``): ``feed.connected(connected)``,
   ``feed.reconnecting(attempt, delay)``, ``feed.heartbeat(at)``, ``feed.woke(drift)``,
   ``feed.reset(last_id)``, ``feed.stopped(reason)`` and one ``feed.<kind>(event, replay)`` per

@@ -1927,26 +1927,6 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Đã gửi câu trả lời: bạn không thể đến.</translation>
     </message>
     <message>
-        <source>● Connected</source>
-        <translation>● Đã kết nối</translation>
-    </message>
-    <message>
-        <source>Recalls and assignments arrive within a second.</source>
-        <translation>Lệnh triệu tập và phân công đến trong vòng một giây.</translation>
-    </message>
-    <message>
-        <source>● Reconnecting…</source>
-        <translation>● Đang kết nối lại…</translation>
-    </message>
-    <message>
-        <source>The live connection to the server is down; the app keeps trying. Check-ins and answers are queued.</source>
-        <translation>Mất kết nối trực tiếp tới máy chủ; ứng dụng vẫn đang thử lại. Điểm danh và câu trả lời được xếp hàng chờ gửi.</translation>
-    </message>
-    <message>
-        <source>● Connecting…</source>
-        <translation>● Đang kết nối…</translation>
-    </message>
-    <message>
         <source>On call: %1/%2</source>
         <translation>Trực: %1/%2</translation>
     </message>

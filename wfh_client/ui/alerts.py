@@ -73,6 +73,11 @@ class Alerts(QObject):
             guard=self)
         ctx.bridge.register(self)
 
+    def stop(self) -> None:
+        """Nothing more to announce (the session is ending)."""
+        self._new_timer.stop()
+        self._arrived = {}
+
     def announce(self, title: str, text: str, *, critical: bool = False) -> None:
         self.notified.emit(title, text)
         self._notify(title, text, critical=critical)

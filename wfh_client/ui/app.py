@@ -165,6 +165,7 @@ class ClientApp(QObject):
         if self._shut:
             return
         self._shut = True
+        self.alerts.stop()
         self.oncall.shutdown()  # stops the events feed and the on-call core (cache still open)
         self.sync.shutdown()
         ops.shutdown(wait=True)

@@ -169,8 +169,7 @@ class MainWindow(QMainWindow):
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.sync_requested.connect(self.sync.sync_now)
         self.tray.quit_requested.connect(self.quit_requested.emit)
-        self.tray.notified.connect(lambda title, text: self.status.showMessage(
-            f"{title}: {text}", 10_000))
+        self.tray.notified.connect(self._tray_notified)
 
     # ---------------------------------------------------------------------- API
     def notify(self, title: str, text: str, *, critical: bool = False) -> None:
@@ -282,6 +281,9 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             self.model.tick()
             self.refresh_counts()
+
+    def _tray_notified(self, title: str, text: str) -> None:
+        self.status.showMessage(f"{title}: {text}", 10_000)
 
     def _sync_state_changed(self, _state: str) -> None:
         self.tray.set_state_tooltip(self.status.state_label.text())

@@ -78,6 +78,7 @@ class TrayController(QObject):
         self.icon.setToolTip(self.tr("Work from home - one-stop shop"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+        # getattr: a LanguageChange may reach the filter while the collector tears us down
+        if watched is getattr(self, "menu", None) and event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         return False

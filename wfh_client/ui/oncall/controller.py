@@ -1,8 +1,9 @@
 """The on-call part of the running app: prompts, recall alerts, today, team, do-not-disturb.
 
 :class:`OnCallUi` is created by ``ClientApp`` for every account and registered on the bridge.
-It adds the "On call" menu (check in now, today's check-ins, do not disturb), the "Team" menu for heads, a do-not-disturb toggle in the tray menu and two status-bar
-items (the events feed's connected / reconnecting state, today's windows). The on-call core
+It adds the "On call" menu (check in now, today's check-ins, do not disturb), the "Team" menu
+for heads, a do-not-disturb toggle in the tray menu and a status-bar button (today's windows;
+the connection itself has one indicator, the sync controller's). The on-call core
 arrives later (:meth:`attach`, from :mod:`~wfh_client.ui.oncall.wiring`); until then the
 screens exist but have nothing to send through.
 
@@ -11,11 +12,10 @@ nothing is deferred while the main window is hidden in the tray):
 
 - ``oncall.window_open`` / ``oncall.window_reminder``: a tray notification and the
   :class:`~.checkin_prompt.CheckInPrompt`; ``oncall.window_missed``: shown as missed.
-- ``oncall.recall_alert`` (``@immediate``): the modal :class:`~.recall_alert.RecallAlert`,
+- ``oncall.recall_alert`` (``@immediate``): the :class:`~.recall_alert.RecallAlert`,
   marked seen when shown, raised again on re-notification; ``oncall.recall_closed`` and an
   answer from another device (``oncall.recall_changed``) close it.
-- ``feed.connected`` / ``feed.reconnecting``: the status-bar indicator; ``feed.assignment``:
-  a sync now.
+- ``feed.assignment``: a sync now.
 
 **Do not disturb** (in memory, off at every start so it is never left on by mistake) hides
 tray notifications and check-in prompts only: the check-in windows still open and close, a
@@ -32,7 +32,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton
 
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.context import AppContext
@@ -73,7 +73,6 @@ class OnCallUi(QObject):
         self.alerts: dict[int, RecallAlert] = {}
         self.today_windows: list[dict[str, Any]] = []
         self.queued = 0
-        self.feed_state = ""  # "" before the feed runs, then connected / reconnecting
         self._last_checkin: str | None = None
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
@@ -138,24 +137,17 @@ class OnCallUi(QObject):
 
     def _build_status(self) -> None:
         status = self.window.statusBar()
-        self.feed_label = QLabel(status)
-        self.feed_label.setObjectName("feedState")
         self.oncall_button = QToolButton(status)
         self.oncall_button.setObjectName("oncallToday")
         self.oncall_button.setAutoRaise(True)
         self.oncall_button.clicked.connect(self.open_today)
         status.insertPermanentWidget(1, self.oncall_button)
-        status.insertPermanentWidget(2, self.feed_label)
-        self.feed_label.hide()
         self.oncall_button.hide()
 
     # ------------------------------------------------------------------ lifecycle
     def attach(self, session: OnCallSession) -> None:
         self.session = session
         self.oncall_button.show()
-        if session.feed is not None:
-            self.feed_state = "connected" if session.feed.connected else "connecting"
-            self.feed_label.show()
         self.retranslate_ui()
         self.refresh_today()
 
@@ -417,35 +409,11 @@ class OnCallUi(QObject):
 
     # ------------------------------------------------------------------ feed events
     @immediate
-    def on_event_feed_connected(self, connected: bool = False, **_: Any) -> None:
-        self.feed_state = "connected" if connected else "reconnecting"
-        self.feed_label.setVisible(self.session is not None)
-        self._update_feed_label()
-
-    @immediate
-    def on_event_feed_reconnecting(self, **_: Any) -> None:
-        self.feed_state = "reconnecting"
-        self._update_feed_label()
-
-    @immediate
     def on_event_feed_assignment(self, replay: bool = False, **_: Any) -> None:
         if self.sync is not None and not replay:
             self.sync.sync_now()
 
     # ------------------------------------------------------------------ text
-    def _update_feed_label(self) -> None:
-        text, colour, tip = {
-            "connected": (self.tr("● Connected"), "#166534",
-                          self.tr("Recalls and assignments arrive within a second.")),
-            "reconnecting": (self.tr("● Reconnecting…"), "#b45309",
-                             self.tr("The live connection to the server is down; the app "
-                                     "keeps trying. Check-ins and answers are queued.")),
-            "connecting": (self.tr("● Connecting…"), "#475569", ""),
-        }.get(self.feed_state, ("", "", ""))
-        self.feed_label.setText(text)
-        self.feed_label.setStyleSheet(f"color: {colour};" if colour else "")
-        self.feed_label.setToolTip(tip)
-
     def _update_today_button(self) -> None:
         counts = summary_counts(self.today_windows)
         total = len(self.today_windows)
@@ -472,7 +440,6 @@ class OnCallUi(QObject):
             own = getattr(self, "own_team_menu", None)
             if own is not None:
                 own.setTitle(self.tr("&Team"))
-        self._update_feed_label()
         self._update_today_button()
 
     def event(self, event: QEvent) -> bool:
