@@ -200,6 +200,7 @@ class EventHub:
         self._task: asyncio.Task[None] | None = None
         self._cursor = 0
         self._waiters: set[_Waiter] = set()
+        self._closing = False  # the server is stopping: long-polls answer at once
         self._lock = threading.Lock()  # guards the presence maps (read from request threads)
         self._open: dict[int, int] = {}
         self._last_seen: dict[int, datetime] = {}
@@ -220,6 +221,24 @@ class EventHub:
         for waiter in list(self._waiters):
             waiter.wake.set()
         self._loop = None
+
+    def release_waiters(self) -> None:
+        """Thread-safe: the server is stopping, answer every waiting long-poll now (and the
+        later ones at once). uvicorn's graceful shutdown waits for open requests before the
+        lifespan's :meth:`stop` runs, then cancels them with a CancelledError traceback."""
+        loop = self._loop
+        self._closing = True
+        if loop is None:
+            return
+
+        def wake() -> None:
+            for waiter in list(self._waiters):
+                waiter.wake.set()
+
+        try:
+            loop.call_soon_threadsafe(wake)
+        except RuntimeError:  # the loop is closing
+            pass
 
     def poke(self) -> None:
         """Thread-safe: events were committed; the reader task reads and dispatches them."""
@@ -307,7 +326,7 @@ class EventHub:
     ) -> tuple[list[dict[str, Any]], bool]:
         """(events, has_more): at once if any, else the first ones within ``wait`` seconds."""
         waiter: _Waiter | None = None
-        if wait > 0 and self._loop is not None:
+        if wait > 0 and self._loop is not None and not self._closing:
             waiter = _Waiter(user.id, user.department_id, user.role, after)
             self._waiters.add(waiter)  # before the query: nothing falls in between
         self._enter(user.id)
