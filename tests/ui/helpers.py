@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.domain.folding import fold
-from wfh_client.ui.models.dossier_query import DEADLINE_STATUSES
 
 
 def iso(value: datetime) -> str:
@@ -16,13 +16,13 @@ def iso(value: datetime) -> str:
 
 def overdue(docs: list[dict[str, Any]], now: datetime) -> set[str]:
     return {d["id"] for d in docs
-            if d["status"] in DEADLINE_STATUSES and d["due_at"] < iso(now)}
+            if clock_running(d["status"]) and d["due_at"] < iso(now)}
 
 
 def due_within(docs: list[dict[str, Any]], cal: WorkingCalendar, now: datetime,
                days: int) -> set[str]:
     limit = iso(cal.add_working_time(now, days=days))
-    return {d["id"] for d in docs if d["status"] in DEADLINE_STATUSES
+    return {d["id"] for d in docs if clock_running(d["status"])
             and iso(now) <= d["due_at"] <= limit}
 
 

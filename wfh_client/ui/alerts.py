@@ -22,12 +22,12 @@ from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
+from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, KEY_SNAPSHOT_IN_PROGRESS, get_state
 from wfh_client.sync.engine import SyncCancelled
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.i18n import format_datetime, parse_iso
 from wfh_client.ui.messages import describe_error
-from wfh_client.ui.models.dossier_query import DEADLINE_STATUSES
 from wfh_client.ui.ops import run_in_background
 
 __all__ = ["FAILING_AFTER", "Alerts"]
@@ -36,7 +36,7 @@ FAILING_AFTER = timedelta(minutes=15)
 NEW_DEBOUNCE_MS = 1500
 NEW_RECENT_MS = 30_000
 MAX_LISTED = 3
-_RUNNING = ", ".join(str(s) for s in DEADLINE_STATUSES)
+_RUNNING = ", ".join(str(int(s)) for s in sorted(CLOCK_RUNNING_STATUSES))
 
 
 def _iso(value: datetime) -> str:

@@ -13,9 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from wfh_client.domain import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.ui.detail.data import DossierView
 from wfh_client.ui.detail.labels import (
-    RUNNING_STATUSES,
     applicant_type_name,
     channel_name,
     deadline_text,
@@ -155,7 +155,7 @@ class OverviewPanel(QWidget):
         for key, value in values.items():
             self.fields[key].setText("" if value is None else str(value))
         due = parse_iso(d.get("due_at"))
-        overdue = (int(d.get("status") or 0) in RUNNING_STATUSES and due is not None
+        overdue = (clock_running(int(d.get("status") or 0)) and due is not None
                    and due < now)
         self.fields["remaining"].setStyleSheet("color: #b3261e; font-weight: bold;"
                                                if overdue else "font-weight: bold;")

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.sync.reports import CheckinRow, OnTimeRow
 from wfh_client.ui.head.common import RowsModel, format_rate, remaining_text, urgency_of
 from wfh_client.ui.i18n import format_datetime, format_number, parse_iso, status_name
@@ -129,7 +130,7 @@ class BucketModel(_DossierModel):
         if key == "due":
             return self._date(row.due_at)
         if key == "remaining":
-            running = row.status in (2, 4, 6)
+            running = clock_running(row.status)
             return remaining_text(row.remaining_hours, self.hours_per_day) if running else ""
         return str(self.sort_value(row, key) or "")
 
@@ -139,7 +140,7 @@ class BucketModel(_DossierModel):
                 "status": row.status, "due": row.due_at, "remaining": row.remaining_hours}[key]
 
     def urgency(self, row: Any) -> str:
-        return super().urgency(row) if row.status in (2, 4, 6) else ""
+        return super().urgency(row) if clock_running(row.status) else ""
 
 
 class OfficerModel(RowsModel):

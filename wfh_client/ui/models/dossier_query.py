@@ -15,10 +15,9 @@ took 0.1-0.6 s over 100,000 dossiers. Every query here is index-only instead:
   returned through ``group_concat`` (one string instead of 100,000 Python row tuples).
 - :func:`apply_filter` - the ordered list restricted to the intersection, in Python.
 
-Deadline rules: a dossier is *overdue* when its due instant has passed and it is still running
-(statuses in :data:`DEADLINE_STATUSES`: not finished, and not waiting for the applicant's
-documents, whose clock is stopped); *due soon* when it is running and due within
-:data:`DUE_SOON_DAYS` working day(s) (``WorkingCalendar.add_working_time``).
+Deadline rules: a dossier is *overdue* when its due instant has passed and its clock runs
+(:func:`wfh_client.domain.deadlines.clock_running`, the one definition); *due soon* when it
+runs and is due within :data:`DUE_SOON_DAYS` working day(s) (``WorkingCalendar.add_working_time``).
 """
 
 from __future__ import annotations
@@ -30,15 +29,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
 from wfh_client.store.search import fts_query
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT
 
-__all__ = ["DEADLINE_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "ROW_COLUMNS", "SORT_SQL",
+__all__ = ["DUE_FILTERS", "DUE_SOON_DAYS", "ROW_COLUMNS", "SORT_SQL",
            "DossierFilter", "ListCounts", "Thresholds", "apply_filter", "distinct_fields",
            "fetch_rows", "filter_rids", "list_counts", "ordered_ids", "query_ids",
            "sort_indexes"]
 
-DEADLINE_STATUSES = (1, 2, 4, 6)
 DUE_SOON_DAYS = 1
 DUE_FILTERS = ("any", "overdue", "within_1", "within_3")
 
@@ -49,7 +48,7 @@ SORT_SQL = {
     "status": "status", "sync": "local_state",
 }
 
-_RUNNING = f"status IN ({', '.join(str(s) for s in DEADLINE_STATUSES)})"
+_RUNNING = f"status IN ({', '.join(str(int(s)) for s in sorted(CLOCK_RUNNING_STATUSES))})"
 _UNSENT_RIDS = ("SELECT rid FROM dossiers WHERE local_state = 'pending' UNION "
                 "SELECT rid FROM dossiers WHERE id IN "
                 "(SELECT dossier_id FROM outbox WHERE state IN ('pending', 'sending'))")

@@ -32,6 +32,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.store import Cache
 from wfh_client.ui.i18n import (
     format_date,
@@ -43,7 +44,6 @@ from wfh_client.ui.i18n import (
 )
 from wfh_client.ui.icons import icon
 from wfh_client.ui.models.dossier_query import (
-    DEADLINE_STATUSES,
     SORT_SQL,
     DossierFilter,
     Thresholds,
@@ -86,7 +86,7 @@ class Row:
         self.sync_text = sync_state_name(self.sync_state)
         self.remaining_text: str | None = None
         self.urgency = ""
-        if due_at and self.status in DEADLINE_STATUSES:
+        if due_at and clock_running(self.status):
             if due_at < th.now:
                 self.urgency = "overdue"
             elif due_at <= th.soon:
@@ -249,7 +249,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def _remaining(self, row: Row) -> str:
         if row.remaining_text is None:
-            if row.due is None or row.status not in DEADLINE_STATUSES:
+            if row.due is None or not clock_running(row.status):
                 row.remaining_text = ""
             else:
                 left = self.calendar.remaining(self._now, row.due)
