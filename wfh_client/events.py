@@ -8,6 +8,7 @@ breaks the publisher. Event names used so far:
   ``sync.failed(error, message)``
 - ``auth.revoked(reason)`` - the device or account was revoked and the cache wiped
 - ``outbox.changed(dossier_id)``, ``dossiers.changed(ids)``, ``document.progress(doc_id, done, total)``
+- ``dossiers.seen(ids)`` - the user opened or acted on these dossiers (the UI; unread markers)
 - ``connectivity(online: bool)``
 - ``network.changed(online: bool)`` - the operating system says the network went away or came
   back (published by the UI from ``QNetworkInformation``; the core may wake its loops on it)

@@ -855,7 +855,26 @@
     </message>
 </context>
 <context>
+    <name>DossierListView</name>
+    <message>
+        <source>No dossiers found — &lt;a href=&quot;clear&quot;&gt;Clear the filters&lt;/a&gt;</source>
+        <translation>Không tìm thấy hồ sơ nào — &lt;a href=&quot;clear&quot;&gt;Xóa bộ lọc&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>No dossiers in progress — &lt;a href=&quot;all&quot;&gt;Show all dossiers&lt;/a&gt; or &lt;a href=&quot;sync&quot;&gt;sync now&lt;/a&gt; (F5)</source>
+        <translation>Không có hồ sơ nào đang giải quyết — &lt;a href=&quot;all&quot;&gt;Xem tất cả hồ sơ&lt;/a&gt; hoặc &lt;a href=&quot;sync&quot;&gt;đồng bộ ngay&lt;/a&gt; (F5)</translation>
+    </message>
+    <message>
+        <source>No dossiers on this computer yet — &lt;a href=&quot;sync&quot;&gt;Sync now&lt;/a&gt; (F5)</source>
+        <translation>Máy này chưa có hồ sơ nào — &lt;a href=&quot;sync&quot;&gt;Đồng bộ ngay&lt;/a&gt; (F5)</translation>
+    </message>
+</context>
+<context>
     <name>DossierTableModel</name>
+    <message>
+        <source>paused</source>
+        <translation>tạm dừng</translation>
+    </message>
     <message>
         <source>Code</source>
         <translation>Mã hồ sơ</translation>
@@ -885,8 +904,16 @@
         <translation>Trạng thái</translation>
     </message>
     <message>
+        <source>Step</source>
+        <translation>Bước xử lý</translation>
+    </message>
+    <message>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <source>Changed by someone else since you last opened it</source>
+        <translation>Có thay đổi của người khác từ lần anh/chị mở gần nhất</translation>
     </message>
 </context>
 <context>
@@ -993,6 +1020,30 @@
         <translation>Tất cả trạng thái</translation>
     </message>
     <message>
+        <source>%1 statuses</source>
+        <translation>%1 trạng thái</translation>
+    </message>
+    <message>
+        <source>Show dossiers of any status; tick several to combine</source>
+        <translation>Hiện hồ sơ ở mọi trạng thái; đánh dấu nhiều trạng thái để kết hợp</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>Đang giải quyết</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>Việc cần làm</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Đã kết thúc</translation>
+    </message>
+    <message>
+        <source>All dossiers</source>
+        <translation>Tất cả hồ sơ</translation>
+    </message>
+    <message>
         <source>Any deadline</source>
         <translation>Mọi thời hạn</translation>
     </message>
@@ -1007,6 +1058,10 @@
     <message>
         <source>Due within 3 working days</source>
         <translation>Đến hạn trong 3 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>In progress: dossiers not closed yet. To do: the ones waiting for you. Closed: finished, refused or withdrawn.</source>
+        <translation>Đang giải quyết: hồ sơ chưa kết thúc. Việc cần làm: hồ sơ đang chờ anh/chị. Đã kết thúc: đã xong, bị từ chối hoặc đã rút.</translation>
     </message>
     <message>
         <source>Unsent changes</source>
@@ -1444,6 +1499,14 @@
     <message>
         <source>&amp;Refresh list</source>
         <translation>&amp;Làm mới danh sách</translation>
+    </message>
+    <message>
+        <source>Sort by &amp;urgency</source>
+        <translation>Sắp xếp theo mức &amp;khẩn</translation>
+    </message>
+    <message>
+        <source>Show my &amp;to-do list</source>
+        <translation>Xem &amp;việc cần làm</translation>
     </message>
     <message>
         <source>&amp;Language</source>
@@ -2729,6 +2792,22 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Approved</source>
         <translation>Đã phê duyệt</translation>
+    </message>
+    <message>
+        <source>Waiting for the head&apos;s approval</source>
+        <translation>Chờ lãnh đạo phê duyệt</translation>
+    </message>
+    <message>
+        <source>Waiting to be assigned</source>
+        <translation>Chờ phân công</translation>
+    </message>
+    <message>
+        <source>Waiting for the applicant&apos;s fees</source>
+        <translation>Chờ công dân nộp phí</translation>
+    </message>
+    <message>
+        <source>Waiting for the applicant&apos;s documents</source>
+        <translation>Chờ công dân bổ sung hồ sơ</translation>
     </message>
 </context>
 <context>

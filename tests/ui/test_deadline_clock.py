@@ -32,10 +32,10 @@ from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import Bucket, clock_running
 from wfh_client.domain.timefmt import to_iso_utc
 from wfh_client.store import board as store_board
+from wfh_client.store.listing import DossierFilter, list_counts
 from wfh_client.ui.app import ClientApp
 from wfh_client.ui.detail.data import DossierView, load_view
 from wfh_client.ui.detail.overview import OverviewPanel
-from wfh_client.ui.models.dossier_query import DossierFilter, list_counts
 
 NOW = datetime(2026, 3, 18, 3, 0, tzinfo=UTC)  # Wednesday 10:00 in Hà Nội
 LONG = timedelta(days=400)

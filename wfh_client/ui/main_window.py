@@ -8,13 +8,18 @@ bar's conflicts button. Every action has a keyboard shortcut or a mnemonic, show
 Closing the window hides it to the tray when there is one (with a one-time notification);
 Quit really exits; Sign out (File menu) is handled by the launcher through
 :attr:`MainWindow.logout_requested`.
+
+The list opens on the open dossiers, most urgent first; unread markers count from the first
+time this cache's list was shown. The list's column layout is kept per account in
+``<data dir>/ui-state.ini`` (:data:`LAYOUT_FILE`).
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,25 +30,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wfh_client.store.listing import (
+    ListCounts,
+    Thresholds,
+    Viewer,
+    distinct_fields,
+    ensure_unread_baseline,
+    list_counts,
+)
 from wfh_client.store.state import counts as store_counts
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.conflicts_view import ConflictsView
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.i18n import current_language
 from wfh_client.ui.icons import icon
-from wfh_client.ui.models.dossier_query import ListCounts, Thresholds, distinct_fields, list_counts
 from wfh_client.ui.models.dossier_table import DossierTableModel
 from wfh_client.ui.oncall.privacy import PrivacyDialog
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.ops import run_in_background, run_in_db_writer
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
 from wfh_client.ui.views.dossier_list import DossierListView
 from wfh_client.ui.widgets.filter_bar import FilterBar
 from wfh_client.ui.widgets.status_bar import MainStatusBar
 
+log = logging.getLogger(__name__)
+
 __all__ = ["MainWindow"]
 
 TICK_MS = 60_000  # deadline colours and counts follow the clock once a minute
+LAYOUT_FILE = "ui-state.ini"
 
 
 class MainWindow(QMainWindow):
@@ -60,8 +75,10 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("app"))
-        self.model = DossierTableModel(ctx.cache, ctx.calendar, self, clock=ctx.clock)
+        self.model = DossierTableModel(ctx.cache, ctx.calendar, self, clock=ctx.clock,
+                                       viewer=self._viewer(None))
         self.filter_bar = FilterBar(self)
+        self.model.set_filter(self.filter_bar.current())  # the open dossiers, by urgency
         self.list_view = DossierListView(self.model, self)
         self.status = MainStatusBar(ctx.calendar.tz, self)
         self.setStatusBar(self.status)
@@ -96,6 +113,13 @@ class MainWindow(QMainWindow):
         ctx.bridge.register(self)
         ctx.bridge.register(self.list_view)
         self.resize(1280, 760)
+        self.restore_layout()
+        # unread markers count from the first time this cache's list was shown
+        now = ctx.clock()
+        run_in_db_writer(ctx.cache, lambda db: ensure_unread_baseline(db, now),
+                         lambda since: self.list_view.changing(
+                             lambda: self.model.set_viewer(self._viewer(since))),
+                         lambda exc: log.warning("unread markers: %s", exc), guard=self)
 
     # -------------------------------------------------------------------- building
     def _action(self, menu: Any,
@@ -132,6 +156,9 @@ class MainWindow(QMainWindow):
                                      self.focus_search)
         self.act_clear = self._action(self.view_menu, "Ctrl+Shift+X", self.filter_bar.clear)
         self.act_refresh = self._action(self.view_menu, "Ctrl+R", self.refresh_all)
+        self.act_urgency = self._action(self.view_menu, "Ctrl+U", self.sort_by_urgency)
+        self.act_todo = self._action(self.view_menu, "Ctrl+T",
+                                     lambda: self.filter_bar.set_view("todo"))
         self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         group = QActionGroup(self)
@@ -149,7 +176,10 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.filter_bar.changed.connect(self.list_view.apply_filter)
-        self.filter_bar.search.returnPressed.connect(self.filter_bar.flush)
+        self.filter_bar.to_list.connect(self.list_view.focus_rows)
+        self.list_view.clear_requested.connect(self.filter_bar.clear)
+        self.list_view.view_requested.connect(self.filter_bar.set_view)
+        self.list_view.sync_requested.connect(self.sync.sync_now)
         self.list_view.refreshed.connect(self.status.set_shown)
         self.list_view.open_requested.connect(self.open_requested)
         # the workflow actions follow the current row (computed again at each change)
@@ -170,6 +200,41 @@ class MainWindow(QMainWindow):
         self.tray.sync_requested.connect(self.sync.sync_now)
         self.tray.quit_requested.connect(self.quit_requested.emit)
         self.tray.notified.connect(self._tray_notified)
+
+    # ---------------------------------------------------------------------- list
+    def _viewer(self, unread_since: str | None) -> Viewer:
+        user = self.ctx.user or {}
+        try:
+            user_id = int(user["id"]) if user.get("id") is not None else None
+        except (TypeError, ValueError):
+            user_id = None
+        return Viewer(user_id, user.get("role"), str(user.get("full_name") or ""), unread_since)
+
+    def sort_by_urgency(self) -> None:
+        """The default order back: running dossiers first, the most urgent on top."""
+        self.list_view.changing(self.model.sort_by_urgency)
+        self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def _layout_settings(self) -> QSettings | None:
+        config = self.ctx.config
+        if config is None:
+            return None
+        return QSettings(str(config.data_dir / LAYOUT_FILE), QSettings.Format.IniFormat)
+
+    def save_layout(self) -> None:
+        """Keep the list's columns (order, widths, which are shown) for the next start."""
+        settings = self._layout_settings()
+        if settings is not None:
+            settings.setValue("dossier_list/header", self.list_view.save_layout())
+            settings.sync()
+
+    def restore_layout(self) -> None:
+        settings = self._layout_settings()
+        if settings is None:
+            return
+        state = settings.value("dossier_list/header")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.list_view.restore_layout(state)
 
     # ---------------------------------------------------------------------- API
     def notify(self, title: str, text: str, *, critical: bool = False) -> None:
@@ -314,6 +379,7 @@ class MainWindow(QMainWindow):
             QGuiApplication.clipboard().setText("\n".join(codes))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.save_layout()
         if self.tray.available and not self._quitting:
             event.ignore()
             self.hide()
@@ -345,6 +411,8 @@ class MainWindow(QMainWindow):
         self.act_find.setText(self.tr("&Find…"))
         self.act_clear.setText(self.tr("C&lear filters"))
         self.act_refresh.setText(self.tr("&Refresh list"))
+        self.act_urgency.setText(self.tr("Sort by &urgency"))
+        self.act_todo.setText(self.tr("Show my &to-do list"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.act_privacy.setText(self.tr("&What this app records…"))
         self.act_about.setText(self.tr("&About"))

@@ -15,9 +15,11 @@ from PySide6.QtCore import QCoreApplication
 from wfh_client.domain import Timeliness, WorkingCalendar
 from wfh_client.domain.deadlines import clock_running
 from wfh_client.domain.slip import step_timeliness
+from wfh_client.domain.statuses import Status, Step
+from wfh_client.domain.turns import Party, whose_turn
 from wfh_client.ui.i18n import format_datetime, format_remaining, parse_iso
 
-__all__ = ["TIMELINESS_COLOURS", "applicant_type_name", "channel_name", "deadline_text",
+__all__ = ["TIMELINESS_COLOURS", "progress_text", "applicant_type_name", "channel_name", "deadline_text",
            "document_state_name", "format_size", "row_timeliness", "step_name",
            "timeliness_name"]
 
@@ -38,6 +40,22 @@ def step_name(step: str | None) -> str:
         "approved": QCoreApplication.translate("Step", "Approved"),
     }
     return names.get(step or "", step or "")
+
+
+def progress_text(status: int | None, step: str | None) -> str:
+    """Where the dossier stands, saying who it waits for (the list's step column)."""
+    turn = whose_turn(status, step)
+    if turn is Party.HEAD:
+        if step == Step.SUBMITTED_FOR_APPROVAL:
+            return QCoreApplication.translate("Step", "Waiting for the head's approval")
+        return QCoreApplication.translate("Step", "Waiting to be assigned")
+    if turn is Party.APPLICANT:
+        if status == Status.AWAITING_FEES:
+            return QCoreApplication.translate("Step", "Waiting for the applicant's fees")
+        return QCoreApplication.translate("Step", "Waiting for the applicant's documents")
+    if turn is Party.OFFICER:
+        return step_name(step)
+    return ""
 
 
 def timeliness_name(value: Timeliness | str | None) -> str:

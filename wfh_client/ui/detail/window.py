@@ -39,7 +39,7 @@ from wfh_client.ui.detail.timeline import TimelineTable
 from wfh_client.ui.dialogs.actions import build_dossier_actions
 from wfh_client.ui.icons import icon
 from wfh_client.ui.messages import describe_error
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.ops import mark_seen, run_in_background
 from wfh_client.ui.printing.output import export_pdf, print_html
 from wfh_client.ui.printing.slips import apology_slip_html, control_slip_html
 
@@ -176,7 +176,10 @@ class DossierWindow(QMainWindow):
             return
         self.departed = None
         self._update_banner()
+        first = self.view is None
         self.view = view
+        if first:
+            mark_seen(self.ctx, self.dossier_id)
         self._render(view)
         self.loaded.emit(view)
 

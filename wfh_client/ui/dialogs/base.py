@@ -34,8 +34,9 @@ from wfh_client.ui.dialogs.common import (
     local_profile,
     reason_text,
     state_of,
+    submit_on_ctrl_enter,
 )
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.ops import mark_seen, run_in_background
 
 __all__ = ["ActionDialog"]
 
@@ -86,6 +87,7 @@ class ActionDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        submit_on_ctrl_enter(self)
         self.revalidate()
         self._touched = False
 
@@ -160,6 +162,7 @@ class ActionDialog(QDialog):
         self._busy = False
         self.unsetCursor()
         self.entry = entry
+        mark_seen(self.ctx, self.dossier_id)  # the user knows this dossier's state now
         self.recorded.emit(entry)
         super().accept()
 

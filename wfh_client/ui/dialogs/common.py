@@ -13,10 +13,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog
 
 from wfh_client.domain import (
     TRANSITIONS,
@@ -36,7 +39,16 @@ from wfh_client.ui import messages
 from wfh_client.ui.context import AppContext
 
 __all__ = ["action_rule", "action_title", "allowed_for", "availability", "engine_of", "load_document", "local_profile",
-           "reason_text", "state_of", "unavailable_text"]
+           "reason_text", "state_of", "submit_on_ctrl_enter", "unavailable_text"]
+
+
+def submit_on_ctrl_enter(dialog: QDialog, accept: Callable[[], None] | None = None) -> None:
+    """Ctrl+Enter (main keyboard or keypad) submits ``dialog``: in a multi-line text field
+    Enter starts a new line, so this is how a keyboard user records without the mouse."""
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(keys), dialog)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(accept or dialog.accept)
 
 
 def engine_of(ctx: AppContext) -> SyncEngine | None:

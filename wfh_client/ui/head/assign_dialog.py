@@ -39,6 +39,7 @@ from wfh_client.ui.dialogs.common import (
     local_profile,
     reason_text,
     state_of,
+    submit_on_ctrl_enter,
 )
 from wfh_client.ui.head.data import Officers, officer_choices
 from wfh_client.ui.head.models import OfficerModel
@@ -101,6 +102,7 @@ class BulkAssignDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        submit_on_ctrl_enter(self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

@@ -4,7 +4,7 @@ Counts: shown (rows in the list now) / total / overdue / due soon / unsent / con
 button appears when there are conflicts or rejected changes and opens their view
 (:attr:`MainStatusBar.issues_clicked`). The state label's tooltip holds the last sync error in
 plain words. The
-cache-wide figures come from :func:`~wfh_client.ui.models.dossier_query.list_counts`, read on
+cache-wide figures come from :func:`~wfh_client.store.listing.list_counts`, read on
 a worker thread (:func:`wfh_client.ui.ops.run_in_background`) after data changes and once a
 minute; "shown" comes from the model after each refresh.
 """
@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from wfh_client.store.listing import ListCounts
 from wfh_client.ui.i18n import format_datetime, format_number, parse_iso
 from wfh_client.ui.icons import icon
-from wfh_client.ui.models.dossier_query import ListCounts
 
 __all__ = ["MainStatusBar"]
 

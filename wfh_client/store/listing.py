@@ -1,8 +1,8 @@
-"""Read-only SQL over the cache for the dossier list: order, filters, rows and counts.
+"""The dossier list's queries over the cache: order, filters, rows and counts.
 
-No Qt here: :class:`~.dossier_table.DossierTableModel` and the status bar call these with a
-reader connection (``cache.reader()``). They live in the UI until the store grows list queries
-of its own (``store.search.search`` is paged and has no due-date or outbox filters).
+The store owns the schema, so the list's SQL lives here; the UI's
+:class:`~wfh_client.ui.models.dossier_table.DossierTableModel` and status bar call these with a
+reader connection (``cache.reader()``) and never write SQL themselves.
 
 Why the shape: a ``dossiers`` row holds whole JSON documents (several KiB), so every table-row
 lookup costs an SQLCipher page decryption; ``WHERE d.rid IN (<FTS match>) ORDER BY due_at``
@@ -14,6 +14,13 @@ took 0.1-0.6 s over 100,000 dossiers. Every query here is index-only instead:
   index over folded text for the search box, ``ix_dossiers_status`` for the status, ...),
   returned through ``group_concat`` (one string instead of 100,000 Python row tuples).
 - :func:`apply_filter` - the ordered list restricted to the intersection, in Python.
+
+Views (:data:`VIEWS`): ``open`` (not closed: the default list), ``todo`` (the signed-in
+user's turn: :mod:`wfh_client.domain.turns`), ``closed`` (:data:`CLOSED_STATUSES`) and ``all``.
+The ``urgency`` order is the due order with the dossiers whose clock runs first (the paused and
+closed ones after them). A row is *unread* when someone else acted on it (a slip row by another
+actor, a note by another author) after the user last opened it (:func:`mark_seen`) - or after
+the list first showed, for a new cache (:func:`ensure_unread_baseline`).
 
 Deadline rules: a dossier is *overdue* when its due instant has passed and its clock runs
 (:func:`wfh_client.domain.deadlines.clock_running`, the one definition); *due soon* when it
@@ -30,22 +37,29 @@ from typing import Any
 
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
+from wfh_client.domain.statuses import FINAL_STATUSES, Role
+from wfh_client.domain.turns import TURNS, Party
 from wfh_client.store.search import fts_query
-from wfh_client.store.state import KEY_LAST_SUCCESS_AT
+from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, set_state
 
-__all__ = ["DUE_FILTERS", "DUE_SOON_DAYS", "ROW_COLUMNS", "SORT_SQL",
-           "DossierFilter", "ListCounts", "Thresholds", "apply_filter", "distinct_fields",
-           "fetch_rows", "filter_rids", "list_counts", "ordered_ids", "query_ids",
+__all__ = ["CLOSED_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "KEY_UNREAD_SINCE", "ROW_COLUMNS",
+           "SORT_SQL", "VIEWS", "DossierFilter", "ListCounts", "Thresholds", "Viewer",
+           "apply_filter", "distinct_fields", "ensure_unread_baseline", "fetch_rows",
+           "filter_rids", "list_counts", "mark_seen", "ordered_ids", "query_ids",
            "sort_indexes"]
 
 DUE_SOON_DAYS = 1
 DUE_FILTERS = ("any", "overdue", "within_1", "within_3")
+VIEWS = ("all", "open", "todo", "closed")
+CLOSED_STATUSES = tuple(sorted(int(s) for s in FINAL_STATUSES))
+KEY_UNREAD_SINCE = "unread_since"
 
 # sort key -> column of ``dossiers`` (remaining time sorts like the due instant)
 SORT_SQL = {
     "code": "code", "procedure": "procedure_name", "applicant": "applicant_name",
     "received": "received_at", "due": "due_at", "remaining": "due_at",
-    "status": "status", "sync": "local_state",
+    "status": "status", "step": "step", "sync": "local_state",
+    "urgency": "due_at",  # then the running ones first: see ordered_ids
 }
 
 _RUNNING = f"status IN ({', '.join(str(int(s)) for s in sorted(CLOCK_RUNNING_STATUSES))})"
@@ -66,7 +80,17 @@ _SYNC_STATE = """CASE
   ELSE 'synced' END"""
 
 ROW_COLUMNS = ("rid", "id", "code", "procedure_name", "field_name", "applicant_name",
-               "received_at", "due_at", "status", "sync_state")
+               "received_at", "due_at", "status", "sync_state", "step", "assignee_id",
+               "unread")
+# someone else acted after the user last looked (see the module docstring); :since and the
+# seen instant bound the scan to the few dossiers changed lately (ix_dossiers_updated_at)
+_UNREAD = """(d.updated_at > :since AND (
+  EXISTS (SELECT 1 FROM history h WHERE h.dossier_id = d.id
+          AND h.at > coalesce(s.seen_at, :since)
+          AND coalesce(json_extract(h.entry, '$.actor_id'), -1) != :me)
+  OR EXISTS (SELECT 1 FROM notes n WHERE n.dossier_id = d.id AND n.pending = 0
+          AND n.created_at > coalesce(s.seen_at, :since)
+          AND coalesce(n.author_name, '') != :my_name)))"""
 
 
 def _iso(value: datetime) -> str:
@@ -93,17 +117,47 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class DossierFilter:
-    """What the filter bar asks for; the default shows everything."""
+    """What the filter bar asks for; the default shows everything (the bar starts on the
+    ``open`` view)."""
 
     text: str = ""
-    status: int | None = None
+    statuses: frozenset[int] = frozenset()  # any of these (empty: any status)
     field: str | None = None
     due: str = "any"  # one of DUE_FILTERS
     unsent: bool = False
     conflict: bool = False
+    view: str = "all"  # one of VIEWS
 
     def is_empty(self) -> bool:
         return self == DossierFilter()
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at the list: for the ``todo`` view and the unread marker."""
+
+    user_id: int | None = None
+    role: str | None = None
+    name: str = ""
+    unread_since: str | None = None  # None: nothing is unread (a cache never shown yet)
+
+
+def _turn_sql(party: Party) -> str:
+    """``whose_turn(status, step) == party`` in SQL (:data:`wfh_client.domain.turns.TURNS`)."""
+    clauses: list[str] = []
+    earlier: list[str] = []
+    for statuses, steps, who in TURNS:
+        cond = f"status IN ({', '.join(str(int(x)) for x in sorted(statuses))})"
+        if steps is not None:
+            named = sorted(str(x) for x in steps if x is not None)
+            parts = [f"step IN ({', '.join(repr(n) for n in named)})"] if named else []
+            if None in steps:
+                parts.append("step IS NULL")
+            cond += f" AND ({' OR '.join(parts)})"
+        if who is party:  # first match wins: not caught by an earlier rule
+            clauses.append(f"({cond})" + "".join(f" AND NOT ({e})" for e in earlier))
+        earlier.append(cond)
+    return " OR ".join(clauses) or "0"
 
 
 def _rid_set(db: Any, sql: str, params: Sequence[Any] = ()) -> set[int]:
@@ -131,18 +185,53 @@ def ordered_ids(db: Any, sort_key: str, indexes: dict[str, str] | None = None) -
     text = db.conn.execute(
         f"SELECT group_concat(rid) FROM (SELECT rid FROM dossiers{hint} "  # noqa: S608
         f"ORDER BY {column}, rid)").fetchone()[0]
-    return list(map(int, text.split(","))) if text else []
+    ordered = list(map(int, text.split(","))) if text else []
+    if sort_key == "urgency":  # the running ones first, each part in due order
+        running = _rid_set(db, f"SELECT rid FROM dossiers WHERE {_RUNNING}")  # noqa: S608
+        ordered = [r for r in ordered if r in running] + [r for r in ordered if r not in running]
+    return ordered
 
 
-def filter_rids(db: Any, f: DossierFilter, th: Thresholds) -> set[int] | None:
-    """The rids passing every filter of ``f`` (None: no filter, everything passes)."""
+def _view_rids(db: Any, view: str, viewer: Viewer | None) -> set[int] | None:
+    closed = f"status IN ({', '.join(map(str, CLOSED_STATUSES))})"
+    if view == "open":
+        return _rid_set(db, f"SELECT rid FROM dossiers WHERE status IS NULL OR NOT ({closed})")  # noqa: S608
+    if view == "closed":
+        return _rid_set(db, f"SELECT rid FROM dossiers WHERE {closed}")  # noqa: S608
+    if view == "todo":
+        if viewer is None or viewer.role is None:
+            return set()
+        if viewer.role == Role.OFFICER.value:
+            return _rid_set(db, f"SELECT rid FROM dossiers WHERE assignee_id = ? AND "  # noqa: S608
+                            f"({_turn_sql(Party.OFFICER)})", [viewer.user_id])
+        return _rid_set(db, f"SELECT rid FROM dossiers WHERE {_turn_sql(Party.HEAD)}")  # noqa: S608
+    return None
+
+
+def filter_rids(db: Any, f: DossierFilter, th: Thresholds, viewer: Viewer | None = None,
+                memo: dict[Any, set[int] | None] | None = None) -> set[int] | None:
+    """The rids passing every filter of ``f`` (None: no filter, everything passes).
+
+    ``memo`` (cleared by the caller when the data changes) keeps the view's set between calls:
+    typing in the search box must not re-read the 80,000 open dossiers at every keystroke."""
     sets: list[set[int]] = []
+    key = ("view", f.view, viewer)
+    if memo is not None and key in memo:
+        view = memo[key]
+    else:
+        view = _view_rids(db, f.view, viewer)
+        if memo is not None:
+            memo[key] = view
+    if view is not None:
+        sets.append(view)
     if f.text.strip():
         match = fts_query(f.text)
         sets.append(set() if match is None else _rid_set(
             db, "SELECT rowid AS rid FROM dossier_fts WHERE dossier_fts MATCH ?", [match]))
-    if f.status is not None:
-        sets.append(_rid_set(db, "SELECT rid FROM dossiers WHERE status = ?", [int(f.status)]))
+    if f.statuses:
+        wanted = sorted(int(x) for x in f.statuses)
+        sets.append(_rid_set(db, f"SELECT rid FROM dossiers WHERE status IN "  # noqa: S608
+                             f"({', '.join('?' * len(wanted))})", wanted))
     if f.field is not None:
         sets.append(_rid_set(db, "SELECT rid FROM dossiers WHERE field_name = ?", [f.field]))
     if f.due == "overdue":
@@ -178,20 +267,49 @@ def apply_filter(ordered: list[int], keep: set[int] | None, descending: bool = F
 
 
 def query_ids(db: Any, f: DossierFilter, th: Thresholds, sort_key: str = "due",
-              descending: bool = False) -> list[int]:
+              descending: bool = False, viewer: Viewer | None = None) -> list[int]:
     """The rid of every matching dossier in display order (uncached, for tests and tools)."""
-    return apply_filter(ordered_ids(db, sort_key), filter_rids(db, f, th), descending)
+    return apply_filter(ordered_ids(db, sort_key), filter_rids(db, f, th, viewer), descending)
 
 
-def fetch_rows(db: Any, rids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+def fetch_rows(db: Any, rids: Iterable[int],
+               viewer: Viewer | None = None) -> dict[int, tuple[Any, ...]]:
     """The list columns (:data:`ROW_COLUMNS`) of ``rids``, keyed by rid."""
     wanted = list(rids)
     if not wanted:
         return {}
+    params: dict[str, Any] = {f"r{i}": r for i, r in enumerate(wanted)}
+    if viewer is not None and viewer.unread_since is not None:
+        unread = _UNREAD
+        params.update(since=viewer.unread_since, me=viewer.user_id if viewer.user_id is not None
+                      else -1, my_name=viewer.name)
+    else:
+        unread = "0"
     sql = (f"SELECT d.rid, d.id, d.code, d.procedure_name, d.field_name, d.applicant_name, "  # noqa: S608
-           f"d.received_at, d.due_at, d.status, {_SYNC_STATE} FROM dossiers d "
-           f"WHERE d.rid IN ({', '.join('?' * len(wanted))})")
-    return {row[0]: row for row in db.conn.execute(sql, wanted).fetchall()}
+           f"d.received_at, d.due_at, d.status, {_SYNC_STATE}, d.step, d.assignee_id, "
+           f"{unread} FROM dossiers d LEFT JOIN dossier_seen s ON s.dossier_id = d.id "
+           f"WHERE d.rid IN ({', '.join(':' + k for k in params if k.startswith('r'))})")
+    return {row[0]: row for row in db.conn.execute(sql, params).fetchall()}
+
+
+def ensure_unread_baseline(db: Any, now: datetime) -> str:
+    """The instant unread markers count from; set to ``now`` the first time (a write: run it
+    through the cache's writer). Before it, everything the first download brought is read."""
+    current = get_state(db, KEY_UNREAD_SINCE)
+    if isinstance(current, str):
+        return current
+    since = _iso(now)
+    set_state(db, KEY_UNREAD_SINCE, since)
+    return since
+
+
+def mark_seen(db: Any, dossier_id: str, now: datetime) -> None:
+    """The user has looked at the dossier (opened it, acted on it): it is read up to now, or
+    up to its last server change if the machine's clock is behind (a write)."""
+    db.execute("INSERT INTO dossier_seen (dossier_id, seen_at) VALUES (?, max(?, coalesce("
+               "(SELECT updated_at FROM dossiers WHERE id = ?), ''))) ON CONFLICT(dossier_id) "
+               "DO UPDATE SET seen_at = max(excluded.seen_at, dossier_seen.seen_at)",
+               [dossier_id, _iso(now), dossier_id])
 
 
 def distinct_fields(db: Any) -> list[str]:
