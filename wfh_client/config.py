@@ -145,6 +145,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("request_timeout_seconds", float, 30.0,
             "Read timeout of each HTTP request (connect timeout is at most 10 s).",
             minimum=1, maximum=600),
+    Setting("support_contact", str, None,
+            "How users reach IT support (phone, e-mail), shown in About and in the errors "
+            "only IT can solve.", nullable=True, check=_non_empty),
+    Setting("place_name", str, None,
+            "The place written before the date on printed slips (e.g. Mỹ Tho).",
+            nullable=True, check=_non_empty),
 )
 REGISTRY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 

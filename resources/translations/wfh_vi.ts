@@ -947,6 +947,14 @@
         <translation>Xuất phiếu xin lỗi và hẹn lại ra PDF…</translation>
     </message>
     <message>
+        <source>Print the request for documents (Form 02)…</source>
+        <translation>In phiếu yêu cầu bổ sung hồ sơ (Mẫu 02)…</translation>
+    </message>
+    <message>
+        <source>Export the request for documents (Form 02) to PDF…</source>
+        <translation>Xuất phiếu yêu cầu bổ sung hồ sơ (Mẫu 02) ra PDF…</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
@@ -991,6 +999,10 @@
     <message>
         <source>Apology slip</source>
         <translation>Phiếu xin lỗi</translation>
+    </message>
+    <message>
+        <source>Request for documents</source>
+        <translation>Phiếu yêu cầu bổ sung</translation>
     </message>
     <message>
         <source>Export to PDF</source>
@@ -2049,6 +2061,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Nội dung</translation>
     </message>
     <message>
+        <source>Documents requested from the applicant (Form 02)</source>
+        <translation>Hồ sơ yêu cầu công dân bổ sung (Mẫu 02)</translation>
+    </message>
+    <message>
         <source>Name:</source>
         <translation>Họ tên:</translation>
     </message>
@@ -2099,6 +2115,18 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Fees:</source>
         <translation>Phí, lệ phí:</translation>
+    </message>
+    <message>
+        <source>Asked on %1 by %2; waiting for the applicant.</source>
+        <translation>Yêu cầu lúc %1, cán bộ %2; đang chờ công dân bổ sung.</translation>
+    </message>
+    <message>
+        <source>Asked on %1 by %2; the documents have been received.</source>
+        <translation>Yêu cầu lúc %1, cán bộ %2; đã nhận đủ hồ sơ bổ sung.</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Lý do: %1</translation>
     </message>
     <message>
         <source>(postponed from %1)</source>
@@ -2654,6 +2682,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>SOCIALIST REPUBLIC OF VIETNAM</source>
+        <extracomment>Vietnamese terms a line must not split (glued with no-break spaces in titles and headers)</extracomment>
         <translation>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</translation>
     </message>
     <message>
@@ -2675,6 +2704,10 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>HANDED OVER BY</source>
         <translation>NGƯỜI GIAO</translation>
+    </message>
+    <message>
+        <source>OFFICER IN CHARGE</source>
+        <translation>CÁN BỘ XỬ LÝ</translation>
     </message>
     <message>
         <source>RECEIVED BY</source>
@@ -2715,6 +2748,38 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>(Form 04, Circular 01/2018/TT-VPCP)</source>
         <translation>(Mẫu số 04, Thông tư 01/2018/TT-VPCP)</translation>
+    </message>
+    <message>
+        <source>After review, the dossier is not yet complete. Please supplement it with the following documents:</source>
+        <translation>Sau khi xem xét, hồ sơ chưa đầy đủ. Đề nghị Ông/Bà/đơn vị bổ sung, hoàn thiện các giấy tờ sau:</translation>
+    </message>
+    <message>
+        <source>The time limit restarts from the day the complete dossier is received. This request is made once: no other document will be asked for.</source>
+        <translation>Thời hạn giải quyết được tính lại từ ngày nhận đủ hồ sơ. Yêu cầu này chỉ đưa ra một lần: không yêu cầu thêm giấy tờ nào khác.</translation>
+    </message>
+    <message>
+        <source>Requested on %1 by %2.</source>
+        <translation>Yêu cầu lúc %1, cán bộ %2.</translation>
+    </message>
+    <message>
+        <source>REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER</source>
+        <translation>PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ</translation>
+    </message>
+    <message>
+        <source>(Form 02, Circular 01/2018/TT-VPCP)</source>
+        <translation>(Mẫu số 02, Thông tư 01/2018/TT-VPCP)</translation>
+    </message>
+    <message>
+        <source>Head of %1</source>
+        <translation>Lãnh đạo %1</translation>
+    </message>
+    <message>
+        <source>One-stop desk</source>
+        <translation>Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>Head of the department</source>
+        <translation>Lãnh đạo đơn vị</translation>
     </message>
 </context>
 <context>

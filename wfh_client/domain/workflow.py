@@ -11,7 +11,7 @@ process-control-slip row (:class:`HistoryEntry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -35,7 +35,9 @@ __all__ = [
     "Transition",
     "allowed_actions",
     "apply_action",
+    "SupplementRequest",
     "parse_action",
+    "supplement_request",
     "unavailable_reason",
     "validate_action",
 ]
@@ -302,17 +304,48 @@ def allowed_actions(
     ]
 
 
+# The slip row of a request for documents: its text is also how the request travels in the API
+# (the server and the seed write it this way), so :func:`supplement_request` reads it back.
+_REQUEST_PREFIX = "Yêu cầu bổ sung: "
+_REASON_SEP = ". Lý do: "
+_ITEM_SEP = "; "
+
+
+@dataclass(frozen=True)
+class SupplementRequest:
+    """A request for documents (Mẫu 02) as the slip records it."""
+
+    missing: tuple[str, ...]
+    reason: str
+    at: str | None  # ISO instant of the slip row
+    by: str  # who asked (the actor's name)
+
+
+def supplement_request(history: Sequence[Mapping[str, Any]]) -> SupplementRequest | None:
+    """The latest request for documents in a dossier's slip rows, or None."""
+    for row in reversed(history):
+        if row.get("action") != ActionType.REQUEST_DOCUMENTS.value:
+            continue
+        text = str(row.get("content") or "")
+        body = text.removeprefix(_REQUEST_PREFIX)
+        items, _sep, reason = body.partition(_REASON_SEP)
+        missing = tuple(i.strip() for i in items.split(_ITEM_SEP) if i.strip())
+        return SupplementRequest(missing, reason.strip(), row.get("at"),
+                                 str(row.get("actor_name") or ""))
+    return None
+
+
 def _content(
     kind: ActionType, p: Mapping[str, Any], calendar: WorkingCalendar, new: DossierState
 ) -> str:
-    reason = f". Lý do: {p['reason']}" if p.get("reason") else ""
+    reason = f"{_REASON_SEP}{p['reason']}" if p.get("reason") else ""
     comment = f": {p['comment']}" if p.get("comment") else ""
     if kind is ActionType.ASSIGN:
         return f"Phân công cán bộ xử lý (người dùng #{p['assignee_id']})"
     if kind is ActionType.START_REVIEW:
         return "Bắt đầu thẩm định hồ sơ"
     if kind is ActionType.REQUEST_DOCUMENTS:
-        return "Yêu cầu bổ sung: " + "; ".join(p["missing"]) + reason
+        return _REQUEST_PREFIX + _ITEM_SEP.join(p["missing"]) + reason
     if kind is ActionType.DOCUMENTS_RECEIVED:
         due = format_local(calendar, new.due_at) if new.due_at else ""
         return f"Đã nhận đủ hồ sơ bổ sung; thời hạn tính lại từ đầu, hẹn trả mới: {due}"

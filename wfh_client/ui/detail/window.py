@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wfh_client.domain.workflow import supplement_request
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.detail.data import Departed, DossierView, load_view
 from wfh_client.ui.detail.documents import DocumentsPanel
@@ -40,8 +41,12 @@ from wfh_client.ui.dialogs.actions import build_dossier_actions
 from wfh_client.ui.icons import icon
 from wfh_client.ui.messages import describe_error
 from wfh_client.ui.ops import mark_seen, run_in_background
-from wfh_client.ui.printing.output import export_pdf, print_html
-from wfh_client.ui.printing.slips import apology_slip_html, control_slip_html
+from wfh_client.ui.printing.output import SlipSource, export_pdf, print_html
+from wfh_client.ui.printing.slips import (
+    apology_slip_html,
+    control_slip_html,
+    supplement_slip_html,
+)
 
 __all__ = ["DossierWindow"]
 
@@ -115,6 +120,11 @@ class DossierWindow(QMainWindow):
         self.act_export_apology = self._action(self.print_menu, None,
                                                lambda: self.choose_pdf("apology"))
         self.print_menu.addSeparator()
+        self.act_print_supplement = self._action(self.print_menu, None,
+                                                 lambda: self.print_slip("supplement"))
+        self.act_export_supplement = self._action(self.print_menu, None,
+                                                  lambda: self.choose_pdf("supplement"))
+        self.print_menu.addSeparator()
         self.act_close = self._action(self.print_menu, QKeySequence.StandardKey.Close, self.close)
 
     def _action(self, menu: Any, shortcut: Any, slot: Any) -> QAction:
@@ -133,6 +143,9 @@ class DossierWindow(QMainWindow):
         self.act_export_slip.setText(self.tr("Export the process-control slip to PDF…"))
         self.act_print_apology.setText(self.tr("Print the apology slip…"))
         self.act_export_apology.setText(self.tr("Export the apology slip to PDF…"))
+        self.act_print_supplement.setText(self.tr("Print the request for documents (Form 02)…"))
+        self.act_export_supplement.setText(
+            self.tr("Export the request for documents (Form 02) to PDF…"))
         self.act_close.setText(self.tr("Close"))
         for i, title in enumerate((self.tr("Overview"), self.tr("Documents"),
                                    self.tr("Process-control slip"), self.tr("Notes"))):
@@ -218,12 +231,15 @@ class DossierWindow(QMainWindow):
         self.header.set_view(view)
         self.overview.set_view(view, calendar, self.ctx.clock())
         self.documents.set_view(view)
-        self.timeline.set_history(list(view.data.get("history") or []), calendar)
+        self.timeline.set_history(list(view.data.get("history") or []), calendar, view.data)
         self.notes.set_notes(view.data)
         self._show_allowed(self.actions_list.update_enabled())
         has_apology = int(view.data.get("apology_count") or 0) > 0
         self.act_print_apology.setEnabled(has_apology)
         self.act_export_apology.setEnabled(has_apology)
+        has_request = supplement_request(list(view.data.get("history") or [])) is not None
+        self.act_print_supplement.setEnabled(has_request)
+        self.act_export_supplement.setEnabled(has_request)
 
     def _show_allowed(self, allowed: list[Any]) -> None:
         """The toolbar holds what can be done now; the menu keeps every action of the role,
@@ -274,16 +290,27 @@ class DossierWindow(QMainWindow):
                 return str(row["department_name"])
         return ""
 
-    def slip_html(self, kind: str) -> str:
+    def place_name(self) -> str:
+        """Written before the date on the slips (machine policy ``place_name``)."""
+        config = self.ctx.config
+        return str(config.get("place_name") or "") if config is not None else ""
+
+    def slip_html(self, kind: str) -> SlipSource:
         data = self.view.data if self.view is not None else {}
         if kind == "apology":
             return apology_slip_html(data, self.ctx.calendar, agency=self.agency_name(),
-                                     issued=self.ctx.clock())
-        return control_slip_html(data, self.ctx.calendar, agency=self.agency_name())
+                                     place=self.place_name(), issued=self.ctx.clock())
+        if kind == "supplement":
+            return supplement_slip_html(data, self.ctx.calendar, agency=self.agency_name(),
+                                        place=self.place_name())
+        agency, calendar = self.agency_name(), self.ctx.calendar
+        return lambda moved: control_slip_html(data, calendar, agency=agency, split_last=moved)
 
     def _slip_title(self, kind: str) -> str:
         code = self.view.code if self.view is not None else self.dossier_id
-        prefix = self.tr("Apology slip") if kind == "apology" else self.tr("Process-control slip")
+        prefix = {"apology": self.tr("Apology slip"),
+                  "supplement": self.tr("Request for documents")}.get(
+            kind, self.tr("Process-control slip"))
         return f"{prefix} {code}"
 
     def print_slip(self, kind: str = "control") -> bool:
@@ -291,7 +318,8 @@ class DossierWindow(QMainWindow):
 
     def choose_pdf(self, kind: str = "control") -> Path | None:
         code = self.view.code if self.view is not None else self.dossier_id
-        stem = "phieu-xin-loi" if kind == "apology" else "phieu-kiem-soat"
+        stem = {"apology": "phieu-xin-loi", "supplement": "phieu-yeu-cau-bo-sung"}.get(
+            kind, "phieu-kiem-soat")
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export to PDF"), str(Path.home() / f"{stem}-{code}.pdf"),
             self.tr("PDF files (*.pdf)"))
