@@ -1366,6 +1366,10 @@
 <context>
     <name>MainStatusBar</name>
     <message>
+        <source>Signed in: %1</source>
+        <translation>Đăng nhập: %1</translation>
+    </message>
+    <message>
         <source>Online</source>
         <translation>Trực tuyến</translation>
     </message>
@@ -1376,6 +1380,30 @@
     <message>
         <source>Syncing…</source>
         <translation>Đang đồng bộ…</translation>
+    </message>
+    <message>
+        <source>This computer has no network connection.</source>
+        <translation>Máy tính không có kết nối mạng.</translation>
+    </message>
+    <message>
+        <source>The server stopped answering; the app keeps trying.</source>
+        <translation>Máy chủ không trả lời; ứng dụng vẫn đang thử kết nối lại.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached; the app keeps trying.</source>
+        <translation>Không kết nối được máy chủ; ứng dụng vẫn đang thử lại.</translation>
+    </message>
+    <message>
+        <source>Your work is kept on this computer and sent later.</source>
+        <translation>Công việc của anh/chị được lưu trên máy này và gửi đi sau.</translation>
+    </message>
+    <message>
+        <source>Exchanging changes with the server.</source>
+        <translation>Đang trao đổi thay đổi với máy chủ.</translation>
+    </message>
+    <message>
+        <source>Connected to the server: recalls and assignments arrive at once.</source>
+        <translation>Đã kết nối máy chủ: lệnh triệu tập và phân công đến ngay lập tức.</translation>
     </message>
     <message>
         <source>Shown: %1 / %2</source>
@@ -1441,8 +1469,16 @@
         <translation>Ứng dụng tiếp tục chạy ở khay hệ thống để vẫn nhận lệnh triệu tập và đồng bộ. Chọn Thoát để đóng hẳn.</translation>
     </message>
     <message>
-        <source>Dossiers - Work from home</source>
-        <translation>Hồ sơ - Làm việc tại nhà</translation>
+        <source>Dossiers — Work from home</source>
+        <translation>Hồ sơ — Làm việc tại nhà</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>lãnh đạo</translation>
+    </message>
+    <message>
+        <source>officer</source>
+        <translation>chuyên viên</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -2002,8 +2038,8 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Đã gửi câu trả lời: bạn không thể đến.</translation>
     </message>
     <message>
-        <source>On call: %1/%2</source>
-        <translation>Trực: %1/%2</translation>
+        <source>Check-ins today: %1/%2</source>
+        <translation>Điểm danh hôm nay: %1/%2</translation>
     </message>
     <message>
         <source>%1 missed</source>

@@ -189,14 +189,14 @@ def test_language_switch_live(qtbot: Any, make_shell: Any, small: Any) -> None:
     cache, _docs = small
     shell = make_shell(cache)
     w = shell.window
-    assert w.windowTitle() == "Hồ sơ - Làm việc tại nhà"
+    assert w.windowTitle() == "Hồ sơ — Làm việc tại nhà"
     assert w.model.headerData(0, Qt.Orientation.Horizontal) == "Mã hồ sơ"
     assert w.filter_bar.unsent.text() == "Thay đổi chưa gửi"
     assert w.sync_menu.title() == "Đồng &bộ"
     status_col = COLUMNS.index("status")
     vi_status = w.model.data(w.model.index(0, status_col))
     shell.set_language("en")
-    qtbot.waitUntil(lambda: w.windowTitle() == "Dossiers - Work from home")
+    qtbot.waitUntil(lambda: w.windowTitle() == "Dossiers — Work from home")
     assert w.model.headerData(0, Qt.Orientation.Horizontal) == "Code"
     assert w.filter_bar.unsent.text() == "Unsent changes"
     assert w.act_sync.text() == "Sync &now"
@@ -204,4 +204,4 @@ def test_language_switch_live(qtbot: Any, make_shell: Any, small: Any) -> None:
     assert en_status != vi_status and en_status.isascii()
     assert w.status.counts_text().startswith("Shown: ")
     shell.set_language("vi")
-    qtbot.waitUntil(lambda: w.windowTitle() == "Hồ sơ - Làm việc tại nhà")
+    qtbot.waitUntil(lambda: w.windowTitle() == "Hồ sơ — Làm việc tại nhà")

@@ -103,7 +103,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self.retranslate_ui()
         self.status.set_shown(self.model.rowCount())
-        self.status.set_state(self.sync.state)
+        self.status.set_state(self.sync.state, self.sync.source)
+        user = ctx.user or {}
+        self.status.set_user(str(user.get("full_name") or ""), str(user.get("title") or ""))
         self.filter_bar.set_fields(distinct_fields(ctx.cache.reader()))
         self.refresh_counts()
         self._tick = QTimer(self)
@@ -189,7 +191,7 @@ class MainWindow(QMainWindow):
         self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list_view.customContextMenuRequested.connect(self.show_row_menu)
         self.model.busy.connect(self._busy)
-        self.sync.state_changed.connect(self.status.set_state)
+        self.sync.state_changed.connect(self._connection_changed)
         # bound methods, not lambdas: Qt drops them when this window is destroyed, while the
         # sync controller (owned by the app) lives on
         self.sync.state_changed.connect(self._sync_state_changed)
@@ -348,7 +350,10 @@ class MainWindow(QMainWindow):
             self.refresh_counts()
 
     def _tray_notified(self, title: str, text: str) -> None:
-        self.status.showMessage(f"{title}: {text}", 10_000)
+        self.status.flash(f"{title}: {text}", 10_000)
+
+    def _connection_changed(self, state: str) -> None:
+        self.status.set_state(state, self.sync.source)
 
     def _sync_state_changed(self, _state: str) -> None:
         self.tray.set_state_tooltip(self.status.state_label.text())
@@ -359,7 +364,7 @@ class MainWindow(QMainWindow):
     def _sync_finished(self, ok: bool, message: str) -> None:
         self.status.set_error("" if ok else message)
         if not ok and message:
-            self.status.showMessage(self.tr("Sync failed: %1").replace("%1", message), 15_000)
+            self.status.flash(self.tr("Sync failed: %1").replace("%1", message), 15_000)
 
     def _busy(self, busy: bool) -> None:
         if busy:
@@ -393,7 +398,13 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- translation
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(self.tr("Dossiers - Work from home"))
+        user = self.ctx.user or {}
+        name = str(user.get("full_name") or "")
+        title = self.tr("Dossiers — Work from home")
+        if name:  # a head's and an officer's windows on one screen must not look alike
+            role = self.tr("head") if user.get("role") == "head" else self.tr("officer")
+            title = f"{name} ({role}) — {title}"
+        self.setWindowTitle(title)
         self.file_menu.setTitle(self.tr("&File"))
         self.dossier_menu.setTitle(self.tr("&Dossier"))
         self.sync_menu.setTitle(self.tr("&Sync"))

@@ -20,7 +20,7 @@ from wfh_client.domain.timefmt import to_iso_utc
 from wfh_client.store.dossiers import put_server_copy
 from wfh_client.store.state import set_state
 from wfh_client.sync.engine import KEY_PROFILE, SyncEngine
-from wfh_client.sync.errors import NetworkError
+from wfh_client.sync.errors import ServerUnreachable
 from wfh_client.sync.operations import record_action
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.detail import open_dossier
@@ -44,7 +44,7 @@ class OfflineTransport:
     user: dict[str, Any] | None = OFFICER
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        raise NetworkError(f"offline: {method} {path}")
+        raise ServerUnreachable(f"offline: {method} {path}")
 
 
 def rich_dossier(base: dict[str, Any], calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:

@@ -272,9 +272,8 @@ class OnCallUi(QObject):
         from wfh_client.ui.oncall.team_view import TeamView
 
         if self.session is None:
-            self.window.statusBar().showMessage(self.tr("The team view needs a connection to "
-                                                        "the server; try again in a moment."),
-                                                8000)
+            self._flash(self.tr("The team view needs a connection to the server; try again "
+                                "in a moment."), 8000)
             return None
         if self.team_view is None:
             self.team_view = TeamView(self.ctx, self.session.transport)
@@ -381,9 +380,8 @@ class OnCallUi(QObject):
                 alert.finish()
                 alert.deleteLater()
             online = self.service is not None and bool(self.service.sender.online)
-            self.window.statusBar().showMessage(
-                done_text if online else self.tr("Answer recorded; it is sent as soon as the "
-                                                 "server can be reached."), 15_000)
+            self._flash(done_text if online else self.tr(
+                "Answer recorded; it is sent as soon as the server can be reached."), 15_000)
 
         def failed(exc: BaseException) -> None:
             if alert is not None and shiboken6.isValid(alert):
@@ -414,10 +412,19 @@ class OnCallUi(QObject):
             self.sync.sync_now()
 
     # ------------------------------------------------------------------ text
+    def _flash(self, text: str, ms: int) -> None:
+        """A message in the status bar that leaves its counters in view."""
+        status = self.window.statusBar()
+        flash = getattr(status, "flash", None)
+        if flash is not None:
+            flash(text, ms)
+        else:
+            status.showMessage(text, ms)
+
     def _update_today_button(self) -> None:
         counts = summary_counts(self.today_windows)
         total = len(self.today_windows)
-        text = self.tr("On call: %1/%2").replace("%1", str(counts["done"])).replace(
+        text = self.tr("Check-ins today: %1/%2").replace("%1", str(counts["done"])).replace(
             "%2", str(total))
         if counts["missed"]:
             text += " · " + self.tr("%1 missed").replace("%1", str(counts["missed"]))
