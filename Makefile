@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots clean
+.PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ contracts: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest $(PYTEST_ARGS)
+
+## Update the translation sources from the UI code and compile them (then translate what is new
+## in resources/translations/wfh_vi.ts and run it again). qt_vi.ts: Qt's own dialogs in Vietnamese.
+UI_SOURCES = $(shell find wfh_client/ui -name '*.py' | sort)
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete $(UI_SOURCES) -ts resources/translations/wfh_vi.ts
+	$(VENV)/bin/pyside6-lupdate -locations none -no-obsolete -pluralonly $(UI_SOURCES) -ts resources/translations/wfh_en.ts
+	for ts in wfh_vi wfh_en qt_vi; do $(VENV)/bin/pyside6-lrelease resources/translations/$$ts.ts -qm resources/translations/$$ts.qm; done
 
 ## Render docs/screenshots/*.png (Vietnamese and English) offscreen.
 screenshots: $(STAMP)

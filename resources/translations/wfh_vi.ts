@@ -125,8 +125,8 @@
 <context>
     <name>Alerts</name>
     <message>
-        <source>%1 - %2</source>
-        <translation>%1 - %2</translation>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <source>%1 new dossiers: %2</source>
@@ -328,7 +328,7 @@
     </message>
     <message>
         <source>Waiting for documents</source>
-        <translation>Chờ bổ sung giấy tờ</translation>
+        <translation>Yêu cầu bổ sung hồ sơ</translation>
     </message>
     <message>
         <source>Deadlines (working time)</source>
@@ -1203,7 +1203,7 @@
     </message>
     <message>
         <source>Late</source>
-        <translation>Trễ hạn</translation>
+        <translation>Quá hạn</translation>
     </message>
     <message>
         <source>Total</source>
@@ -1327,12 +1327,12 @@
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <source>Sign in - Work from home</source>
-        <translation>Đăng nhập - Làm việc tại nhà</translation>
+        <source>Sign in — Work from home</source>
+        <translation>Đăng nhập — Làm việc tại nhà</translation>
     </message>
     <message>
         <source>One-stop shop: work from home</source>
-        <translation>Một cửa: làm việc tại nhà</translation>
+        <translation>Bộ phận Một cửa — làm việc tại nhà</translation>
     </message>
     <message>
         <source>Sign in with your one-stop-shop account. Your dossiers are kept encrypted on this computer so you can keep working offline.</source>
@@ -1575,7 +1575,7 @@
     <message>
         <source>Work-from-home client for the one-stop shop.
 Dossiers are kept in an encrypted local cache and synced with the one-stop-shop system.</source>
-        <translation>Ứng dụng làm việc tại nhà cho bộ phận một cửa.
+        <translation>Ứng dụng làm việc tại nhà cho Bộ phận Một cửa.
 Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng bộ với hệ thống một cửa điện tử.</translation>
     </message>
 </context>
@@ -2347,7 +2347,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>e.g. Citizens are waiting at the counter; please come to the office.</source>
-        <translation>ví dụ: Công dân đang chờ ở bộ phận một cửa; đề nghị về cơ quan.</translation>
+        <translation>ví dụ: Công dân đang chờ ở Bộ phận Một cửa; đề nghị về cơ quan.</translation>
     </message>
     <message>
         <source>Send &amp;recall</source>
@@ -2458,7 +2458,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>Late</source>
-        <translation>Trễ hạn</translation>
+        <translation>Quá hạn</translation>
     </message>
     <message>
         <source>On-time rate by %1</source>
@@ -2578,6 +2578,37 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Tracking number:</source>
         <translation>Mã vận đơn:</translation>
+    </message>
+</context>
+<context>
+    <name>Saved</name>
+    <message>
+        <source>Cannot open</source>
+        <translation>Không mở được</translation>
+    </message>
+    <message>
+        <source>No program on this computer can open %1. Ask your IT staff to install one.</source>
+        <translation>Không có chương trình nào trên máy này mở được %1. Hãy nhờ cán bộ CNTT cài đặt.</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Đã lưu</translation>
+    </message>
+    <message>
+        <source>Saved — %1</source>
+        <translation>Đã lưu — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Open file</source>
+        <translation>&amp;Mở tệp</translation>
+    </message>
+    <message>
+        <source>Show &amp;folder</source>
+        <translation>Mở &amp;thư mục</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Đó&amp;ng</translation>
     </message>
 </context>
 <context>
@@ -2845,7 +2876,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>Awaiting documents</source>
-        <translation>Yêu cầu bổ sung giấy tờ</translation>
+        <translation>Yêu cầu bổ sung hồ sơ</translation>
     </message>
     <message>
         <source>Awaiting fees</source>
@@ -3194,8 +3225,8 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
 <context>
     <name>TrayController</name>
     <message>
-        <source>Work from home - one-stop shop</source>
-        <translation>Làm việc tại nhà - Một cửa</translation>
+        <source>Work from home — one-stop shop</source>
+        <translation>Làm việc tại nhà — Bộ phận Một cửa</translation>
     </message>
     <message>
         <source>Show window</source>

@@ -140,7 +140,7 @@ def queue_result_upload(engine: SyncEngine, dossier_id: str, path: Path,
         raise ValueError("The file name is empty, too long or contains / \\ or control characters.")
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
-        raise ValueError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB.")
+        raise ValueError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
     mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
     cache = engine.cache
     record = cache.reader().execute("SELECT server_version FROM dossiers WHERE id = ?",

@@ -128,7 +128,7 @@ class Alerts(QObject):
         self._shown_at.start()
         rows = sorted(shown.values())
         if len(rows) == 1:
-            text = self.tr("%1 - %2").replace("%1", rows[0][0]).replace("%2", rows[0][1])
+            text = self.tr("%1 — %2").replace("%1", rows[0][0]).replace("%2", rows[0][1])
         else:
             codes = ", ".join(r[0] for r in rows[:MAX_LISTED])
             more = "…" if len(rows) > MAX_LISTED else ""

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -55,6 +56,7 @@ from wfh_client.ui.context import AppContext
 from wfh_client.ui.i18n import format_datetime, parse_iso, status_name
 from wfh_client.ui.messages import action_name, describe_error, reason_text
 from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.widgets.saved import confirm_saved
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ class ConflictsView(QDialog):
         self.data = _Data([], {}, [], {}, {})
         self.busy = False
         self._first_load = True
+        self.saved_notice: QMessageBox | None = None
         self.tabs = QTabWidget(self)
         # conflicts tab
         self.conflict_list = QListWidget(self)
@@ -439,6 +442,7 @@ class ConflictsView(QDialog):
     def _exported(self, path: Path, count: int) -> None:
         self.rejected_info.setText(self.tr("%1 changes exported to %2")
                                    .replace("%1", str(count)).replace("%2", str(path)))
+        self.saved_notice = confirm_saved(self, path)
         self.exported.emit(str(path), count)
 
     # ------------------------------------------------------------------ events

@@ -5,6 +5,12 @@ Source strings are English; ``resources/translations/wfh_<lang>.qm`` (compiled f
 :func:`set_language` swaps the installed ``QTranslator`` at run time: Qt then sends
 ``QEvent.LanguageChange`` to every widget, whose ``changeEvent`` calls its ``retranslate_ui``.
 
+Qt's own dialogs (file, print, the standard buttons, the text fields' menus) follow too: the
+default ``QLocale`` becomes vi_VN / en_GB (month and day names of the calendar popups) and a
+second translator loads Qt's catalogue - ``qt_<lang>.qm`` from the app's resources (Qt ships no
+Vietnamese one, so ``resources/translations/qt_vi.ts`` translates the strings those dialogs
+show), else Qt's own ``qtbase_<lang>.qm``.
+
 Dates are always ``dd/MM/yyyy`` and times 24-hour ``HH:mm`` in the calendar's time zone,
 formatted with explicit patterns (never the locale's defaults).
 """
@@ -16,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
 __all__ = ["LANGUAGES", "RESOURCES_DIR", "TRANSLATIONS_DIR", "current_language",
            "format_date", "format_datetime", "format_number", "format_remaining", "parse_iso", "set_language",
@@ -29,7 +35,10 @@ RESOURCES_DIR = Path(os.environ.get("WFH_CLIENT_RESOURCES")
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 
 _translator: QTranslator | None = None
+_qt_translator: QTranslator | None = None
 _language = "vi"
+_LOCALES = {"vi": QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam),
+            "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)}
 
 
 def set_language(language: str) -> bool:
@@ -49,8 +58,24 @@ def set_language(language: str) -> bool:
     if loaded:
         QCoreApplication.installTranslator(translator)
         _translator = translator
+    _install_qt_catalogue(app, language)
+    QLocale.setDefault(_LOCALES[language])
     _language = language
     return loaded
+
+
+def _install_qt_catalogue(app: QCoreApplication, language: str) -> None:
+    """Qt's own strings (see the module docstring)."""
+    global _qt_translator
+    if _qt_translator is not None:
+        QCoreApplication.removeTranslator(_qt_translator)
+        _qt_translator.deleteLater()
+        _qt_translator = None
+    translator = QTranslator(app)
+    if translator.load(f"qt_{language}", str(TRANSLATIONS_DIR)) or translator.load(
+            f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        QCoreApplication.installTranslator(translator)
+        _qt_translator = translator
 
 
 def current_language() -> str:

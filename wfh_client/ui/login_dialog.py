@@ -199,7 +199,7 @@ class LoginDialog(QDialog):
 
     # ------------------------------------------------------------------ translation
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(self.tr("Sign in - Work from home"))
+        self.setWindowTitle(self.tr("Sign in — Work from home"))
         self.heading.setText(self.tr("One-stop shop: work from home"))
         self.subheading.setText(self.tr("Sign in with your one-stop-shop account. Your "
                                         "dossiers are kept encrypted on this computer so you "

@@ -126,7 +126,7 @@ class SettingsDialog(QDialog):
         for key, label in self.row_labels.items():
             label.setText(titles[key])
         self.sync_interval.setSuffix(" " + self.tr("seconds"))
-        self.prefetch.setSuffix(" MiB")
+        self.prefetch.setSuffix(" MB")
         self.server_url.setPlaceholderText("https://motcua.example.gov.vn")
         for key, label in self.managed_labels.items():
             label.setText(self.tr("Managed by your organisation"))

@@ -88,7 +88,7 @@ def rich_dossier(base: dict[str, Any], calendar: WorkingCalendar, now: datetime)
                    "text": "Đã liên hệ chủ hộ, hẹn khảo sát thực địa sáng thứ Năm.",
                    "created_at": to_iso_utc(at(3)), "client_id": None}],
         "history": [
-            row(1, received, "Lê Thị Hoa", "Chuyên viên một cửa", one_stop, "accept", 1, 2,
+            row(1, received, "Lê Thị Hoa", "Chuyên viên Bộ phận Một cửa", one_stop, "accept", 1, 2,
                 (None, "unassigned"), "Tiếp nhận hồ sơ, chuyển Sở Tài nguyên và Môi trường",
                 None, handed="Phạm Thị Lan"),
             row(2, at(0, 3), "Phạm Thị Lan", "Trưởng phòng", dept, "assign", 2, 4,

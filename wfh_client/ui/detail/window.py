@@ -47,6 +47,7 @@ from wfh_client.ui.printing.slips import (
     control_slip_html,
     supplement_slip_html,
 )
+from wfh_client.ui.widgets.saved import confirm_saved
 
 __all__ = ["DossierWindow"]
 
@@ -78,6 +79,7 @@ class DossierWindow(QMainWindow):
         self.missing.hide()
         self.departed: Departed | None = None
         self.reassigned = False  # the events feed said so; the sync has not removed it yet
+        self.saved_notice: QMessageBox | None = None  # the last "Đã lưu — Mở tệp"
         self.tabs = QTabWidget(central)
         self.overview = OverviewPanel(self.tabs)
         self.documents = DocumentsPanel(ctx, dossier_id, self.tabs)
@@ -331,10 +333,12 @@ class DossierWindow(QMainWindow):
         if path.suffix.lower() != ".pdf":
             path = path.with_suffix(".pdf")
         try:
-            return export_pdf(self.slip_html(kind), path, title=self._slip_title(kind))
+            written = export_pdf(self.slip_html(kind), path, title=self._slip_title(kind))
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Export to PDF"), str(exc))
+            QMessageBox.warning(self, self.tr("Export to PDF"), describe_error(exc))
             return None
+        self.saved_notice = confirm_saved(self, written)
+        return written
 
     # --------------------------------------------------------------------- close
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

@@ -244,7 +244,7 @@ class RecallAlert(QDialog):
                                   "font-size: 20pt; border-radius: 4px; padding: 6px;")
         banner = self.tr("URGENT RECALL") if self.urgent else self.tr("You are recalled")
         if self.times_shown > 1 or int(r.get("renotify") or 0) > 0:
-            banner += " - " + self.tr("reminder %1").replace(
+            banner += " — " + self.tr("reminder %1").replace(
                 "%1", str(max(self.times_shown - 1, int(r.get("renotify") or 0))))
         self.banner.setText(banner)
         self.from_caption.setText(self.tr("From:"))
