@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi" sourcelanguage="en">
 <context>
+    <name>About</name>
+    <message>
+        <source>development build</source>
+        <translation>bản phát triển</translation>
+    </message>
+    <message>
+        <source>Work from home — one-stop shop</source>
+        <translation>Làm việc tại nhà — Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>Version %1 (build %2)</source>
+        <translation>Phiên bản %1 (bản dựng %2)</translation>
+    </message>
+    <message>
+        <source>Dossiers are kept in an encrypted local cache and synced with the one-stop-shop system.</source>
+        <translation>Hồ sơ được lưu mã hóa trên máy này và đồng bộ với hệ thống một cửa điện tử.</translation>
+    </message>
+    <message>
+        <source>IT support: %1</source>
+        <translation>Hỗ trợ CNTT: %1</translation>
+    </message>
+    <message>
+        <source>IT support: ask your department&apos;s IT staff (your organisation has not set a contact).</source>
+        <translation>Hỗ trợ CNTT: hãy hỏi cán bộ CNTT của đơn vị (đơn vị chưa cài đặt thông tin liên hệ).</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About</source>
+        <translation>Giới thiệu</translation>
+    </message>
+</context>
+<context>
     <name>Action</name>
     <message>
         <source>Add note</source>
@@ -1128,6 +1162,13 @@
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
+    </message>
+</context>
+<context>
     <name>HeadModels</name>
     <message>
         <source>Code</source>
@@ -1561,22 +1602,16 @@
         <translation>&amp;Ngôn ngữ</translation>
     </message>
     <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Hướng dẫn sử dụng</translation>
+    </message>
+    <message>
         <source>&amp;What this app records…</source>
         <translation>Ứng dụng &amp;ghi lại những gì…</translation>
     </message>
     <message>
         <source>&amp;About</source>
         <translation>&amp;Giới thiệu</translation>
-    </message>
-    <message>
-        <source>About</source>
-        <translation>Giới thiệu</translation>
-    </message>
-    <message>
-        <source>Work-from-home client for the one-stop shop.
-Dossiers are kept in an encrypted local cache and synced with the one-stop-shop system.</source>
-        <translation>Ứng dụng làm việc tại nhà cho Bộ phận Một cửa.
-Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng bộ với hệ thống một cửa điện tử.</translation>
     </message>
 </context>
 <context>
@@ -1632,6 +1667,14 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Unexpected error: %1</source>
         <translation>Lỗi không mong đợi: %1</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, so you cannot sign in yet. Check that this computer is on the network; if it is, contact your IT staff: the server address may be wrong or the server may be down.</source>
+        <translation>Không kết nối được máy chủ nên chưa đăng nhập được. Hãy kiểm tra máy tính đã vào mạng chưa; nếu mạng vẫn tốt, hãy liên hệ cán bộ CNTT: địa chỉ máy chủ có thể sai hoặc máy chủ đang tạm ngừng.</translation>
+    </message>
+    <message>
+        <source>IT support: %1</source>
+        <translation>Hỗ trợ CNTT: %1</translation>
     </message>
     <message>
         <source>The server asked for a full download of your dossiers; it starts again automatically.</source>

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +41,7 @@ from wfh_client.store.state import counts as store_counts
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.conflicts_view import ConflictsView
 from wfh_client.ui.context import AppContext
+from wfh_client.ui.help import AboutDialog, GuideDialog
 from wfh_client.ui.i18n import current_language
 from wfh_client.ui.icons import icon
 from wfh_client.ui.models.dossier_table import DossierTableModel
@@ -93,6 +93,8 @@ class MainWindow(QMainWindow):
         self._quitting = False
         self.conflicts_view: ConflictsView | None = None
         self.dossier_actions: list[QAction] = []
+        self.guide: GuideDialog | None = None
+        self.about: AboutDialog | None = None
         self.row_menu: QMenu | None = None
         self._tray_hint_shown = False
         self._build_actions()
@@ -172,9 +174,11 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        self.act_guide = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
+                                      self.show_guide)
         self.act_privacy = self._action(self.help_menu, None, self._show_privacy)
-        self.act_about = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
-                                      self._show_about)
+        self.help_menu.addSeparator()
+        self.act_about = self._action(self.help_menu, None, self.show_about)
 
     def _connect(self) -> None:
         self.filter_bar.changed.connect(self.list_view.apply_filter)
@@ -425,6 +429,7 @@ class MainWindow(QMainWindow):
         self.act_urgency.setText(self.tr("Sort by &urgency"))
         self.act_todo.setText(self.tr("Show my &to-do list"))
         self.language_menu.setTitle(self.tr("&Language"))
+        self.act_guide.setText(self.tr("&User guide"))
         self.act_privacy.setText(self.tr("&What this app records…"))
         self.act_about.setText(self.tr("&About"))
         for code, action in self.language_actions.items():
@@ -443,7 +448,18 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _show_about(self) -> None:
-        QMessageBox.about(self, self.tr("About"), self.tr(
-            "Work-from-home client for the one-stop shop.\nDossiers are kept in an encrypted "
-            "local cache and synced with the one-stop-shop system."))
+    def show_guide(self) -> GuideDialog:
+        """Help > User guide (F1): the short guide, beside the window (non-modal)."""
+        if self.guide is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.raise_()
+        return self.guide
+
+    def show_about(self) -> AboutDialog:
+        """Help > About: version, build and how to reach IT support."""
+        dialog = AboutDialog(self.ctx.config, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.about = dialog
+        return dialog

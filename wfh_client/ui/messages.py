@@ -29,7 +29,8 @@ from wfh_client.sync.errors import (
     TlsError,
 )
 
-__all__ = ["action_name", "describe_error", "is_offline_error", "reason_text", "required_text"]
+__all__ = ["action_name", "describe_error", "describe_login_error", "is_offline_error",
+           "reason_text", "required_text"]
 
 
 def is_offline_error(exc: BaseException | None) -> bool:
@@ -76,6 +77,22 @@ def describe_error(exc: BaseException | None, fallback: str = "") -> str:
     if isinstance(exc, ApiError):
         return _api_error(exc)
     return fallback or QCoreApplication.translate("Messages", "Unexpected error: %1").replace("%1", type(exc).__name__)
+
+
+def describe_login_error(exc: BaseException | None, support: str = "") -> str:
+    """Like :func:`describe_error`, for the sign-in dialog: there, nothing is on this computer
+    to keep working on (a remembered account opens without it), so an unreachable server is
+    a matter for IT, not "your work is kept"."""
+    if isinstance(exc, ServerUnreachable) and not isinstance(exc, TlsError):
+        text = QCoreApplication.translate(
+            "Messages", "The server cannot be reached, so you cannot sign in yet. Check that "
+            "this computer is on the network; if it is, contact your IT staff: the server "
+            "address may be wrong or the server may be down.")
+        if support:
+            text += " " + QCoreApplication.translate("Messages", "IT support: %1").replace(
+                "%1", support)
+        return text
+    return describe_error(exc)
 
 
 def _api_error(exc: ApiError) -> str:
