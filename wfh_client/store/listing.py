@@ -44,9 +44,9 @@ from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, set_state
 
 __all__ = ["CLOSED_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "KEY_UNREAD_SINCE", "ROW_COLUMNS",
            "SORT_SQL", "VIEWS", "DossierFilter", "ListCounts", "Thresholds", "Viewer",
-           "apply_filter", "distinct_fields", "ensure_unread_baseline", "fetch_rows",
-           "filter_rids", "list_counts", "mark_seen", "ordered_ids", "query_ids",
-           "sort_indexes"]
+           "apply_filter", "cached_ids", "distinct_fields", "ensure_unread_baseline",
+           "fetch_rows", "filter_rids", "labels", "list_counts", "mark_seen", "ordered_ids",
+           "query_ids", "running_due_between", "sort_indexes"]
 
 DUE_SOON_DAYS = 1
 DUE_FILTERS = ("any", "overdue", "within_1", "within_3")
@@ -290,6 +290,30 @@ def fetch_rows(db: Any, rids: Iterable[int],
            f"{unread} FROM dossiers d LEFT JOIN dossier_seen s ON s.dossier_id = d.id "
            f"WHERE d.rid IN ({', '.join(':' + k for k in params if k.startswith('r'))})")
     return {row[0]: row for row in db.conn.execute(sql, params).fetchall()}
+
+
+def cached_ids(db: Any) -> set[str]:
+    """Every dossier id in the cache."""
+    return {str(r[0]) for r in db.execute("SELECT id FROM dossiers")}
+
+
+def labels(db: Any, ids: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(id, code, applicant's name) of ``ids`` that are cached, by code."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    rows = db.execute(f"SELECT id, code, applicant_name FROM dossiers "  # noqa: S608
+                      f"WHERE id IN ({', '.join('?' * len(wanted))}) ORDER BY code", wanted)
+    return [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
+
+
+def running_due_between(db: Any, start: datetime, end: datetime) -> list[tuple[str, str, str]]:
+    """(id, code, due_at) of the dossiers whose clock runs and that are due in [start, end],
+    soonest first."""
+    rows = db.execute(
+        f"SELECT id, code, due_at FROM dossiers WHERE {_RUNNING} "  # noqa: S608
+        "AND due_at >= ? AND due_at <= ? ORDER BY due_at", [_iso(start), _iso(end)])
+    return [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
 
 
 def ensure_unread_baseline(db: Any, now: datetime) -> str:

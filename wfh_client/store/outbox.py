@@ -93,9 +93,11 @@ def _dumps(value: Any) -> str:
 
 
 def enqueue(db: Database, dossier_id: str, action: str, payload: Mapping[str, Any],
-            base_version: int | None, *, client_id: str | None = None) -> OutboxEntry:
-    """Append a pending action; ``client_id`` defaults to a new uuid4 hex."""
-    now = now_iso()
+            base_version: int | None, *, client_id: str | None = None,
+            created_at: str | None = None) -> OutboxEntry:
+    """Append a pending action; ``client_id`` defaults to a new uuid4 hex, ``created_at``
+    (ISO 8601 UTC) to now."""
+    now = created_at or now_iso()
     row = db.execute(
         f"INSERT INTO outbox (client_id, dossier_id, action, payload, base_version, state, "  # noqa: S608
         f"created_at, updated_at, dossier_code, dossier_title) VALUES (?, ?, ?, ?, ?, 'pending', "

@@ -17,12 +17,12 @@ Reads run on the worker pool; :attr:`Alerts.notified` carries every (title, text
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
-from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
+from wfh_client.store import listing
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, KEY_SNAPSHOT_IN_PROGRESS, get_state
 from wfh_client.sync.engine import SyncCancelled
 from wfh_client.ui.context import AppContext
@@ -36,11 +36,6 @@ FAILING_AFTER = timedelta(minutes=15)
 NEW_DEBOUNCE_MS = 1500
 NEW_RECENT_MS = 30_000
 MAX_LISTED = 3
-_RUNNING = ", ".join(str(int(s)) for s in sorted(CLOCK_RUNNING_STATUSES))
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Alerts(QObject):
@@ -68,9 +63,8 @@ class Alerts(QObject):
         self._new_timer.setInterval(NEW_DEBOUNCE_MS)
         self._new_timer.timeout.connect(self._announce_new)
         cache = ctx.cache
-        run_in_background(lambda: {r[0] for r in cache.reader().execute(
-            "SELECT id FROM dossiers")}, self._set_known, lambda _e: self._set_known(set()),
-            guard=self)
+        run_in_background(lambda: listing.cached_ids(cache.reader()), self._set_known,
+                          lambda _e: self._set_known(set()), guard=self)
         ctx.bridge.register(self)
 
     def stop(self) -> None:
@@ -103,10 +97,7 @@ class Alerts(QObject):
             db = cache.reader()
             quiet = bool(get_state(db, KEY_SNAPSHOT_IN_PROGRESS)) or \
                 get_state(db, KEY_LAST_SUCCESS_AT) is None
-            marks = ", ".join("?" * len(fresh))
-            rows = db.execute(f"SELECT id, code, applicant_name FROM dossiers "  # noqa: S608
-                              f"WHERE id IN ({marks}) ORDER BY code", fresh).fetchall()
-            return quiet, [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
+            return quiet, listing.labels(db, fresh)
 
         run_in_background(lookup, self._new_found, guard=self)
 
@@ -147,15 +138,8 @@ class Alerts(QObject):
         calendar = self.ctx.calendar
         limit = calendar.add_working_time(now, days=1)
         cache = self.ctx.cache
-        start, end = _iso(now), _iso(limit)
-
-        def query() -> list[tuple[str, str, str]]:
-            rows = cache.reader().execute(
-                f"SELECT id, code, due_at FROM dossiers WHERE status IN ({_RUNNING}) "  # noqa: S608
-                "AND due_at >= ? AND due_at <= ? ORDER BY due_at", [start, end]).fetchall()
-            return [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
-
-        run_in_background(query, lambda rows: self._due_found(rows, now), guard=self)
+        run_in_background(lambda: listing.running_due_between(cache.reader(), now, limit),
+                          lambda rows: self._due_found(rows, now), guard=self)
 
     def _due_found(self, rows: list[tuple[str, str, str]], now: datetime) -> None:
         tz = self.ctx.calendar.tz

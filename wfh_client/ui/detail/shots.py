@@ -17,7 +17,7 @@ from typing import Any
 
 from wfh_client.domain import WorkingCalendar
 from wfh_client.domain.timefmt import to_iso_utc
-from wfh_client.store.dossiers import put_server_copy
+from wfh_client.store.dossiers import get_dossier, put_server_copy
 from wfh_client.store.state import set_state
 from wfh_client.sync.engine import KEY_PROFILE, SyncEngine
 from wfh_client.sync.errors import ServerUnreachable
@@ -142,9 +142,9 @@ def _context(shot: ShotContext) -> tuple[AppContext, dict[str, Any]]:
 
 def _window(shot: ShotContext) -> tuple[DossierWindow, AppContext, dict[str, Any]]:
     ctx, doc = _context(shot)
-    pending = shot.cache.reader().execute(
-        "SELECT count(*) FROM notes WHERE dossier_id = ? AND pending = 1", [doc["id"]]).fetchone()
-    if not pending[0]:
+    record = get_dossier(shot.cache.reader(), doc["id"])
+    notes = (record.data.get("notes") or []) if record is not None else []
+    if not any(note.get("id") is None for note in notes):  # no note waiting to sync yet
         record_action(engine_of_ctx(ctx), doc["id"], "note",
                       {"text": "Đề nghị bổ sung bản vẽ mặt cắt trước khi trình ký."},
                       now=shot.now)

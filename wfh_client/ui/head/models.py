@@ -2,7 +2,7 @@
 
 - :class:`QueueModel` - ``store.board.QueueItem`` s: the dossiers waiting for an officer;
 - :class:`ApprovalModel` - ``store.board.ApprovalItem`` s: proposals waiting for approval;
-- :class:`BucketModel` - ``head.data.DossierRow`` s: the dossiers behind a board count;
+- :class:`BucketModel` - ``store.board.DossierRow`` s: the dossiers behind a board count;
 - :class:`OfficerModel` - ``head.data.OfficerChoice`` s: officers with their load;
 - :class:`OnTimeModel` / :class:`CheckinModel` - report rows (``sync.reports``).
 
