@@ -101,10 +101,6 @@
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>The dossier is no longer in the local cache.</source>
-        <translation>Hồ sơ không còn trong bộ nhớ đệm trên máy.</translation>
-    </message>
-    <message>
         <source>The action could not be recorded: %1</source>
         <translation>Không ghi nhận được thao tác: %1</translation>
     </message>
@@ -432,10 +428,6 @@
     <message>
         <source>%1 is on leave now.</source>
         <translation>%1 đang nghỉ phép.</translation>
-    </message>
-    <message>
-        <source>The dossier is no longer in the local cache.</source>
-        <translation>Hồ sơ không còn trong bộ nhớ máy này.</translation>
     </message>
     <message numerus="yes">
         <source>%n dossier(s) could not be assigned</source>
@@ -867,6 +859,10 @@
     <message>
         <source>Attach a result document</source>
         <translation>Đính kèm văn bản kết quả</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB, the most the server accepts.</source>
+        <translation>%1 lớn hơn %2 MB, mức tối đa máy chủ nhận.</translation>
     </message>
     <message>
         <source>%1 will be uploaded at the next sync.</source>
@@ -1665,8 +1661,56 @@
         <translation>Đã hủy đồng bộ; lần sau sẽ tiếp tục từ chỗ đã dừng.</translation>
     </message>
     <message>
+        <source>The downloaded file is damaged (its checksum does not match), so it was thrown away. Download it again.</source>
+        <translation>Tệp tải về bị hỏng (mã kiểm tra không khớp) nên đã bị loại bỏ. Hãy tải lại.</translation>
+    </message>
+    <message>
+        <source>The file is not on this computer yet: download it first.</source>
+        <translation>Tệp chưa có trên máy này: hãy tải về trước.</translation>
+    </message>
+    <message>
+        <source>Stopped, as you asked.</source>
+        <translation>Đã dừng theo yêu cầu của bạn.</translation>
+    </message>
+    <message>
+        <source>The dossier is no longer on this computer (it left your list).</source>
+        <translation>Hồ sơ không còn trên máy này (đã ra khỏi danh sách của bạn).</translation>
+    </message>
+    <message>
+        <source>Your organisation manages this setting; it cannot be changed here.</source>
+        <translation>Cơ quan của bạn quản lý thiết lập này; không thay đổi được ở đây.</translation>
+    </message>
+    <message>
+        <source>This value is not allowed.</source>
+        <translation>Giá trị này không được phép.</translation>
+    </message>
+    <message>
+        <source>This was not accepted: check what you entered and try again.</source>
+        <translation>Không được chấp nhận: hãy kiểm tra nội dung đã nhập rồi thử lại.</translation>
+    </message>
+    <message>
         <source>Unexpected error: %1</source>
         <translation>Lỗi không mong đợi: %1</translation>
+    </message>
+    <message>
+        <source>The disk is full: free some space and try again.</source>
+        <translation>Ổ đĩa đã đầy: hãy giải phóng bớt dung lượng rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>You may not write or read there. Choose another folder.</source>
+        <translation>Bạn không có quyền ghi hoặc đọc ở đó. Hãy chọn thư mục khác.</translation>
+    </message>
+    <message>
+        <source>The file or folder does not exist.</source>
+        <translation>Tệp hoặc thư mục không tồn tại.</translation>
+    </message>
+    <message>
+        <source>That is a folder: choose a file name.</source>
+        <translation>Đó là một thư mục: hãy chọn tên tệp.</translation>
+    </message>
+    <message>
+        <source>The file could not be read or written (system error %1).</source>
+        <translation>Không đọc hoặc ghi được tệp (lỗi hệ thống %1).</translation>
     </message>
     <message>
         <source>The server cannot be reached, so you cannot sign in yet. Check that this computer is on the network; if it is, contact your IT staff: the server address may be wrong or the server may be down.</source>
@@ -2073,6 +2117,10 @@
         <translation>Đã ghi nhận câu trả lời; sẽ gửi ngay khi kết nối được máy chủ.</translation>
     </message>
     <message>
+        <source>This recall is closed or was already answered.</source>
+        <translation>Lệnh triệu tập này đã đóng hoặc đã được trả lời.</translation>
+    </message>
+    <message>
         <source>Your answer was sent: you will arrive at %1.</source>
         <translation>Đã gửi câu trả lời: bạn sẽ đến lúc %1.</translation>
     </message>
@@ -2123,6 +2171,17 @@
     <message>
         <source>&amp;Team</source>
         <translation>&amp;Nhóm</translation>
+    </message>
+</context>
+<context>
+    <name>Operation</name>
+    <message>
+        <source>Error</source>
+        <translation>Lỗi</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
     </message>
 </context>
 <context>
@@ -2550,6 +2609,10 @@
     <message>
         <source>Saved %1</source>
         <translation>Đã lưu %1</translation>
+    </message>
+    <message>
+        <source>Saving the report…</source>
+        <translation>Đang lưu báo cáo…</translation>
     </message>
     <message>
         <source>The file could not be saved: %1</source>

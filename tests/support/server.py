@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +45,23 @@ class RunningServer:
         self.thread.join(timeout=10)
 
 
-def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 1) -> None:
+def seed_into(db_path: Path, blob_dir: Path, *, dossiers: int = 40, seed: int = 1,
+              now: datetime | None = None) -> None:
     from onestop_server.seed import seed_database
 
     engine = db.make_engine(db.sqlite_url(str(db_path)))
     try:
-        seed_database(engine, blob_dir, dossiers=dossiers, seed=seed)
+        seed_database(engine, blob_dir, dossiers=dossiers, seed=seed, now=now)
     finally:
         engine.dispose()
+
+
+def copy_seeded(template: tuple[Path, Path], into: Path) -> tuple[Path, Path]:
+    """A private copy of a seeded (database, blob folder) pair, for a test that writes."""
+    db_path, blobs = into / "server.db", into / "blobs"
+    shutil.copy(template[0], db_path)
+    shutil.copytree(template[1], blobs)
+    return db_path, blobs
 
 
 def start_server(

@@ -8,17 +8,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QMenu
 
 from tests.ui.conftest import NOW
 from tests.ui.dossier_fixtures import Desk, desk_fixture  # noqa: F401 - the desk_factory fixture
 from tests.ui.helpers import press
+from tests.ui.shells import for_desk
 from wfh_client.domain import ActionType
 from wfh_client.ui.app import ClientApp
 from wfh_client.ui.detail import open_dossier
@@ -30,25 +31,8 @@ ASSIGNED = {"step": "assigned"}
 
 
 @pytest.fixture
-def shell_for(qtbot: Any) -> Iterator[Callable[[Desk], ClientApp]]:
-    shells: list[ClientApp] = []
-
-    def make(desk: Desk) -> ClientApp:
-        ctx = desk.ctx
-        shell = ClientApp(cache=ctx.cache, bus=ctx.bus, calendar=ctx.calendar,
-                          engine=ctx.engine, user=ctx.user, clock=lambda: NOW,
-                          tray_available=False)
-        qtbot.addWidget(shell.window)
-        shells.append(shell)
-        shell.show()
-        qtbot.waitExposed(shell.window)
-        return shell
-
-    yield make
-    for shell in shells:  # as the launcher does: stop, then delete the window before the cache
-        shell.shutdown()
-        shell.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def shell_for(shells: Callable[..., ClientApp]) -> Callable[[Desk], ClientApp]:
+    return lambda desk: shells(**for_desk(desk))
 
 
 def click_row(qtbot: Any, shell: ClientApp, row: int = 0) -> None:

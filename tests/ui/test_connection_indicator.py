@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent
 from PySide6.QtNetwork import QNetworkInformation
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from tests.client.sync_helpers import SyncClient, client_for
 from tests.server.util import Peek
 from tests.support.server import RunningServer
 from tests.support.tcp_proxy import TcpProxy
+from tests.ui.shells import for_client
 from wfh_client.sync.feed import FeedListener
 from wfh_client.ui.app import ClientApp
 
@@ -46,19 +46,12 @@ def officer(server: RunningServer, proxy: TcpProxy,
 
 
 @pytest.fixture
-def shell(qtbot: Any, officer: SyncClient) -> Iterator[ClientApp]:
-    app = ClientApp(cache=officer.cache, bus=officer.bus,
-                    calendar=officer.engine.profile().calendar, engine=officer.engine,
-                    user=officer.session.user, tray_available=False)
-    qtbot.addWidget(app.window)
-    app.show()
+def shell(shells: Any, officer: SyncClient) -> Iterator[ClientApp]:
+    app = shells(**for_client(officer))
     feed = FeedListener(officer.session, officer.cache, officer.bus)  # real 25 s long-poll
     feed.start()
     yield app
     feed.stop()
-    app.shutdown()
-    app.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def connection_labels(app: ClientApp) -> list[str]:

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from tests.client.sync_helpers import SyncClient, client_for
 from tests.server.oncall_support import OncallServer
@@ -27,6 +26,7 @@ from tests.support.server import RunningServer
 from tests.ui import oncall_fixtures
 from tests.ui.helpers import press
 from tests.ui.oncall_fixtures import app_for
+from tests.ui.shells import for_client
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state
 from wfh_client.ui.app import ClientApp
 from wfh_client.ui.detail.window import DossierWindow
@@ -59,17 +59,8 @@ def officer(server: RunningServer, tmp_path: Path) -> Iterator[tuple[SyncClient,
 
 
 @pytest.fixture
-def shell(qtbot: Any, officer: tuple[SyncClient, str]) -> Iterator[ClientApp]:
-    client, _ = officer
-    app = ClientApp(cache=client.cache, bus=client.bus,
-                    calendar=client.engine.profile().calendar, engine=client.engine,
-                    user=client.session.user, tray_available=False)
-    qtbot.addWidget(app.window)
-    app.show()
-    yield app
-    app.shutdown()
-    app.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def shell(shells: Any, officer: tuple[SyncClient, str]) -> ClientApp:
+    return shells(**for_client(officer[0]))
 
 
 def test_an_uploaded_result_is_shown_as_held(

@@ -9,7 +9,6 @@ whose status :func:`wfh_client.domain.deadlines.clock_running` accepts (2, 4 and
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,11 +22,10 @@ from sqlalchemy import select, update
 
 from onestop_server import db
 from onestop_server.clock import FrozenClock
-from onestop_server.seed import seed_database
 from onestop_server.serialize import rebuild_payload
 from tests.client.sync_helpers import client_for
 from tests.server.util import Peek, login
-from tests.support.server import RunningServer, start_server
+from tests.support.server import RunningServer, copy_seeded, seed_into, start_server
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import Bucket, clock_running
 from wfh_client.domain.timefmt import to_iso_utc
@@ -59,19 +57,13 @@ class Scene:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("clock-seed")
-    engine = db.make_engine(db.sqlite_url(str(root / "server.db")))
-    try:
-        seed_database(engine, root / "blobs", dossiers=90, seed=4, now=NOW)
-    finally:
-        engine.dispose()
+    seed_into(root / "server.db", root / "blobs", dossiers=90, seed=4, now=NOW)
     return root / "server.db", root / "blobs"
 
 
 @pytest.fixture
 def scene(template: tuple[Path, Path], tmp_path: Path) -> Iterator[Scene]:
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(template[0], db_path)
-    shutil.copytree(template[1], blobs)
+    db_path, blobs = copy_seeded(template, tmp_path)
     calendar = WorkingCalendar()
     soon_at = calendar.add_working_time(NOW, hours=2)
     engine = db.make_engine(db.sqlite_url(str(db_path)))

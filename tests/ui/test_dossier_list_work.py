@@ -10,13 +10,13 @@ opens, Ctrl+Enter records a dialog.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import NOW
@@ -35,27 +35,17 @@ HEAD = {**OFFICER, "id": 3, "role": "head", "full_name": "Phạm Thị Lan"}
 
 
 @pytest.fixture
-def shells(qtbot: Any, bus: EventBus, calendar: Any,
-           tmp_path: Path) -> Iterator[Callable[..., ClientApp]]:
-    made: list[ClientApp] = []
-
+def app_of(qtbot: Any, shells: Callable[..., ClientApp], bus: EventBus, calendar: Any,
+           tmp_path: Path) -> Callable[..., ClientApp]:
     def make(cache: Any, user: dict[str, Any] = OFFICER, **kwargs: Any) -> ClientApp:
         config = load_config(tmp_path / "client", policy_path=tmp_path / "no-policy.json")
-        shell = ClientApp(cache=cache, bus=bus, calendar=calendar, clock=lambda: NOW,
-                          user=user, config=config, tray_available=False, **kwargs)
-        made.append(shell)
-        shell.show()
-        qtbot.waitExposed(shell.window)
+        shell = shells(cache=cache, bus=bus, calendar=calendar, clock=lambda: NOW, user=user,
+                       config=config, **kwargs)
         qtbot.waitUntil(lambda: shell.window.model.viewer is not None
                         and shell.window.model.viewer.unread_since is not None, timeout=10_000)
         return shell
 
-    yield make
-    for shell in made:
-        shell.shutdown()
-        shell.window.close()
-        shell.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return make
 
 
 def rows(shell: ClientApp) -> list[Any]:
@@ -64,9 +54,9 @@ def rows(shell: ClientApp) -> list[Any]:
 
 
 def test_open_dossiers_first_by_urgency_closed_behind_the_view(
-        shells: Any, small: Any) -> None:
+        app_of: Any, small: Any) -> None:
     cache, docs = small
-    shell = shells(cache)
+    shell = app_of(cache)
     shown = rows(shell)
     assert {r.id for r in shown} == {d["id"] for d in docs if d["status"] not in CLOSED_STATUSES}
     running = [r for r in shown if clock_running(r.status)]
@@ -86,13 +76,13 @@ def test_open_dossiers_first_by_urgency_closed_behind_the_view(
     assert bar.status.text() == "2 trạng thái"
 
 
-def test_to_do_step_column_and_paused(shells: Any, small: Any) -> None:
+def test_to_do_step_column_and_paused(app_of: Any, small: Any) -> None:
     cache, docs = small
     mine = [d for d in docs if d["status"] == 4][:3]
     waiting_head = copy.deepcopy(mine[0])
     waiting_head.update(step="submitted_for_approval", version=waiting_head["version"] + 1)
     cache.writer.run(lambda db: put_server_copy(db, waiting_head))
-    officer = shells(cache)
+    officer = app_of(cache)
     press_view = officer.window.filter_bar
     press_view.view.setCurrentIndex(press_view.view.findData("todo"))
     todo = {r.id for r in rows(officer)}
@@ -110,21 +100,21 @@ def test_to_do_step_column_and_paused(shells: Any, small: Any) -> None:
     assert model.data(model.index(paused, step_col)) == "Chờ công dân bổ sung hồ sơ"
 
 
-def test_head_to_do_is_what_waits_for_the_head(qtbot: Any, shells: Any, small: Any) -> None:
+def test_head_to_do_is_what_waits_for_the_head(qtbot: Any, app_of: Any, small: Any) -> None:
     cache, docs = small
     submitted = copy.deepcopy(next(d for d in docs if d["status"] == 4))
     submitted.update(step="submitted_for_approval", version=submitted["version"] + 1)
     cache.writer.run(lambda db: put_server_copy(db, submitted))
-    head = shells(cache, user=HEAD)
+    head = app_of(cache, user=HEAD)
     press(qtbot, head.window.list_view, "Ctrl+T")
     todo = {r.id for r in rows(head)}
     expected = {d["id"] for d in docs if d["status"] == 2} | {submitted["id"]}
     assert todo == expected
 
 
-def test_unread_marker_until_opened(qtbot: Any, shells: Any, small: Any) -> None:
+def test_unread_marker_until_opened(qtbot: Any, app_of: Any, small: Any) -> None:
     cache, docs = small
-    shell = shells(cache)
+    shell = app_of(cache)
     model = shell.window.model
     assert not any(r.unread for r in rows(shell))  # what the first download brought is read
     target = copy.deepcopy(next(d for d in docs if d["status"] == 4))
@@ -157,9 +147,9 @@ def test_unread_marker_until_opened(qtbot: Any, shells: Any, small: Any) -> None
             window.close()
 
 
-def test_empty_states_offer_a_way_out(qtbot: Any, shells: Any, small: Any) -> None:
+def test_empty_states_offer_a_way_out(qtbot: Any, app_of: Any, small: Any) -> None:
     cache, docs = small
-    shell = shells(cache)
+    shell = app_of(cache)
     view, bar = shell.window.list_view, shell.window.filter_bar
     qtbot.keyClicks(bar.search, "xyzzy khong co")
     bar.flush()
@@ -172,9 +162,9 @@ def test_empty_states_offer_a_way_out(qtbot: Any, shells: Any, small: Any) -> No
     assert not view.empty_label.isVisible()
 
 
-def test_column_chooser_and_the_layout_is_kept(qtbot: Any, shells: Any, small: Any) -> None:
+def test_column_chooser_and_the_layout_is_kept(qtbot: Any, app_of: Any, small: Any) -> None:
     cache, _docs = small
-    shell = shells(cache)
+    shell = app_of(cache)
     view = shell.window.list_view
     header = view.horizontalHeader()
     received = COLUMNS.index("received")
@@ -186,16 +176,16 @@ def test_column_chooser_and_the_layout_is_kept(qtbot: Any, shells: Any, small: A
     assert header.isSectionHidden(received)
     header.resizeSection(COLUMNS.index("procedure"), 333)
     shell.window.close()  # keeps the layout
-    again = shells(cache)
+    again = app_of(cache)
     header2 = again.window.list_view.horizontalHeader()
     assert header2.isSectionHidden(received)
     assert header2.sectionSize(COLUMNS.index("procedure")) == 333
 
 
 def test_keyboard_from_search_to_rows_and_ctrl_enter_records(
-        qtbot: Any, shells: Any, desk_factory: Callable[..., Desk]) -> None:
+        qtbot: Any, app_of: Any, desk_factory: Callable[..., Desk]) -> None:
     desk = desk_factory()
-    shell = shells(desk.cache, engine=desk.ctx.engine)
+    shell = app_of(desk.cache, engine=desk.ctx.engine)
     bar, view = shell.window.filter_bar, shell.window.list_view
     opened: list[str] = []
     shell.window.open_requested.disconnect()

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from tests.client.sync_helpers import SyncClient, client_for
 from tests.server.util import Peek, login
 from tests.support.server import RunningServer
 from tests.ui.helpers import press
+from tests.ui.shells import for_client
 from wfh_client.store import outbox as store_outbox
 from wfh_client.sync.feed import FeedListener
 from wfh_client.ui.app import ClientApp
@@ -38,17 +38,8 @@ def officer(server: RunningServer, tmp_path: Path) -> Iterator[tuple[SyncClient,
 
 
 @pytest.fixture
-def shell(qtbot: Any, officer: tuple[SyncClient, str]) -> Iterator[ClientApp]:
-    client, _ = officer
-    app = ClientApp(cache=client.cache, bus=client.bus,
-                    calendar=client.engine.profile().calendar, engine=client.engine,
-                    user=client.session.user, tray_available=False)
-    qtbot.addWidget(app.window)
-    app.show()
-    yield app
-    app.shutdown()
-    app.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def shell(shells: Any, officer: tuple[SyncClient, str]) -> ClientApp:
+    return shells(**for_client(officer[0]))
 
 
 def reassign_on_server(server: RunningServer, dossier_id: str, officer_name: str) -> None:

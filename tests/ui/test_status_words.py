@@ -4,20 +4,18 @@ reason, and a failed sync never hides the counters."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
 
 from tests.server.oncall_support import OncallServer
 from tests.ui import oncall_fixtures
-from tests.ui.conftest import NOW
 from tests.ui.dossier_fixtures import HEAD, Desk, desk_fixture  # noqa: F401 - desk_factory
 from tests.ui.helpers import press
 from tests.ui.oncall_fixtures import app_for
+from tests.ui.shells import for_desk
 from wfh_client.ui.app import ClientApp
 
 oncall = oncall_fixtures.oncall
@@ -25,24 +23,8 @@ sound_player = oncall_fixtures.sound_player
 
 
 @pytest.fixture
-def shell_for(qtbot: Any) -> Iterator[Callable[..., ClientApp]]:
-    made: list[ClientApp] = []
-
-    def make(desk: Desk) -> ClientApp:
-        ctx = desk.ctx
-        shell = ClientApp(cache=ctx.cache, bus=ctx.bus, calendar=ctx.calendar, engine=ctx.engine,
-                          user=ctx.user, clock=lambda: NOW, tray_available=False)
-        made.append(shell)
-        shell.show()
-        qtbot.waitExposed(shell.window)
-        return shell
-
-    yield make
-    for shell in made:
-        shell.shutdown()
-        shell.window.close()
-        shell.window.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def shell_for(shells: Callable[..., ClientApp]) -> Callable[[Desk], ClientApp]:
+    return lambda desk: shells(**for_desk(desk))
 
 
 def test_who_is_signed_in_and_the_two_windows_differ(

@@ -11,7 +11,6 @@ from wfh_client.store.cache import (
     AccountPaths,
     Cache,
     account_paths,
-    default_data_dir,
     wipe_account,
 )
 from wfh_client.store.documents import DocumentStore
@@ -39,6 +38,5 @@ __all__ = [
     "Writer",
     "account_id",
     "account_paths",
-    "default_data_dir",
     "wipe_account",
 ]

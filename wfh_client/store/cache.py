@@ -5,8 +5,8 @@ Layout (one account = one server URL + username, see ``keys.account_id``)::
     <data_dir>/accounts/<account id>/cache.db   (+ -wal, -shm)   SQLCipher database
     <data_dir>/accounts/<account id>/documents/                  AES-GCM document files
 
-``data_dir`` defaults to ``platformdirs.user_data_path("wfh-client")`` (the CLI passes
-``--data-dir`` / ``WFH_CLIENT_DATA_DIR``). The database key is a random 256-bit key in the OS
+``data_dir`` is resolved by ``wfh_client.config.resolve_data_dir`` like everywhere else
+(``--data-dir``, then ``WFH_CLIENT_DATA_DIR``, then the platform's user data folder). The database key is a random 256-bit key in the OS
 keyring (``cache-key:<account id>``, service ``wfh-client``); the documents key is derived
 from it with HKDF. A plaintext cache exists only when the caller passes ``plaintext=True``
 AND the policy flag ``allow_plaintext=True`` (its documents key then lives in the database).
@@ -31,9 +31,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-import platformdirs
 from sqlite_utils import Database
 
+from wfh_client.config import resolve_data_dir
 from wfh_client.store import keys
 from wfh_client.store.connection import connect, is_plaintext_sqlite
 from wfh_client.store.documents import DocumentStore
@@ -42,15 +42,11 @@ from wfh_client.store.migrations import migrate
 from wfh_client.store.state import get_state, set_state
 from wfh_client.store.writer import Writer
 
-__all__ = ["AccountPaths", "Cache", "account_paths", "default_data_dir", "wipe_account"]
+__all__ = ["AccountPaths", "Cache", "account_paths", "wipe_account"]
 
 T = TypeVar("T")
 WAL_AUTOCHECKPOINT_PAGES = 8192
 _DOCS_KEY_STATE = "documents_key"  # plaintext caches only
-
-
-def default_data_dir() -> Path:
-    return platformdirs.user_data_path("wfh-client", appauthor=False)
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,8 @@ class AccountPaths:
 
 
 def account_paths(account: str, data_dir: Path | str | None = None) -> AccountPaths:
-    root = Path(data_dir if data_dir is not None else default_data_dir()) / "accounts" / account
+    # one rule for where data lives (--data-dir, WFH_CLIENT_DATA_DIR, the platform's folder)
+    root = resolve_data_dir(data_dir) / "accounts" / account
     return AccountPaths(account, root, root / "cache.db", root / "documents")
 
 

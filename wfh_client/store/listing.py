@@ -128,9 +128,6 @@ class DossierFilter:
     conflict: bool = False
     view: str = "all"  # one of VIEWS
 
-    def is_empty(self) -> bool:
-        return self == DossierFilter()
-
 
 @dataclass(frozen=True)
 class Viewer:

@@ -53,8 +53,10 @@ from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.sync import operations
 from wfh_client.ui.context import AppContext
+from wfh_client.ui.dialogs.common import engine_of
 from wfh_client.ui.i18n import format_datetime, parse_iso, status_name
-from wfh_client.ui.messages import action_name, describe_error, reason_text
+from wfh_client.ui.messages import action_name, reason_text
+from wfh_client.ui.operation import Op
 from wfh_client.ui.ops import run_in_background
 from wfh_client.ui.widgets.saved import confirm_saved
 
@@ -344,16 +346,16 @@ class ConflictsView(QDialog):
     # ------------------------------------------------------------------ resolving
     def resolve(self, resolution: str) -> bool:
         """Keep mine / take theirs for the selected conflict, on the worker pool."""
-        conflict, engine = self.current_conflict(), self.ctx.engine
+        conflict, engine = self.current_conflict(), engine_of(self.ctx)
         if conflict is None or engine is None or self.busy:
             return False
         fn = operations.keep_mine if resolution == "mine" else operations.take_theirs
         self.busy = True
         self._show_conflict(self.conflict_list.currentRow())
         conflict_id = conflict.id
-        run_in_background(lambda: fn(engine, conflict_id),  # type: ignore[arg-type]
-                          lambda _d: self._resolved(conflict_id, resolution),
-                          self._resolve_failed, guard=self)
+        Op(self, lambda: fn(engine, conflict_id)) \
+            .success(lambda _d: self._resolved(conflict_id, resolution)) \
+            .failure(self._resolve_failed).run()
         return True
 
     def _resolved(self, conflict_id: int, resolution: str) -> None:
@@ -361,9 +363,9 @@ class ConflictsView(QDialog):
         self.resolved.emit(conflict_id, resolution)
         self.reload()
 
-    def _resolve_failed(self, exc: BaseException) -> None:
+    def _resolve_failed(self, _exc: BaseException, words: str) -> None:
         self.busy = False
-        self.explain.setText(describe_error(exc))
+        self.explain.setText(words)
         self.reload()
 
     # ------------------------------------------------------------------ rejected
@@ -402,7 +404,7 @@ class ConflictsView(QDialog):
 
     def dismiss_selected(self) -> bool:
         """Put the selected rejected changes away (read; still in the export)."""
-        ids, engine = self.selected_rejected(), self.ctx.engine
+        ids, engine = self.selected_rejected(), engine_of(self.ctx)
         if not ids or engine is None or self.busy:
             return False
         self.busy = True
@@ -415,13 +417,13 @@ class ConflictsView(QDialog):
             self.dismissed.emit(count)
             self.reload()
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException, words: str) -> None:
             self.busy = False
-            self.rejected_info.setText(describe_error(exc))
+            self.rejected_info.setText(words)
             self.reload()
 
-        run_in_background(lambda: operations.dismiss_refused(engine, ids),  # type: ignore[arg-type]
-                          done, failed, guard=self)
+        Op(self, lambda: operations.dismiss_refused(engine, ids)).success(done) \
+            .failure(failed).run()
         return True
 
     def choose_export(self) -> None:
@@ -433,11 +435,10 @@ class ConflictsView(QDialog):
 
     def export_rejected(self, path: Path) -> None:
         cache = self.ctx.cache
-        run_in_background(lambda: store_outbox.export_rejected(cache.reader(), path),
-                          lambda n: self._exported(path, n),
-                          lambda exc: self.rejected_info.setText(
-                              self.tr("The file could not be written: %1").replace("%1", str(exc))),
-                          guard=self)
+        Op(self, lambda: store_outbox.export_rejected(cache.reader(), path)) \
+            .success(lambda n: self._exported(path, n)) \
+            .failure(lambda _exc, words: self.rejected_info.setText(
+                self.tr("The file could not be written: %1").replace("%1", words))).run()
 
     def _exported(self, path: Path, count: int) -> None:
         self.rejected_info.setText(self.tr("%1 changes exported to %2")

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from wfh_client.config import REGISTRY
 from wfh_client.ui.icons import icon
 from wfh_client.ui.messages import describe_login_error
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
 log = logging.getLogger(__name__)
 
@@ -146,8 +146,8 @@ class LoginDialog(QDialog):
             return False
         self._set_busy(True)
         self.error_label.hide()
-        run_in_background(lambda: self.login_fn(server, username, password),
-                          self._succeeded, self._failed, guard=self)
+        Op(self, lambda: self.login_fn(server, username, password)) \
+            .success(self._succeeded).failure(self._failed).run()
         return True
 
     def _check(self, server: str, username: str, password: str) -> str:
@@ -170,7 +170,7 @@ class LoginDialog(QDialog):
         self.logged_in.emit(result)
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, _words: str) -> None:
         log.info("login failed: %s", type(exc).__name__)
         self.error = exc
         self._set_busy(False)

@@ -13,9 +13,14 @@ finds it and the Vietnamese ``.qm`` translates it.
 
 from __future__ import annotations
 
+import errno
+
 from PySide6.QtCore import QCoreApplication
 
-from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
+from wfh_client.config import ConfigError, LockedSettingError
+from wfh_client.domain import ActionError
+from wfh_client.store import DocumentIntegrityError
+from wfh_client.store.errors import CacheLocked, DocumentNotFound, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
 from wfh_client.sync.engine import MassDeletionRefused, SyncCancelled
 from wfh_client.sync.errors import (
@@ -76,7 +81,43 @@ def describe_error(exc: BaseException | None, fallback: str = "") -> str:
         return QCoreApplication.translate("Messages", "Synchronisation was cancelled; it continues later from where it stopped.")
     if isinstance(exc, ApiError):
         return _api_error(exc)
+    if isinstance(exc, ActionError):
+        return reason_text(exc.code, exc.message)
+    if isinstance(exc, DocumentIntegrityError):
+        return QCoreApplication.translate("Messages", "The downloaded file is damaged (its checksum does not match), so it was "
+                  "thrown away. Download it again.")
+    if isinstance(exc, DocumentNotFound):
+        return QCoreApplication.translate("Messages", "The file is not on this computer yet: download it first.")
+    if isinstance(exc, InterruptedError):
+        return QCoreApplication.translate("Messages", "Stopped, as you asked.")
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    if isinstance(exc, KeyError):
+        return QCoreApplication.translate("Messages", "The dossier is no longer on this computer (it left your list).")
+    if isinstance(exc, LockedSettingError):
+        return QCoreApplication.translate("Messages", "Your organisation manages this setting; it cannot be changed here.")
+    if isinstance(exc, ConfigError):
+        return QCoreApplication.translate("Messages", "This value is not allowed.")
+    if isinstance(exc, ValueError):  # a check of the input the screens make first anyway
+        return QCoreApplication.translate("Messages", "This was not accepted: check what you entered and try again.")
     return fallback or QCoreApplication.translate("Messages", "Unexpected error: %1").replace("%1", type(exc).__name__)
+
+
+def _os_error(exc: OSError) -> str:
+    """A file or disk problem in plain words (the file name, never Python's English)."""
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    if exc.errno == errno.ENOSPC:
+        text = QCoreApplication.translate("Messages", "The disk is full: free some space and try again.")
+    elif isinstance(exc, PermissionError):
+        text = QCoreApplication.translate("Messages", "You may not write or read there. Choose another folder.")
+    elif isinstance(exc, FileNotFoundError):
+        text = QCoreApplication.translate("Messages", "The file or folder does not exist.")
+    elif isinstance(exc, IsADirectoryError):
+        text = QCoreApplication.translate("Messages", "That is a folder: choose a file name.")
+    else:
+        text = QCoreApplication.translate("Messages", "The file could not be read or written (system error %1).").replace(
+            "%1", str(exc.errno or ""))
+    return f"{text} ({name})" if name else text
 
 
 def describe_login_error(exc: BaseException | None, support: str = "") -> str:

@@ -40,7 +40,8 @@ from wfh_client.ui.detail.timeline import TimelineTable
 from wfh_client.ui.dialogs.actions import build_dossier_actions
 from wfh_client.ui.icons import icon
 from wfh_client.ui.messages import describe_error
-from wfh_client.ui.ops import mark_seen, run_in_background
+from wfh_client.ui.operation import Op
+from wfh_client.ui.ops import mark_seen
 from wfh_client.ui.printing.output import SlipSource, export_pdf, print_html
 from wfh_client.ui.printing.slips import (
     apology_slip_html,
@@ -174,8 +175,8 @@ class DossierWindow(QMainWindow):
             return
         self._loading = True
         cache, dossier_id = self.ctx.cache, self.dossier_id
-        run_in_background(lambda: load_view(cache, dossier_id), self._loaded, self._load_failed,
-                          guard=self)
+        Op(self, lambda: load_view(cache, dossier_id)).success(self._loaded) \
+            .failure(self._load_failed).run()
 
     def _loaded(self, view: DossierView | Departed) -> None:
         self._loading = False
@@ -198,10 +199,9 @@ class DossierWindow(QMainWindow):
         self._render(view)
         self.loaded.emit(view)
 
-    def _load_failed(self, exc: BaseException) -> None:
+    def _load_failed(self, _exc: BaseException, words: str) -> None:
         self._loading = False
-        self.missing.setText(self.tr("The dossier cannot be read: %1").replace(
-            "%1", describe_error(exc)))
+        self.missing.setText(self.tr("The dossier cannot be read: %1").replace("%1", words))
         self.missing.show()
 
     def _update_banner(self) -> None:

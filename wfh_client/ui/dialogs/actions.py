@@ -48,7 +48,7 @@ from wfh_client.ui.dialogs.forms import (
 from wfh_client.ui.dialogs.supplement import RequestDocumentsDialog
 
 __all__ = ["DIALOGS", "SHORTCUTS", "DossierActions", "build_dossier_actions",
-           "open_action_dialog", "update_enabled"]
+           "open_action_dialog"]
 
 #: Menu order and keyboard shortcut of each action.
 SHORTCUTS: dict[ActionType, str] = {
@@ -177,10 +177,3 @@ def build_dossier_actions(ctx: AppContext, parent: QWidget,
     actions = DossierActions(ctx, parent, current_dossier_id)
     actions.update_enabled()
     return actions
-
-
-def update_enabled(actions: list[QAction]) -> list[ActionType]:
-    """Module-level form of :meth:`DossierActions.update_enabled`."""
-    if isinstance(actions, DossierActions):
-        return actions.update_enabled()
-    return []

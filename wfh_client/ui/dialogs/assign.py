@@ -15,7 +15,7 @@ from wfh_client.domain import ActionType
 from wfh_client.store import board as store_board
 from wfh_client.ui.dialogs.base import ActionDialog
 from wfh_client.ui.dialogs.common import engine_of
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
 __all__ = ["AssignDialog"]
 
@@ -36,7 +36,7 @@ class AssignDialog(ActionDialog):
         self.form.addRow("", self.source)
         self.source.setText(self.tr("Loading the department's officers…"))
         self.loaded = False
-        run_in_background(self._load, self._show, self._offline, guard=self)
+        Op(self, self._load).success(self._show).failure(self._offline).run()
 
     def _load(self) -> list[tuple[int, str]]:
         engine = engine_of(self.ctx)
@@ -61,7 +61,7 @@ class AssignDialog(ActionDialog):
         self.loaded = True
         self.revalidate()
 
-    def _offline(self, _exc: BaseException) -> None:
+    def _offline(self, _exc: BaseException, _words: str) -> None:
         try:
             officers = store_board.assignees(self.ctx.cache.reader())
         except Exception:  # noqa: BLE001 - an unreadable cache just gives an empty list

@@ -40,8 +40,7 @@ from wfh_client.ui.head.data import transport_of
 from wfh_client.ui.head.models import CheckinModel, OnTimeModel
 from wfh_client.ui.head.page import table_view
 from wfh_client.ui.i18n import current_language
-from wfh_client.ui.messages import describe_error
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 from wfh_client.ui.widgets.saved import confirm_saved
 
 __all__ = ["ReportsPage", "default_range"]
@@ -184,15 +183,15 @@ class ReportsPage(QWidget):
             return (fetch_ontime(transport, group, start, end),  # type: ignore[arg-type]
                     fetch_checkins(transport, start, end))
 
-        run_in_background(fetch, self._fetched, self._failed, guard=self)
+        Op(self, fetch).success(self._fetched).failure(self._failed).run()
 
     def _fetched(self, reports: tuple[OnTimeReport, CheckinReport]) -> None:
         self._busy = False
         self.show_reports(*reports)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, _exc: BaseException, words: str) -> None:
         self._busy = False
-        self.show_error(describe_error(exc))
+        self.show_error(words)
 
     def show_error(self, text: str) -> None:
         self.status.setStyleSheet("color: #b3261e;")
@@ -290,7 +289,6 @@ class ReportsPage(QWidget):
             self.saved_notice = confirm_saved(self, target)
             self.exported.emit(str(target))
 
-        def failed(exc: BaseException) -> None:
-            self.show_error(self.tr("The file could not be saved: %1").replace("%1", str(exc)))
-
-        run_in_background(write, done, failed, guard=self)
+        Op(self, write).success(done).with_progress(self.tr("Saving the report…")) \
+            .failure(lambda _exc, words: self.show_error(
+                self.tr("The file could not be saved: %1").replace("%1", words))).run()

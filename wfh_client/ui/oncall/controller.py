@@ -36,12 +36,12 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton
 
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.context import AppContext
-from wfh_client.ui.messages import describe_error
 from wfh_client.ui.oncall.checkin_prompt import CheckInPrompt
 from wfh_client.ui.oncall.labels import hhmm, window_span
 from wfh_client.ui.oncall.recall_alert import RecallAlert
 from wfh_client.ui.oncall.today import TodayDialog, summary_counts
 from wfh_client.ui.oncall.wiring import OnCallSession
+from wfh_client.ui.operation import Op
 from wfh_client.ui.ops import run_in_background
 
 log = logging.getLogger(__name__)
@@ -229,11 +229,11 @@ class OnCallUi(QObject):
                 self._hide_timer.start(HIDE_AFTER_MS)
             self.refresh_today()
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException, words: str) -> None:
             prompt.set_busy(False)
-            prompt.show_error(str(exc) if isinstance(exc, ValueError) else describe_error(exc))
+            prompt.show_error(words)
 
-        run_in_background(work, done, failed, guard=self)
+        Op(self, work).success(done).failure(failed).run()
 
     def _auto_hide_prompt(self) -> None:
         if self.prompt is not None and self.prompt.kind == "recorded":
@@ -383,12 +383,13 @@ class OnCallUi(QObject):
             self._flash(done_text if online else self.tr(
                 "Answer recorded; it is sent as soon as the server can be reached."), 15_000)
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: BaseException, words: str) -> None:
             if alert is not None and shiboken6.isValid(alert):
-                alert.show_error(str(exc) if isinstance(exc, ValueError)
-                                 else describe_error(exc))
+                # the core refuses an answer to a recall that is closed or already answered
+                alert.show_error(self.tr("This recall is closed or was already answered.")
+                                 if isinstance(exc, ValueError) else words)
 
-        run_in_background(work, done, failed, guard=self)
+        Op(self, work).success(done).failure(failed).run()
 
     def _acknowledge(self, recall_id: int, arrival: datetime) -> None:
         service = self.service

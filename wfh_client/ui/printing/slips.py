@@ -128,6 +128,16 @@ def _title(title: str, form: str) -> str:
             + '<p align="center" style="font-size: 8.5pt"><i>' + _e(form) + "</i></p>")
 
 
+def _para(html: str) -> str:
+    return f'<p style="margin-top: 4px">{html}</p>'
+
+
+def _slip(size: str, header: str, title: str, form: str, body: str, signatures: str) -> str:
+    """One whole slip: agency header, title and form line, body, signatures last."""
+    return (f'<html><body style="font-size: {size}">' + header + _title(title, form) + body
+            + signatures + "</body></html>")
+
+
 def _signatures(*who: str) -> str:
     """The signature block (the last table of every slip: see ``printing.output``)."""
     text = _labels()
@@ -193,15 +203,13 @@ def control_slip_html(doc: Mapping[str, Any], calendar: WorkingCalendar, *,
     if last:  # a new page: the last rows (header repeated) with the signatures
         moved = (f'<p style="page-break-before: always; margin: 0"></p>{table}'
                  f"<tr>{head}</tr>{''.join(last)}</table>")
-    return (
-        '<html><body style="font-size: 9pt">'
-        + _header(agency)
-        + _title(QCoreApplication.translate("Slip", "PROCESS-CONTROL SLIP FOR DOSSIER HANDLING"),
-                 QCoreApplication.translate("Slip", "(Form 05, Circular 01/2018/TT-VPCP)"))
-        + f'<table width="100%" cellspacing="0" cellpadding="1">{info}</table><br/>'
-        + f"{table}<tr>{head}</tr>{''.join(first)}</table>{moved}<br/>"
-        + _signatures(text["giver"], text["receiver"])
-        + "</body></html>")
+    return _slip(
+        "9pt", _header(agency),
+        QCoreApplication.translate("Slip", "PROCESS-CONTROL SLIP FOR DOSSIER HANDLING"),
+        QCoreApplication.translate("Slip", "(Form 05, Circular 01/2018/TT-VPCP)"),
+        f'<table width="100%" cellspacing="0" cellpadding="1">{info}</table><br/>'
+        f"{table}<tr>{head}</tr>{''.join(first)}</table>{moved}<br/>",
+        _signatures(text["giver"], text["receiver"]))
 
 
 def apology_details(doc: Mapping[str, Any]) -> tuple[datetime | None, datetime | None, str]:
@@ -226,33 +234,27 @@ def apology_slip_html(doc: Mapping[str, Any], calendar: WorkingCalendar, *, agen
     old, new, reason = apology_details(doc)
     dated = _dated(place, issued or datetime.now(tz), tz)
 
-    def para(text: str) -> str:
-        return f'<p style="margin-top: 4px">{text}</p>'
-
     body = [
-        para(f'<b>{_e(text["addressee"])}:</b> {_e(applicant.get("name"))}'),
-        para(_e(QCoreApplication.translate("Slip", "On %1, %2 received the dossier of Mr/Ms/organisation %3.")
+        _para(f'<b>{_e(text["addressee"])}:</b> {_e(applicant.get("name"))}'),
+        _para(_e(QCoreApplication.translate("Slip", "On %1, %2 received the dossier of Mr/Ms/organisation %3.")
                 .replace("%1", format_datetime(parse_iso(doc.get("received_at")), tz))
                 .replace("%2", agency).replace("%3", str(applicant.get("name") or "")))),
-        para(f'{_e(QCoreApplication.translate("Slip", "Dossier code"))}: <b>{_e(doc.get("code"))}</b>'),
-        para(f'{_e(text["request"])}: {_e(doc.get("procedure_name"))}'),
-        para(f'{_e(text["appointment"])}: '
+        _para(f'{_e(QCoreApplication.translate("Slip", "Dossier code"))}: <b>{_e(doc.get("code"))}</b>'),
+        _para(f'{_e(text["request"])}: {_e(doc.get("procedure_name"))}'),
+        _para(f'{_e(text["appointment"])}: '
              f'<b>{_e(format_datetime(old, tz))}</b>'),
-        para(_e(QCoreApplication.translate("Slip", "However, %1 has not yet returned the result of the dossier to you.")
+        _para(_e(QCoreApplication.translate("Slip", "However, %1 has not yet returned the result of the dossier to you.")
                 .replace("%1", agency))),
-        para(f'{_e(text["reason"])}: {_e(reason)}'),
-        para(_e(text["sorry"].replace("%1", agency)).replace(
+        _para(f'{_e(text["reason"])}: {_e(reason)}'),
+        _para(_e(text["sorry"].replace("%1", agency)).replace(
             "%2", f"<b>{_e(format_datetime(new, tz))}</b>")),
-        para(_e(QCoreApplication.translate("Slip", "Thank you for your cooperation."))),
+        _para(_e(QCoreApplication.translate("Slip", "Thank you for your cooperation."))),
     ]
-    return (
-        '<html><body style="font-size: 10pt">'
-        + _header(agency, dated)
-        + _title(QCoreApplication.translate("Slip", "APOLOGY AND NEW APPOINTMENT FOR THE RESULT"),
-                 QCoreApplication.translate("Slip", "(Form 04, Circular 01/2018/TT-VPCP)"))
-        + "".join(body) + "<br/>"
-        + _signatures("", text["head"])
-        + "</body></html>")
+    return _slip(
+        "10pt", _header(agency, dated),
+        QCoreApplication.translate("Slip", "APOLOGY AND NEW APPOINTMENT FOR THE RESULT"),
+        QCoreApplication.translate("Slip", "(Form 04, Circular 01/2018/TT-VPCP)"),
+        "".join(body) + "<br/>", _signatures("", text["head"]))
 
 
 def supplement_slip_html(doc: Mapping[str, Any], calendar: WorkingCalendar, *, agency: str,
@@ -265,35 +267,29 @@ def supplement_slip_html(doc: Mapping[str, Any], calendar: WorkingCalendar, *, a
     asked_at = parse_iso(request.at) if request is not None else None
     dated = _dated(place, issued or asked_at or datetime.now(tz), tz)
 
-    def para(html: str) -> str:
-        return f'<p style="margin-top: 4px">{html}</p>'
-
     items = "".join(f"<li>{_e(item)}</li>" for item in (request.missing if request else ()))
     body = [
-        para(f'<b>{_e(text["addressee"])}:</b> {_e(applicant.get("name"))}'),
-        para(_e(QCoreApplication.translate(
+        _para(f'<b>{_e(text["addressee"])}:</b> {_e(applicant.get("name"))}'),
+        _para(_e(QCoreApplication.translate(
             "Slip", "On %1, %2 received the dossier of Mr/Ms/organisation %3.")
             .replace("%1", format_datetime(parse_iso(doc.get("received_at")), tz))
             .replace("%2", agency).replace("%3", str(applicant.get("name") or "")))),
-        para(f'{_e(QCoreApplication.translate("Slip", "Dossier code"))}: <b>{_e(doc.get("code"))}</b>'),
-        para(f'{_e(text["request"])}: {_e(doc.get("procedure_name"))}'),
-        para(_e(QCoreApplication.translate(
+        _para(f'{_e(QCoreApplication.translate("Slip", "Dossier code"))}: <b>{_e(doc.get("code"))}</b>'),
+        _para(f'{_e(text["request"])}: {_e(doc.get("procedure_name"))}'),
+        _para(_e(QCoreApplication.translate(
             "Slip", "After review, the dossier is not yet complete. Please supplement it with "
             "the following documents:"))),
         f'<ol style="margin-top: 2px">{items}</ol>',
-        para(f'{_e(text["reason"])}: {_e(request.reason if request else "")}'),
-        para(_e(QCoreApplication.translate(
+        _para(f'{_e(text["reason"])}: {_e(request.reason if request else "")}'),
+        _para(_e(QCoreApplication.translate(
             "Slip", "The time limit restarts from the day the complete dossier is received. "
             "This request is made once: no other document will be asked for."))),
-        para(_e(QCoreApplication.translate("Slip", "Requested on %1 by %2.")
+        _para(_e(QCoreApplication.translate("Slip", "Requested on %1 by %2.")
                 .replace("%1", format_datetime(asked_at, tz))
                 .replace("%2", request.by if request else ""))),
     ]
-    return (
-        '<html><body style="font-size: 10pt">'
-        + _header(agency, dated)
-        + _title(QCoreApplication.translate("Slip", "REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER"),
-                 QCoreApplication.translate("Slip", "(Form 02, Circular 01/2018/TT-VPCP)"))
-        + "".join(body) + "<br/>"
-        + _signatures(text["officer"], text["head"])
-        + "</body></html>")
+    return _slip(
+        "10pt", _header(agency, dated),
+        QCoreApplication.translate("Slip", "REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER"),
+        QCoreApplication.translate("Slip", "(Form 02, Circular 01/2018/TT-VPCP)"),
+        "".join(body) + "<br/>", _signatures(text["officer"], text["head"]))

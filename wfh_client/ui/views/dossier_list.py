@@ -264,14 +264,6 @@ class DossierListView(QTableView):
         index = self.currentIndex()
         return self.dossiers.dossier_id_at(index.row()) if index.isValid() else None
 
-    def select_dossier(self, dossier_id: str) -> bool:
-        """Select ``dossier_id`` if it is in the list (reads rows until found: tests/tools)."""
-        for row in range(self.dossiers.rowCount()):
-            if self.dossiers.dossier_id_at(row) == dossier_id:
-                self.selectRow(row)
-                return True
-        return False
-
     def _open_index(self, index: QModelIndex) -> None:
         dossier_id = self.dossiers.dossier_id_at(index.row())
         if dossier_id is not None:

@@ -103,14 +103,6 @@ class FilterBar(QWidget):
         if index >= 0:
             self.view.setCurrentIndex(index)
 
-    def set_statuses(self, codes: set[int] | frozenset[int]) -> None:
-        """Tick exactly ``codes`` in the status menu (applies once)."""
-        for code, action in self.status_actions.items():
-            action.blockSignals(True)
-            action.setChecked(code in codes)
-            action.blockSignals(False)
-        self._statuses_changed()
-
     def _statuses_changed(self) -> None:
         self._update_status_button()
         self._emit()
@@ -125,10 +117,6 @@ class FilterBar(QWidget):
             self.status.setText(self.tr("%1 statuses").replace("%1", str(len(chosen))))
         self.status.setToolTip(", ".join(status_name(c) for c in chosen) or
                                self.tr("Show dossiers of any status; tick several to combine"))
-
-    def is_default(self) -> bool:
-        """Nothing narrows the list beyond the default open view."""
-        return self.current() == DossierFilter(view=DEFAULT_VIEW)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         # Down or Enter in the search box: into the list (typing is done)
