@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck contracts pytest test-headless openapi bench screenshots translations clean
+.PHONY: demo test lint typecheck contracts pytest pytest-postgres test-headless openapi bench screenshots translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,9 @@ venv: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m wfh_client.demo
 
-## Lint, type-check, layer contracts, the core without Qt, then every test with a real keyring.
-test: lint typecheck contracts test-headless pytest
+## Lint, type-check, layer contracts, the core without Qt, then every test with a real keyring
+## (server on SQLite), then the server tests again on a throwaway PostgreSQL cluster.
+test: lint typecheck contracts test-headless pytest pytest-postgres
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check wfh_client onestop_server tests bench
@@ -31,7 +32,12 @@ contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest -m "not postgres" $(PYTEST_ARGS)
+
+# The server suite on PostgreSQL (Debian's `postgresql` package): tests.support.pgcluster starts a
+# private cluster on a Unix socket, sets ONESTOP_TEST_DATABASE_URL, and stops it afterwards.
+pytest-postgres: $(STAMP)
+	$(PY) -m tests.support.pgcluster -- $(PY) -m pytest -q -p no:cacheprovider tests/server $(PYTEST_ARGS)
 
 ## Update the translation sources from the UI code and compile them (then translate what is new
 ## in resources/translations/wfh_vi.ts and run it again). qt_vi.ts: Qt's own dialogs in Vietnamese.

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from onestop_server import db  # noqa: E402
+from onestop_server.clock import Clock  # noqa: E402
 from onestop_server.seed import seed_database  # noqa: E402
 from tests.support.server import start_server  # noqa: E402
 
@@ -64,7 +65,7 @@ def main() -> int:
         )
         seed_seconds = time.perf_counter() - started
         engine.dispose()
-        server = start_server(root / "server.db", root / "blobs")
+        server = start_server(root / "server.db", root / "blobs", clock=Clock())
         try:
             session = requests.Session()
             login = session.post(

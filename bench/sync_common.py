@@ -4,6 +4,7 @@ token lives in memory (no OS keyring needed) and a fresh encrypted cache with a 
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import socket
@@ -18,12 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from onestop_server import db  # noqa: E402
+from onestop_server.clock import Clock  # noqa: E402
 from onestop_server.seed import seed_database  # noqa: E402
 from tests.support.server import RunningServer, free_port, start_server  # noqa: E402
 from wfh_client.memory_keyring import MemoryKeyring  # noqa: E402
 from wfh_client.store import Cache, account_paths  # noqa: E402
+from wfh_client.store.connection import connect  # noqa: E402
 from wfh_client.sync.auth import AuthSession, TokenStore, login  # noqa: E402
-from wfh_client.sync.engine import SyncEngine  # noqa: E402
+from wfh_client.sync.engine import CHANGES_PATH, SyncEngine  # noqa: E402
 from wfh_client.sync.http import HttpClient  # noqa: E402
 
 DEPARTMENT = "stnmt"
@@ -75,7 +78,7 @@ def seeded_server(root: Path, dossiers: int, *,
         engine.dispose()
     if process:
         return ServerProcess(root), in_scope
-    return start_server(root / "server.db", root / "blobs"), in_scope
+    return start_server(root / "server.db", root / "blobs", clock=Clock()), in_scope
 
 
 def session_for(server: RunningServer | ServerProcess, username: str = HEAD) -> AuthSession:
@@ -93,3 +96,56 @@ def engine_for(session: Any, cache: Cache, page_limit: int = 500) -> SyncEngine:
 
 def median(values: list[float]) -> float:
     return float(statistics.median(values))
+
+
+def load_average() -> list[float]:
+    """The machine's 1, 5 and 15-minute load averages (2 cores: above ~1 the figures suffer)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """User + system CPU time of a process (default: this one), from /proc."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fetch_pages(session: Any, page_limit: int = 500) -> list[bytes]:
+    """Every snapshot page's JSON body (decoded from gzip by requests), as the client gets it."""
+    bodies: list[bytes] = []
+    params: dict[str, Any] = {"limit": page_limit}
+    while True:
+        body = session.request("GET", CHANGES_PATH, params=params).content
+        bodies.append(body)
+        page = json.loads(body)
+        if not page["has_more"]:
+            return bodies
+        params["cursor"] = page["cursor"]
+
+
+def measure_floor(root: Path, bodies: list[bytes]) -> dict[str, float]:
+    """The least any client must do with a snapshot: ``json.loads`` every page, and store each
+    dossier's JSON under its id in ONE transaction of a fresh SQLCipher database opened like
+    the cache (same driver, key, page cipher, WAL). Seconds of each half and their sum."""
+    started = time.perf_counter()
+    pages = [json.loads(body) for body in bodies]
+    parse = time.perf_counter() - started
+    rows = [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":")))
+            for page in pages for d in page["upserts"]]
+    del pages
+    path = root / f"floor-{secrets.token_hex(4)}.db"
+    db = connect(path, secrets.token_bytes(32))
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("CREATE TABLE floor (id TEXT PRIMARY KEY, data TEXT NOT NULL)")
+        started = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        db.conn.executemany("INSERT INTO floor (id, data) VALUES (?, ?)", rows)
+        db.execute("COMMIT")
+        store = time.perf_counter() - started
+    finally:
+        db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    return {"parse_seconds": parse, "store_seconds": store, "floor_seconds": parse + store}

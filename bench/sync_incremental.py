@@ -2,9 +2,13 @@
 
 After a first sync of the head's scope (every seeded dossier in one department), each run is
 ``SyncEngine.sync_once(prefetch=False)`` with nothing new on either side. The transport is
-wrapped to count the HTTP requests and the bytes of each ``/sync/changes`` answer. Prints
-``{"requests": per sync, "response_bytes": ..., "median_ms": ...}``. Goal: 1 request and
-< 512 bytes. No OS keyring needed (the refresh token stays in memory).
+wrapped to count the HTTP requests and the body of each ``/sync/changes`` answer as sent
+(``Content-Length``: compressed size if it were compressed; headers excluded), and the client
+talks to the server through the counting proxy of ``bench/netshape.py`` (profile ``loopback``:
+no shaping) which gives the bytes on the wire per sync in both directions, HTTP headers
+included. Prints ``{"requests": per sync, "response_bytes": ..., "wire_bytes_down": ...,
+"wire_bytes_up": ..., "median_ms": ...}``. Goal: 1 request and < 512 bytes of answer.
+No OS keyring needed (the refresh token stays in memory).
 
     .venv/bin/python bench/sync_incremental.py [--dossiers 10000] [--runs 30]
 """
@@ -17,13 +21,22 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sync_common import engine_for, fresh_cache, median, seeded_server, session_for  # noqa: E402
+from netshape import PROFILES, ShapedLink  # noqa: E402
+from sync_common import (  # noqa: E402
+    engine_for,
+    fresh_cache,
+    load_average,
+    median,
+    seeded_server,
+    session_for,
+)
 
 from wfh_client.sync.engine import CHANGES_PATH  # noqa: E402
 
@@ -38,7 +51,8 @@ class CountingTransport:
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         response: requests.Response = self.session.request(method, path, **kwargs)
-        self.requests.append((method, path, len(response.content)))
+        sent = int(response.headers.get("Content-Length", len(response.content)))
+        self.requests.append((method, path, sent))
         return response
 
 
@@ -50,8 +64,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-sync-incr-") as tmp:
         root = Path(tmp)
         server, in_scope = seeded_server(root, args.dossiers)
+        link = ShapedLink(server.port, PROFILES["loopback"])
         try:
-            counting = CountingTransport(session_for(server))
+            counting = CountingTransport(session_for(SimpleNamespace(url=link.url)))
             cache = fresh_cache(root / "client")
             engine = engine_for(counting, cache)
             engine.sync_once(prefetch=False)  # the first sync (not measured)
@@ -59,25 +74,35 @@ def main() -> int:
             times: list[float] = []
             per_sync: list[int] = []
             changes_bytes: list[int] = []
+            wire_down: list[int] = []
+            wire_up: list[int] = []
             for _ in range(args.runs):
                 counting.requests.clear()
+                before = link.counters()
                 started = time.perf_counter()
                 report = engine.sync_once(prefetch=False)
                 times.append(time.perf_counter() - started)
+                after = link.counters()
+                wire_down.append(after["bytes_down"] - before["bytes_down"])
+                wire_up.append(after["bytes_up"] - before["bytes_up"])
                 assert report.pulled == 0 and report.pushed == 0, report
                 per_sync.append(len(counting.requests))
                 changes_bytes += [size for _, path, size in counting.requests
                                   if path == CHANGES_PATH]
             cache.close()
         finally:
+            link.close()
             server.stop()
     print(json.dumps({
         "dossiers_cached": in_scope,
         "runs": args.runs,
         "requests": max(per_sync),
         "response_bytes": max(changes_bytes),
+        "wire_bytes_down": max(wire_down),
+        "wire_bytes_up": max(wire_up),
         "median_ms": round(median(times) * 1000, 2),
         "max_ms": round(max(times) * 1000, 2),
+        "load": load_average(),
         "goal": {"requests": 1, "response_bytes_below": 512},
     }))
     return 0 if max(per_sync) == 1 and max(changes_bytes) < 512 else 1

@@ -4,7 +4,8 @@ One write transaction per action: idempotency lookup, scope check, version check
 conflict), the domain's ``apply_action`` (``wfh_client.domain.workflow``), the new state, a
 note or a process-control-slip row, a version bump, the change-log row, the rebuilt payload and
 the stored answer. Applied, conflict, invalid and forbidden answers are all stored under the
-Idempotency-Key, so a replay returns the same status and body and has no second effect.
+Idempotency-Key, so a replay returns the same status and body and has no second effect
+(``idempotency.run_keyed``: scope checked before any replay, concurrent duplicates retried).
 
 Server bookkeeping kept in ``dossiers.data`` (not served): ``late_flag``, ``proposed_decision``,
 ``result_channel``, ``tracking_number``; ``original_due_at`` is served.
@@ -21,11 +22,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine, Row
-from sqlalchemy.exc import IntegrityError
 
 from onestop_server import db, events, idempotency, serialize
 from onestop_server.auth import CurrentUser, CurrentUserDep
-from onestop_server.deps import as_utc, get_clock, get_engine, iso
+from onestop_server.deps import Settings, as_utc, get_clock, get_engine, get_settings, iso
 from onestop_server.errors import ApiError
 from onestop_server.reads import DossierId, document_of
 from onestop_server.scope import in_scope, not_found, scope_of
@@ -202,6 +202,21 @@ def _emit_assignment(
                     user_id=int(row.assignee_id))
 
 
+def _scope_guard(conn: Connection, user: CurrentUser, dossier_id: str) -> None:
+    """Before any stored answer is replayed: the dossier must still be the caller's (a replay
+    after a reassignment must not hand them the dossier's current content)."""
+    d = db.dossiers
+    row = conn.execute(
+        select(d.c.department_id, d.c.assignee_id, d.c.status)
+        .where(d.c.id == dossier_id).with_for_update()
+    ).one_or_none()
+    if row is None:
+        raise not_found()
+    if not in_scope(user, row.department_id, row.assignee_id, row.status):
+        raise ApiError(403, "action.forbidden", "The dossier is not in your scope.",
+                       {"outcome": "forbidden", "reason": "out_of_scope"})
+
+
 def decide(
     conn: Connection, user: CurrentUser, dossier_id: str, body: ActionIn, key: str, now: datetime
 ) -> Answer:
@@ -253,6 +268,7 @@ def post_action(
     user: CurrentUserDep,
     key: idempotency.IdempotencyKey,
     engine: Annotated[Engine, Depends(get_engine)],
+    settings: Annotated[Settings, Depends(get_settings)],
 ) -> Response:
     if body.client_time is not None:
         try:
@@ -265,19 +281,12 @@ def post_action(
     fp = idempotency.fingerprint(
         "POST", request.url.path, idempotency.canonical_json(body.model_dump(mode="json"))
     )
-    for attempt in range(2):
-        try:
-            with db.write_transaction(engine) as conn:
-                stored = idempotency.lookup(conn, user.id, key, fp)
-                if stored is not None:
-                    return stored.response()
-                now = get_clock(request).now()
-                status, content = decide(conn, user, dossier_id, body, key, now)
-                response = idempotency.store(conn, user.id, key, fp, status, content, now)
-            if body.type == ActionType.ASSIGN.value:
-                events.poke(request.app.state)  # after the commit: wake waiting long-polls
-            return response
-        except IntegrityError:  # a concurrent request stored the same key first
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
+    response = idempotency.run_keyed(
+        engine, get_clock(request), user_id=user.id, key=key, fp=fp,
+        guard=lambda conn: _scope_guard(conn, user, dossier_id),
+        effect=lambda conn, now: decide(conn, user, dossier_id, body, key, now),
+        ttl=settings.idempotency_ttl,
+    )
+    if body.type == ActionType.ASSIGN.value:
+        events.poke(request.app.state)  # after the commit: wake waiting long-polls
+    return response

@@ -1,18 +1,21 @@
-"""Admin endpoints: list devices, revoke a device (and its tokens), disable an account.
+"""Admin endpoints: list devices, revoke a device (and its tokens), disable an account, read
+the security audit log.
 
 The client wipes itself when it next meets ``auth.device_revoked`` / ``auth.account_disabled``.
+``GET /api/v1/admin/devices?user_id=&order=last_seen`` lists the least recently seen first: the
+candidates to revoke when an account reaches the device cap (``login_guard``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine, Row
 
-from onestop_server import db, events
+from onestop_server import audit, db, events
 from onestop_server.auth import CurrentUser, require_role, revoke_device_tokens
 from onestop_server.deps import get_clock, get_engine, iso
 from onestop_server.errors import ApiError
@@ -59,8 +62,12 @@ def list_devices(
     _admin: AdminDep,
     engine: Annotated[Engine, Depends(get_engine)],
     user_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    order: Annotated[Literal["id", "last_seen"], Query(
+        description="id (registration order) or last_seen (least recently seen first)")] = "id",
 ) -> DeviceList:
-    query = select(db.devices).order_by(db.devices.c.id)
+    d = db.devices
+    query = select(d).order_by(
+        d.c.id if order == "id" else func.coalesce(d.c.last_seen_at, d.c.created_at), d.c.id)
     if user_id is not None:
         query = query.where(db.devices.c.user_id == user_id)
     with engine.connect() as conn:
@@ -122,3 +129,19 @@ def disable_user(
         disabled_at = conn.execute(select(u.c.disabled_at).where(u.c.id == user_id)).scalar_one()
     events.poke(request.app.state)
     return DisabledOut(id=user_id, disabled_at=iso(disabled_at))
+
+
+@router.get("/api/v1/admin/audit", response_model=audit.AuditPage)
+def list_audit(
+    _admin: AdminDep,
+    engine: Annotated[Engine, Depends(get_engine)],
+    user_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    username: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    event: Annotated[str | None, Query(max_length=32, description=", ".join(audit.EVENTS))] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Annotated[int, Query(ge=1, le=audit.MAX_LIMIT)] = 100,
+) -> audit.AuditPage:
+    """The security audit log, newest first; ``next_before_id`` pages to older entries."""
+    with engine.connect() as conn:
+        return audit.entries(conn, user_id=user_id, username=username, event=event,
+                             before_id=before_id, limit=limit)

@@ -5,12 +5,18 @@ starts a token *family*; each refresh rotates the refresh token inside the famil
 an already-rotated refresh token revokes the whole family (``auth.refresh_reused``). A revoked
 device or a disabled account answers a distinct 403 code so the client can wipe itself.
 
+Login is guarded against password guessing (``login_guard``: throttling with exponential delay
+per account and address, bounded concurrent hashing, a device cap), rehashes passwords whose
+argon2 parameters changed, and is audited (``audit``).
+
 Other routers depend on ``current_user`` (-> ``CurrentUser``) and ``require_role``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,15 +25,20 @@ from typing import Annotated, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from onestop_server import db
+from onestop_server import audit, db
 from onestop_server.deps import Settings, as_utc, get_clock, get_engine, get_settings
 from onestop_server.errors import ApiError
+from onestop_server.login_guard import LoginGuard, client_address, get_login_guard
 
 router = APIRouter(tags=["auth"])
 
@@ -293,61 +304,107 @@ def require_role(*roles: str) -> Callable[..., Any]:
 # ---- routes ----------------------------------------------------------------------------------
 
 
-@router.post("/api/v1/auth/login", response_model=TokenOut)
+LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"description": "auth.invalid_credentials"},
+    403: {"description": "auth.account_disabled / auth.device_revoked / auth.device_limit"},
+    429: {"description": "auth.throttled (Retry-After): too many failures, or the server is busy"},
+}
+
+
+def _check_password(
+    guard: LoginGuard, stored: str | None, password: str
+) -> tuple[bool, str | None]:
+    """(matches, a new hash when the stored one uses outdated parameters), in a hashing slot."""
+    with guard.slot():
+        ok = _verify_password(stored or _DUMMY_HASH, password)
+        if not ok or stored is None:
+            return False, None
+        try:
+            stale = _hasher.check_needs_rehash(stored)
+        except InvalidHashError:
+            stale = True
+        return True, _hasher.hash(password) if stale else None
+
+
+@router.post("/api/v1/auth/login", response_model=TokenOut, responses=LOGIN_RESPONSES)
 def login(
     body: LoginIn,
     request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> TokenOut:
-    now = get_clock(request).now()
+    """Throttle check (no hashing while blocked), the password in a bounded hashing slot,
+    then the device (registered, or refused at the cap) and the tokens; all audited."""
+    clock = get_clock(request)
+    guard = get_login_guard(request)
+    address = client_address(request)
+    guard.check(engine, body.username, address, clock.now())
     with engine.connect() as conn:
         user = conn.execute(
             select(db.users.c.id, db.users.c.password_hash, db.users.c.disabled_at).where(
                 db.users.c.username == body.username
             )
         ).one_or_none()
-    ok = _verify_password(user.password_hash if user else _DUMMY_HASH, body.password)
+    ok, new_hash = _check_password(guard, user.password_hash if user else None, body.password)
+    now = clock.now()
     if user is None or not ok:
+        guard.failed(engine, username=body.username, address=address, now=now,
+                     reason="unknown_user" if user is None else "bad_password",
+                     user_id=None if user is None else int(user.id))
         raise ApiError(401, "auth.invalid_credentials", "Wrong username or password.")
-    if user.disabled_at is not None:
-        raise _account_disabled()
+    refusal: ApiError | None = None
     with db.write_transaction(engine) as conn:
+        if new_hash is not None:  # parameters changed since this hash was made
+            conn.execute(update(db.users).where(db.users.c.id == user.id)
+                         .values(password_hash=new_hash))
+        note = functools.partial(audit.record, conn, at=now, username=body.username,
+                                 user_id=int(user.id), address=address)
         device = conn.execute(
             select(db.devices.c.id, db.devices.c.revoked_at).where(
                 and_(db.devices.c.device_id == body.device_id, db.devices.c.user_id == user.id)
             )
         ).one_or_none()
-        if device is None:
-            device_pk = int(
-                conn.execute(
-                    insert(db.devices)
-                    .values(
-                        device_id=body.device_id,
-                        user_id=user.id,
-                        name=body.device_name or "",
-                        created_at=now,
-                        last_seen_at=now,
-                    )
-                    .returning(db.devices.c.id)
-                ).scalar_one()
+        if user.disabled_at is not None:
+            note(audit.LOGIN_FAILURE, reason="account_disabled")
+            refusal = _account_disabled()
+        elif device is not None and device.revoked_at is not None:
+            note(audit.LOGIN_FAILURE, reason="device_revoked", device_pk=int(device.id))
+            refusal = _device_revoked()
+        elif device is None:
+            refusal = guard.device_limit(conn, int(user.id), body.username, address, now)
+        if refusal is None:
+            guard.succeeded(conn, body.username, address)
+            if device is None:
+                device_pk = int(
+                    conn.execute(
+                        insert(db.devices)
+                        .values(
+                            device_id=body.device_id,
+                            user_id=user.id,
+                            name=body.device_name or "",
+                            created_at=now,
+                            last_seen_at=now,
+                        )
+                        .returning(db.devices.c.id)
+                    ).scalar_one()
+                )
+                note(audit.DEVICE_REGISTERED, device_pk=device_pk, name=body.device_name or "")
+            else:
+                device_pk = int(device.id)
+                values: dict[str, Any] = {"last_seen_at": now}
+                if body.device_name:
+                    values["name"] = body.device_name
+                conn.execute(update(db.devices).where(db.devices.c.id == device_pk).values(**values))
+            note(audit.LOGIN_SUCCESS, device_pk=device_pk)
+            return _issue(
+                conn,
+                user_id=user.id,
+                device_pk=device_pk,
+                family_id=secrets.token_hex(16),
+                now=now,
+                settings=settings,
             )
-        else:
-            if device.revoked_at is not None:
-                raise _device_revoked()
-            device_pk = int(device.id)
-            values: dict[str, Any] = {"last_seen_at": now}
-            if body.device_name:
-                values["name"] = body.device_name
-            conn.execute(update(db.devices).where(db.devices.c.id == device_pk).values(**values))
-        return _issue(
-            conn,
-            user_id=user.id,
-            device_pk=device_pk,
-            family_id=secrets.token_hex(16),
-            now=now,
-            settings=settings,
-        )
+    raise refusal  # after the commit: the audit row stays
 
 
 @router.post("/api/v1/auth/refresh", response_model=TokenOut)
@@ -357,63 +414,117 @@ def refresh(
     engine: Annotated[Engine, Depends(get_engine)],
     settings: Annotated[Settings, Depends(get_settings)],
 ) -> TokenOut:
+    """Rotate a refresh token. An already-rotated token presented again within
+    ``settings.refresh_reuse_grace`` (and before its successor was used) answers with the very
+    pair its rotation issued, so a client that crashed or lost the answer before it stored the
+    new token stays signed in; outside that window it revokes the whole family."""
     now = get_clock(request).now()
-    r, u, d = db.refresh_tokens, db.users, db.devices
-    reused = False
+    presented = token_hash(body.refresh_token)
     with db.write_transaction(engine) as conn:
-        row = conn.execute(
-            select(
-                r.c.token_hash,
-                r.c.family_id,
-                r.c.user_id,
-                r.c.device_pk,
-                r.c.expires_at,
-                r.c.rotated_at,
-                r.c.revoked_at,
-                u.c.disabled_at,
-                d.c.device_id,
-                d.c.revoked_at.label("device_revoked_at"),
-            )
-            .select_from(r.join(u, u.c.id == r.c.user_id).join(d, d.c.id == r.c.device_pk))
-            .where(r.c.token_hash == token_hash(body.refresh_token))
-        ).one_or_none()
+        row = _refresh_row(conn, presented)
         if row is None or row.device_id != body.device_id:
             raise _invalid_token()
         if row.device_revoked_at is not None:
             raise _device_revoked()
         if row.disabled_at is not None:
             raise _account_disabled()
-        if row.rotated_at is not None:
-            revoke_family(conn, row.family_id, now)
-            reused = True
-        else:
+        if row.rotated_at is None:
             if row.revoked_at is not None:
                 raise _invalid_token()
             expires_at = as_utc(row.expires_at)
             if expires_at is None or expires_at <= now:
                 raise _expired()
+            r = db.refresh_tokens
             rotated = conn.execute(
                 update(r)
-                .where(and_(r.c.token_hash == row.token_hash, r.c.rotated_at.is_(None), r.c.revoked_at.is_(None)))
+                .where(and_(r.c.token_hash == presented, r.c.rotated_at.is_(None),
+                            r.c.revoked_at.is_(None)))
                 .values(rotated_at=now)
             ).rowcount
-            if rotated != 1:  # lost a race with a concurrent refresh of the same token
-                revoke_family(conn, row.family_id, now)
-                reused = True
-            else:
-                conn.execute(update(d).where(d.c.id == row.device_pk).values(last_seen_at=now))
-                return _issue(
-                    conn,
-                    user_id=row.user_id,
-                    device_pk=row.device_pk,
-                    family_id=row.family_id,
-                    now=now,
-                    settings=settings,
-                )
-    assert reused  # the family revocation above is committed before answering
+            if rotated == 1:
+                conn.execute(update(db.devices).where(db.devices.c.id == row.device_pk)
+                             .values(last_seen_at=now))
+                out = _issue(conn, user_id=row.user_id, device_pk=row.device_pk,
+                             family_id=row.family_id, now=now, settings=settings)
+                _remember_successor(conn, body.refresh_token, out, now, settings)
+                return out
+            row = _refresh_row(conn, presented)  # lost a race with a concurrent rotation
+        again = None if row is None else _replay_rotation(conn, row, body.refresh_token, now,
+                                                            settings)
+        if again is not None:
+            return again
+        if row is not None:
+            revoke_family(conn, row.family_id, now)
+    # the family revocation above is committed before answering
     raise ApiError(
         401, "auth.refresh_reused", "This refresh token was already used; the session is revoked."
     )
+
+
+def _refresh_row(conn: Connection, presented_hash: str) -> Any:
+    r, u, d = db.refresh_tokens, db.users, db.devices
+    return conn.execute(
+        select(r.c.token_hash, r.c.family_id, r.c.user_id, r.c.device_pk, r.c.expires_at,
+               r.c.rotated_at, r.c.revoked_at, u.c.disabled_at, d.c.device_id,
+               d.c.revoked_at.label("device_revoked_at"))
+        .select_from(r.join(u, u.c.id == r.c.user_id).join(d, d.c.id == r.c.device_pk))
+        .where(r.c.token_hash == presented_hash)
+    ).one_or_none()
+
+
+def _seal_key(old_token: str) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"onestop refresh successor v1")
+    return hkdf.derive(old_token.encode())
+
+
+def _remember_successor(conn: Connection, old_token: str, out: TokenOut, now: datetime,
+                        settings: Settings) -> None:
+    """Keep the issued pair, readable only with ``old_token``, for the reuse grace window."""
+    s = db.refresh_successors
+    if settings.refresh_reuse_grace <= timedelta(0):
+        return
+    nonce = secrets.token_bytes(12)
+    plain = json.dumps({"access_token": out.access_token, "refresh_token": out.refresh_token})
+    old_hash = token_hash(old_token)
+    sealed = nonce + AESGCM(_seal_key(old_token)).encrypt(nonce, plain.encode(), old_hash.encode())
+    # expired entries can no longer answer anything: drop them as new ones come
+    conn.execute(delete(s).where(s.c.created_at < now - settings.refresh_reuse_grace))
+    conn.execute(insert(s).values(token_hash=old_hash, successor_hash=token_hash(out.refresh_token),
+                                  sealed=sealed, created_at=now))
+
+
+def _replay_rotation(conn: Connection, row: Any, old_token: str, now: datetime,
+                     settings: Settings) -> TokenOut | None:
+    """The pair issued when ``row``'s token was rotated, if the grace window allows it: the
+    rotation is recent, the family is alive and its successor was never used itself."""
+    rotated_at = as_utc(row.rotated_at)
+    if rotated_at is None or row.revoked_at is not None or \
+            now - rotated_at > settings.refresh_reuse_grace:
+        return None
+    s, r, a = db.refresh_successors, db.refresh_tokens, db.access_tokens
+    kept = conn.execute(select(s.c.successor_hash, s.c.sealed)
+                        .where(s.c.token_hash == row.token_hash)).one_or_none()
+    if kept is None:
+        return None
+    successor = conn.execute(select(r.c.rotated_at, r.c.revoked_at)
+                             .where(r.c.token_hash == kept.successor_hash)).one_or_none()
+    if successor is None or successor.rotated_at is not None or successor.revoked_at is not None:
+        return None
+    sealed = bytes(kept.sealed)
+    try:
+        pair = json.loads(AESGCM(_seal_key(old_token)).decrypt(
+            sealed[:12], sealed[12:], row.token_hash.encode()))
+    except (InvalidTag, ValueError):
+        return None
+    access = conn.execute(select(a.c.expires_at, a.c.revoked_at)
+                          .where(a.c.token_hash == token_hash(pair["access_token"]))).one_or_none()
+    expires_at = None if access is None else as_utc(access.expires_at)
+    if access is None or access.revoked_at is not None or expires_at is None or expires_at <= now:
+        return None
+    return TokenOut(access_token=pair["access_token"], refresh_token=pair["refresh_token"],
+                    expires_in=int((expires_at - now).total_seconds()),
+                    user=user_out(conn, row.user_id))
 
 
 @router.post("/api/v1/auth/logout", status_code=204, response_class=Response)

@@ -1,6 +1,8 @@
 """The reference server's schema (SQLAlchemy 2 Core) and the change log every write goes through.
 
-Portable SQL only: SQLite by default, PostgreSQL a database URL away. Neighbours: ``app`` (HTTP),
+Portable SQL only: SQLite by default, PostgreSQL a database URL away (``postgresql+psycopg://``).
+The schema changes only through Alembic revisions (``migrations/``, ``migrate.py``); a test fails
+when the newest revision and this metadata differ. Neighbours: ``app`` (HTTP),
 ``auth`` (tokens), ``sync_api`` (reads the change log), ``actions`` (writes through
 ``record_change``), ``seed`` (demo data).
 """
@@ -32,6 +34,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
@@ -85,6 +88,18 @@ refresh_tokens = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
     Column("rotated_at", DateTime(timezone=True), nullable=True),  # set when exchanged
     Column("revoked_at", DateTime(timezone=True), nullable=True),  # whole family revoked
+)
+
+# The pair a rotation issued, sealed (AES-GCM) under a key derived from the rotated token, so
+# that presenting that token again within the reuse grace window answers with the same pair (a
+# client killed before it stored the new token stays signed in) without storing a token.
+refresh_successors = Table(
+    "refresh_successors",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # the rotated token's hash
+    Column("successor_hash", String(64), nullable=False),  # the refresh token it was exchanged for
+    Column("sealed", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
 access_tokens = Table(
@@ -233,6 +248,31 @@ calendar_overrides = Table(
     Column("note", String(200), nullable=False, default=""),
 )
 
+# Years whose days off an admin confirmed (the government's decree is out) although the
+# holiday data does not know them yet; and every change to the calendar, for the record.
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("confirmed", Boolean, nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+calendar_audit = Table(
+    "calendar_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(200), nullable=False),  # "user:<id> <username>" or "cli:<os user>"
+    Column("action", String(32), nullable=False),  # set_day / remove_day / confirm_year
+    Column("day", Date, nullable=True),
+    Column("year", Integer, nullable=True),
+    Column("working", Boolean, nullable=True),
+    Column("note", String(200), nullable=False, default=""),
+    Column("previous", JSON, nullable=True),
+)
+
 # ---- on-call and events -------------------------------------------------------------------
 
 # The events feed (``events.py``): ``id`` is monotonic and never reused, so a client resumes
@@ -323,6 +363,10 @@ recalls = Table(
     Column("closed_at", DateTime(timezone=True), nullable=True),
     Column("closed_by", Integer, ForeignKey("users.id"), nullable=True),
     Column("next_due_at", DateTime(timezone=True), nullable=True),
+    # The escalation lease (``oncall_escalation``): the worker that claimed the due timer and
+    # until when; another worker takes over an expired lease (its holder died).
+    Column("lease_owner", String(64), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
     UniqueConstraint("created_by", "client_id", name="uq_recall_client"),
 )
 Index("ix_recalls_department", recalls.c.department_id, recalls.c.id)
@@ -347,11 +391,100 @@ recall_recipients = Table(
 )
 Index("ix_recall_recipients_user", recall_recipients.c.user_id, recall_recipients.c.recall_id)
 
+# ---- login security (``login_guard.py``, ``audit.py``) ----------------------------------------
+
+# Failed-login counters for throttling, one row per scope: ``account:<username>`` (case-folded,
+# known or not) and ``address:<client address>`` (IPv6 by /64). In the database, not in memory,
+# so that every worker process throttles alike.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("blocked_until", DateTime(timezone=True), nullable=True),
+)
+
+# The security audit log: logins (success, failure and why, throttled), device registrations,
+# device-limit refusals. Never a password or a token.
+auth_audit = Table(
+    "auth_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("event", String(32), nullable=False),
+    Column("username", String(64), nullable=True),
+    Column("user_id", Integer, nullable=True),
+    Column("device_pk", Integer, nullable=True),
+    Column("address", String(64), nullable=True),
+    Column("details", JSON, nullable=False),
+    sqlite_autoincrement=True,
+)
+Index("ix_auth_audit_user", auth_audit.c.user_id, auth_audit.c.id)
+Index("ix_auth_audit_event", auth_audit.c.event, auth_audit.c.id)
+
+# ---- several workers: liveness, shared presence, scheduled jobs ------------------------------
+
+# One row per running server process (``workers.py``): a worker whose heartbeat is older than
+# the staleness limit is dead, and its presence rows no longer count.
+workers = Table(
+    "workers",
+    metadata,
+    Column("id", String(64), primary_key=True),  # host, pid and a random part
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+)
+
+# Open long-polls per user and worker, shared by all workers (``presence.py``) for the head's
+# team view; a worker writes its own rows (at most a second late) and deletes them at zero.
+presence = Table(
+    "presence",
+    metadata,
+    Column("worker_id", String(64), primary_key=True),
+    Column("user_id", Integer, primary_key=True),
+    Column("open_polls", Integer, nullable=False),
+)
+
+# Per device, the event id it last confirmed (the ``after`` of its latest poll) and when: the
+# "last seen" of the team view, and what ``retention.py`` may purge (every active device of the
+# recipient is past it).
+feed_positions = Table(
+    "feed_positions",
+    metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("device_pk", Integer, primary_key=True),
+    Column("last_event_id", BigInteger, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+)
+
+# Periodic jobs run by one worker at a time (``jobs.py``): a lease like the recalls'.
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(64), nullable=True),
+    Column("lease_until", DateTime(timezone=True), nullable=True),
+    Column("last_run_at", DateTime(timezone=True), nullable=True),
+    Column("last_result", Text, nullable=True),
+)
+
+# Retention sweeps by age.
+Index("ix_events_at", events.c.at)
+Index("ix_idempotency_created", idempotency.c.created_at)
+Index("ix_refresh_tokens_expires", refresh_tokens.c.expires_at)
+Index("ix_access_tokens_expires", access_tokens.c.expires_at)
+Index("ix_changes_at", changes.c.at)
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # hide_parameters: a logged SQL error must not carry names or messages (logs.py)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -370,7 +503,68 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Sync requests run on the threadpool (40 threads by default); long-polls hold no
+    # connection while they wait, so a modest pool per worker is enough.
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
+    )
+
+
+def is_postgres(conn: Connection | Engine) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+# The change log and the events feed are read by position (``seq > cursor``, ``id > cursor``).
+# On PostgreSQL a transaction may take seq 10, another seq 11 and commit first: a reader would
+# move its cursor past 10 before 10 is visible and never see it. Writers therefore append to
+# either log under one transaction-scoped advisory lock, taken just before the first append
+# and held to the commit, so positions become visible in order. SQLite needs nothing: its
+# write transactions (``BEGIN IMMEDIATE``) are already serial.
+LOG_LOCK_KEY = 0x0E5E_1057  # arbitrary, fixed: one lock for both logs (no lock-order deadlock)
+EVENTS_CHANNEL = "onestop_events"
+
+
+def lock_logs(conn: Connection) -> None:
+    """Serialise appends to ``changes`` and ``events`` until this transaction ends."""
+    if is_postgres(conn):
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOG_LOCK_KEY})
+
+
+def notify_events(conn: Connection) -> None:
+    """Wake every worker's events hub when this transaction commits (PostgreSQL NOTIFY is
+    transactional: nothing is sent on rollback, repeats in one transaction fold into one)."""
+    if is_postgres(conn):
+        conn.execute(select(func.pg_notify(EVENTS_CHANNEL, "")))
+
+
+def reset_sequences(conn: Connection) -> None:
+    """After rows were inserted with explicit ids (the seed), move PostgreSQL's sequences past
+    them so that later inserts do not collide. Nothing to do on SQLite."""
+    if not is_postgres(conn):
+        return
+    for table in metadata.sorted_tables:
+        for column in table.primary_key.columns:
+            if column.autoincrement is True or (
+                column.autoincrement == "auto" and isinstance(column.type, Integer)
+                and len(table.primary_key.columns) == 1
+            ):
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column.name}'), "  # noqa: S608 - names from the schema
+                    f"COALESCE((SELECT MAX({column.name}) FROM {table.name}), 0) + 1, false)"
+                ))
+
+
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """Insert ``rows``, replacing the non-key columns of rows whose ``keys`` already exist."""
+    if not rows:
+        return
+    if is_postgres(conn):
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert  # type: ignore[assignment]
+    stmt = dialect_insert(table)
+    changed = {c: getattr(stmt.excluded, c) for c in rows[0] if c not in keys}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changed), rows)
 
 
 def sqlite_url(path: str) -> str:
@@ -389,7 +583,10 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def create_all(engine: Engine) -> None:
-    metadata.create_all(engine)
+    """Bring the schema to the newest migration (``migrate.upgrade``; kept under this name)."""
+    from onestop_server import migrate
+
+    migrate.upgrade(engine)
 
 
 def record_change(
@@ -406,6 +603,7 @@ def record_change(
 
     Call inside the transaction that changed the dossier, after the dossier row is written.
     """
+    lock_logs(conn)
     seq = conn.execute(
         insert(changes)
         .values(

@@ -21,8 +21,12 @@ class Settings:
     blob_dir: Path
     access_ttl: timedelta = timedelta(minutes=15)
     refresh_ttl: timedelta = timedelta(days=30)
+    # An already-rotated refresh token presented again within this window gets the same new
+    # pair (a client that crashed before storing it); later, it revokes the family.
+    refresh_reuse_grace: timedelta = timedelta(seconds=30)
     max_document_bytes: int = 20 * 1024 * 1024
     max_json_bytes: int = 1024 * 1024
+    idempotency_ttl: timedelta = timedelta(days=30)  # stored answers replay this long
 
 
 def get_engine(request: Request) -> Engine:

@@ -5,6 +5,15 @@ never from a client-supplied name. Downloads answer ``ETag: "<sha256>"``, ``X-Co
 ``Accept-Ranges: bytes``, single ``Range`` requests (206 / 416), ``If-Range`` and
 ``If-None-Match`` (304). Uploads stream to a temporary file while hashing, enforce the size limit
 from ``Content-Length`` and while reading, then rename into place atomically.
+
+Uploads are result documents only, and only safe ones: the name comes percent-encoded in the
+``X-File-Name`` header (never in the URL, which proxies and access logs record), must not be
+empty, a path, a device name or end in a dot or space; its extension must be an allowed
+document type, the declared ``Content-Type`` one of that type's MIME types and the first bytes
+of the content that type's magic (``wfh_client.domain.filetypes``, shared with the client); no
+empty files; and only while the dossier is processed or its result is ready
+(``wfh_client.domain.workflow.may_attach_result``). The write runs through
+``idempotency.run_keyed``: scope before replay, concurrent identical uploads get one answer.
 """
 
 from __future__ import annotations
@@ -19,11 +28,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Request
 from fastapi import Path as PathParam
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy import and_, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect
 
@@ -33,6 +42,18 @@ from onestop_server.deps import Settings, get_clock, get_engine, get_settings
 from onestop_server.errors import ApiError
 from onestop_server.reads import DossierId
 from onestop_server.scope import in_scope, load_visible, not_found
+from wfh_client.domain.filetypes import (
+    FILE_NAME_HEADER,
+    FILE_TYPES,
+    HEAD_BYTES,
+    FileType,
+    FileTypeError,
+    check_upload,
+    decode_file_name,
+    file_type_of,
+)
+from wfh_client.domain.text import forbidden_character
+from wfh_client.domain.workflow import may_attach_result
 
 router = APIRouter(tags=["documents"])
 
@@ -131,7 +152,10 @@ def download(
     except OSError:
         raise _doc_not_found() from None
     etag = f'"{row.sha256}"'
-    headers = {"ETag": etag, "X-Content-SHA256": row.sha256, "Accept-Ranges": "bytes"}
+    # no-transform: neither our JSON compression nor a proxy may re-encode the bytes (Range
+    # offsets, Content-Length and the ETag are those of the stored file).
+    headers = {"ETag": etag, "X-Content-SHA256": row.sha256, "Accept-Ranges": "bytes",
+               "Cache-Control": "no-transform"}
     inm = request.headers.get("if-none-match")
     if inm is not None and _etag_matches(inm, etag):
         return Response(status_code=304, headers=headers)
@@ -152,8 +176,26 @@ def download(
     )
 
 
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
+                     *(f"lpt{i}" for i in range(10))}
+
+
+def _bad_name() -> ApiError:
+    return ApiError(
+        422, "document.bad_name",
+        "The file name must be 1-255 characters without path separators, '..' or control "
+        "characters, sent percent-encoded (UTF-8) in the X-File-Name header.",
+    )
+
+
+def decode_name_header(values: list[str]) -> str | None:
+    """The file name from the one ``X-File-Name`` header, or ``None``."""
+    return decode_file_name(values[0]) if len(values) == 1 else None
+
+
 def check_name(name: str | None) -> str:
-    """A safe display name: 1-255 chars, no path separators, '..' or control characters."""
+    """A safe display name: 1-255 chars, no path separators, '..', control or format
+    characters, no trailing dot or space, no Windows device name."""
     if (
         not isinstance(name, str)
         or not name.strip()
@@ -162,12 +204,12 @@ def check_name(name: str | None) -> str:
         or "\\" in name
         or ".." in name
         or name.strip() in {".", ".."}
-        or any(unicodedata.category(ch) in {"Cc", "Cf", "Zl", "Zp"} for ch in name)
+        or name.strip() != name.strip().rstrip(". ")
+        or name.strip().split(".", 1)[0].lower() in _WINDOWS_RESERVED
+        or forbidden_character(name) is not None
+        or any(unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Zl", "Zp"} for ch in name)
     ):
-        raise ApiError(
-            422, "document.bad_name",
-            "The file name must be 1-255 characters without path separators, '..' or control characters.",
-        )
+        raise _bad_name()
     return name.strip()
 
 
@@ -175,56 +217,78 @@ def _too_large(limit: int) -> ApiError:
     return ApiError(413, "document.too_large", f"The document is over {limit} bytes.", {"limit": limit})
 
 
-def _commit(
-    engine: Engine, user: CurrentUser, dossier_id: str, key: str, name: str, mime: str,
-    tmp: Path, sha: str, size: int, blob_dir: Path, path: str, now: datetime,
-) -> Response:
-    fp = idempotency.fingerprint(
-        "POST", path,
-        idempotency.canonical_json({"name": name, "mime": mime, "sha256": sha, "size": size}),
+def _wrong_status() -> ApiError:
+    return ApiError(
+        422, "document.wrong_status",
+        "A result document may be attached only while the dossier is processed or its result "
+        "is ready.",
     )
-    with db.write_transaction(engine) as conn:
-        stored = idempotency.lookup(conn, user.id, key, fp)
-        if stored is not None:
-            return stored.response()
-        d = db.dossiers
-        row = conn.execute(select(d).where(d.c.id == dossier_id).with_for_update()).one_or_none()
-        if row is None or not in_scope(user, row.department_id, row.assignee_id, row.status):
-            raise not_found()
-        target = blob_path(blob_dir, sha)
-        if target.exists():
-            tmp.unlink(missing_ok=True)
-        else:
-            os.replace(tmp, target)
-        doc_id = conn.execute(
-            insert(db.documents)
-            .values(dossier_id=dossier_id, name=name, kind="result", mime=mime, size=size,
-                    sha256=sha, created_at=now, uploaded_by=user.id)
-            .returning(db.documents.c.id)
-        ).scalar_one()
-        version = int(row.version) + 1
-        conn.execute(update(d).where(d.c.id == dossier_id).values(version=version, updated_at=now))
-        db.record_change(
-            conn, dossier_id, department_id=row.department_id, assignee_id=row.assignee_id,
-            prev_department_id=row.department_id, prev_assignee_id=row.assignee_id, at=now,
-        )
-        serialize.rebuild_payload(conn, dossier_id)
-        document = {"id": int(doc_id), "name": name, "kind": "result", "mime": mime, "size": size, "sha256": sha}
-        content: dict[str, Any] = {"document": document, "version": version}
-        return idempotency.store(conn, user.id, key, fp, 201, content, now)
+
+
+def _checked_type(name: str, mime: str, head: bytes, size: int) -> FileType:
+    try:
+        return check_upload(name, mime, head, size)
+    except FileTypeError as e:
+        raise ApiError(422, e.code, e.message) from None
+
+
+def _upload_guard(conn: Connection, user: CurrentUser, dossier_id: str) -> None:
+    """Scope first, also before a replay (out of scope answers 404, as reads do)."""
+    d = db.dossiers
+    row = conn.execute(
+        select(d.c.department_id, d.c.assignee_id, d.c.status)
+        .where(d.c.id == dossier_id).with_for_update()
+    ).one_or_none()
+    if row is None or not in_scope(user, row.department_id, row.assignee_id, row.status):
+        raise not_found()
+
+
+def _attach(
+    conn: Connection, user: CurrentUser, dossier_id: str, name: str, mime: str, tmp: Path,
+    sha: str, size: int, blob_dir: Path, now: datetime,
+) -> tuple[int, dict[str, Any]]:
+    """The upload's effect, inside ``idempotency.run_keyed``'s transaction."""
+    d = db.dossiers
+    row = conn.execute(select(d).where(d.c.id == dossier_id).with_for_update()).one()
+    if not may_attach_result(int(row.status)):
+        raise _wrong_status()
+    target = blob_path(blob_dir, sha)
+    if not target.exists():
+        os.replace(tmp, target)  # content-addressed: a rolled-back attempt leaves a valid blob
+    doc_id = conn.execute(
+        insert(db.documents)
+        .values(dossier_id=dossier_id, name=name, kind="result", mime=mime, size=size,
+                sha256=sha, created_at=now, uploaded_by=user.id)
+        .returning(db.documents.c.id)
+    ).scalar_one()
+    version = int(row.version) + 1
+    conn.execute(update(d).where(d.c.id == dossier_id).values(version=version, updated_at=now))
+    db.record_change(
+        conn, dossier_id, department_id=row.department_id, assignee_id=row.assignee_id,
+        prev_department_id=row.department_id, prev_assignee_id=row.assignee_id, at=now,
+    )
+    serialize.rebuild_payload(conn, dossier_id)
+    document = {"id": int(doc_id), "name": name, "kind": "result", "mime": mime, "size": size, "sha256": sha}
+    return 201, {"document": document, "version": version}
 
 
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {t.mime: {"schema": {"type": "string", "format": "binary"}}
+                    for t in FILE_TYPES},
     }
 }
 
 
-@router.post("/api/v1/dossiers/{dossier_id}/documents", status_code=201, response_class=Response,
-             openapi_extra=UPLOAD_BODY,
-             responses={201: {"description": "{document, version}"}, 413: {"description": "too large"}})
+@router.post(
+    "/api/v1/dossiers/{dossier_id}/documents", status_code=201, response_class=Response,
+    openapi_extra=UPLOAD_BODY,
+    responses={201: {"description": "{document, version}"}, 413: {"description": "too large"},
+               422: {"description": "document.bad_name / document.empty / "
+                                    "document.type_not_allowed / document.type_mismatch / "
+                                    "document.wrong_status / idempotency.key_reused"}},
+)
 async def upload(
     dossier_id: DossierId,
     request: Request,
@@ -232,19 +296,26 @@ async def upload(
     key: idempotency.IdempotencyKey,
     engine: Annotated[Engine, Depends(get_engine)],
     settings: Annotated[Settings, Depends(get_settings)],
-    name: Annotated[str | None, Query(max_length=4096)] = None,
+    _file_name: Annotated[str | None, Header(
+        alias=FILE_NAME_HEADER, max_length=4096,
+        description="The file name, UTF-8 percent-encoded (RFC 3986). Never in the URL: "
+                    "names carry personal data and URLs end up in proxy and access logs.",
+    )] = None,
 ) -> Response:
-    clean = check_name(name)
+    clean = check_name(decode_name_header(request.headers.getlist(FILE_NAME_HEADER)))
     limit = settings.max_document_bytes
     declared = request.headers.get("content-length")
     if declared is not None and (not DIGITS.fullmatch(declared) or int(declared) > limit):
         raise _too_large(limit)
     ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-    mime = ctype if MIME.fullmatch(ctype) else "application/octet-stream"
+    if file_type_of(clean) is None:  # before reading 20 MiB of something never accepted
+        _checked_type(clean, ctype, b"", 1)
 
     def visible() -> None:
         with engine.connect() as conn:
-            load_visible(conn, user, dossier_id)
+            row = load_visible(conn, user, dossier_id)
+        if not may_attach_result(int(row.status)):
+            raise _wrong_status()
 
     await run_in_threadpool(visible)
     blob_dir = settings.blob_dir
@@ -252,21 +323,31 @@ async def upload(
     fd, tmp_name = tempfile.mkstemp(prefix=".upload-", dir=blob_dir)
     tmp = Path(tmp_name)
     try:
-        digest, size = hashlib.sha256(), 0
+        digest, size, head = hashlib.sha256(), 0, bytearray()
         with os.fdopen(fd, "wb") as out:
             try:
                 async for chunk in request.stream():
                     size += len(chunk)
                     if size > limit:
                         raise _too_large(limit)
+                    if len(head) < HEAD_BYTES:
+                        head += chunk[: HEAD_BYTES - len(head)]
                     digest.update(chunk)
                     out.write(chunk)
             except ClientDisconnect:
                 raise ApiError(400, "request.malformed", "The upload was interrupted.") from None
+        mime = _checked_type(clean, ctype, bytes(head), size).mime
+        sha = digest.hexdigest()
+        fp = idempotency.fingerprint(
+            "POST", request.url.path,
+            idempotency.canonical_json({"name": clean, "mime": mime, "sha256": sha, "size": size}),
+        )
         return await run_in_threadpool(
-            _commit, engine, user, dossier_id, key, clean, mime, tmp, digest.hexdigest(), size,
-            blob_dir, request.url.path, get_clock(request).now(),
+            idempotency.run_keyed, engine, get_clock(request), user_id=user.id, key=key, fp=fp,
+            guard=lambda conn: _upload_guard(conn, user, dossier_id),
+            effect=lambda conn, now: _attach(conn, user, dossier_id, clean, mime, tmp, sha, size,
+                                             blob_dir, now),
+            ttl=settings.idempotency_ttl,
         )
     finally:
         tmp.unlink(missing_ok=True)
-

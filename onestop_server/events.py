@@ -8,19 +8,23 @@ newest event (a wiped or replaced server) answers 410 ``events.reset``: restart 
 Visibility: an event addressed to a user is theirs; one addressed to a department reaches its
 members, or only those of ``audience_role`` when set (e.g. recall state changes go to heads).
 
-Push, not polling: writers call ``EventHub.poke()`` after their commit (from any thread). The
-hub's single reader task then reads the new rows once (``id > cursor`` in id order; on SQLite
-commits are serialised so ids commit in order) and hands each waiting request the rows it may
-see. A waiting request registers with the hub *before* its own query, so no event can fall
-between the query and the wait; it holds no database connection while it waits. A fallback
-read every second picks up events written by another process. An empty answer after ``wait``
-seconds is the heartbeat.
+Push, not polling: writers call ``EventHub.poke()`` after their commit (from any thread), and on
+PostgreSQL every transaction that emits also sends ``NOTIFY onestop_events`` (delivered at its
+commit to every worker, on every host: each hub ``LISTEN``s on its own connection). The hub's
+single reader task then reads the new rows once (``id > cursor`` in id order; appends are
+serialised by ``db.lock_logs``, so ids become visible in order) and hands each waiting request
+the rows it may see (rows are indexed by audience, so a wake-up costs O(waiters + rows)). A
+waiting request registers with the hub *before* its own query, so no event can fall between
+the query and the wait; it holds no database connection while it waits. A fallback read every
+``events_fallback_seconds`` covers a lost notification or listener connection. An empty answer
+after ``wait`` seconds is the heartbeat. The hub keeps the newest events it read (``_Recent``),
+so a poll that is at most that far behind is answered without a query.
 
-Connection state (for the head's team view) is kept in memory only: how many long-polls a user
-has open now and when they last asked for events. Nothing of it is persisted.
+Connection state (for the head's team view) is the worker's ``PresenceBoard`` (``presence.py``):
+open long-polls and when each user last polled, shared with the other workers via the database.
 
-PostgreSQL caveat: as for the change log (``sync_api``), transactions may commit out of id
-order there; serialise event inserts before serving PostgreSQL in production.
+``drain()`` (graceful shutdown) answers every waiting long-poll at once with what it has (an
+empty heartbeat), and later polls do not wait: clients reconnect to another worker.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import threading
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -41,11 +45,12 @@ from pydantic import BaseModel
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 
-from onestop_server import db
+from onestop_server import db, metrics
 from onestop_server.auth import CurrentUser, CurrentUserDep
 from onestop_server.clock import Clock
 from onestop_server.deps import get_clock, iso
 from onestop_server.errors import ApiError
+from onestop_server.presence import Presence, PresenceBoard
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["events"])
@@ -54,8 +59,8 @@ MAX_ID = 2**53
 MAX_WAIT = 30.0
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
-_FALLBACK_READ_SECONDS = 1.0
 _HUB_BATCH = 2000
+_RECENT_CAPACITY = 20_000  # events kept in memory per worker (~1 KiB each)
 
 # Event kinds (payload shapes are documented in docs/architecture.md).
 RECALL = "recall"
@@ -81,6 +86,8 @@ def emit(
     """Insert one event in the caller's transaction; call ``EventHub.poke()`` after commit."""
     if user_id is None and department_id is None:
         raise ValueError("an event needs an audience")
+    db.lock_logs(conn)
+    db.notify_events(conn)
     return int(
         conn.execute(
             insert(db.events)
@@ -101,6 +108,8 @@ def emit_many(conn: Connection, rows: list[dict[str, Any]], *, at: datetime) -> 
     """Insert several events at once (``kind``, ``payload`` and audience keys per row)."""
     if not rows:
         return
+    db.lock_logs(conn)
+    db.notify_events(conn)
     conn.execute(
         insert(db.events),
         [
@@ -143,8 +152,19 @@ def _row_out(row: Any) -> dict[str, Any]:
     return {"id": int(row.id), "at": iso(row.at), "kind": row.kind, "payload": payload}
 
 
+PURGED_UPTO = "events_purged_upto"  # server_meta: the highest id retention deleted
+
+
 def max_event_id(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(db.events.c.id), 0))).scalar_one())
+    """The feed's head: the newest id, never below what retention purged (ids are not reused,
+    so a client's ``after`` stays valid after its events are gone)."""
+    purged = (
+        select(db.server_meta.c.value).where(db.server_meta.c.key == PURGED_UPTO).scalar_subquery()
+    )
+    newest, floor = conn.execute(
+        select(func.coalesce(func.max(db.events.c.id), 0), purged)
+    ).one()
+    return max(int(newest), int(floor) if floor is not None else 0)
 
 
 def read_events(
@@ -172,73 +192,112 @@ class _Waiter:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
-    def sees(self, row: Any) -> bool:
-        if row.audience_user_id is not None and row.audience_user_id == self.user_id:
-            return True
-        return (
-            self.department_id is not None
-            and row.audience_department_id == self.department_id
-            and (row.audience_role is None or row.audience_role == self.role)
+
+class _Recent:
+    """The newest events this hub has read, by audience: every event with an id above
+    ``floor`` (up to the hub's cursor) is here, because the hub reads the log in id order and
+    appends are serialised. A poll whose ``after`` lies in that range is answered from memory,
+    without a query (after a recall, every recipient polls again at once). Event loop only."""
+
+    def __init__(self, floor: int, capacity: int = _RECENT_CAPACITY) -> None:
+        self.floor = floor
+        self.capacity = capacity
+        self._order: deque[tuple[int, int | None, str | None]] = deque()
+        self._users: dict[int, deque[tuple[int, dict[str, Any]]]] = defaultdict(deque)
+        self._departments: dict[str, deque[tuple[int, str | None, int | None, dict[str, Any]]]] = (
+            defaultdict(deque)
         )
 
+    def add(self, row: Any, out: dict[str, Any]) -> None:
+        rid = int(row.id)
+        user = None if row.audience_user_id is None else int(row.audience_user_id)
+        dept = None if row.audience_department_id is None else str(row.audience_department_id)
+        if user is not None:
+            self._users[user].append((rid, out))
+        if dept is not None:
+            self._departments[dept].append((rid, row.audience_role, user, out))
+        self._order.append((rid, user, dept))
+        while len(self._order) > self.capacity:
+            old, old_user, old_dept = self._order.popleft()
+            self.floor = old
+            if old_user is not None:
+                self._forget(self._users, old_user, old)
+            if old_dept is not None:
+                self._forget(self._departments, old_dept, old)
 
-@dataclass(frozen=True)
-class Presence:
-    connected: bool
-    open_polls: int
-    last_seen_at: datetime | None
+    @staticmethod
+    def _forget(index: dict[Any, deque[Any]], key: Any, rid: int) -> None:
+        items = index.get(key)
+        if items and items[0][0] == rid:
+            items.popleft()
+        if items is not None and not items:
+            del index[key]
+
+    def visible(self, user_id: int, department_id: str | None, role: str, after: int) -> list[dict[str, Any]]:
+        out = [e for rid, e in self._users.get(user_id, ()) if rid > after]
+        if department_id is not None:
+            out += [
+                e for rid, audience_role, audience_user, e in self._departments.get(department_id, ())
+                if rid > after and (audience_role is None or audience_role == role)
+                and audience_user != user_id
+            ]
+        out.sort(key=lambda e: int(e["id"]))
+        return out
 
 
 class EventHub:
-    """Wakes waiting long-polls when events are committed; tracks who is connected (memory)."""
+    """Wakes waiting long-polls when events are committed (here or on another worker)."""
 
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, presence: PresenceBoard, fallback_seconds: float = 1.0
+    ) -> None:
         self.engine = engine
         self.clock = clock
+        self.presence_board = presence
+        self.fallback_seconds = fallback_seconds
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._cursor = 0
+        self._recent = _Recent(0)
         self._waiters: set[_Waiter] = set()
-        self._closing = False  # the server is stopping: long-polls answer at once
-        self._lock = threading.Lock()  # guards the presence maps (read from request threads)
-        self._open: dict[int, int] = {}
-        self._last_seen: dict[int, datetime] = {}
+        self.draining = False
+        self.listening = False  # a LISTEN connection is up (PostgreSQL)
 
     # ---- lifecycle (called from the app's lifespan) ----------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._cursor = await anyio.to_thread.run_sync(self._head)
-        self._task = asyncio.create_task(self._run(), name="events-hub")
+        self._recent = _Recent(self._cursor)
+        self._tasks = [asyncio.create_task(self._run(), name="events-hub")]
+        if db.is_postgres(self.engine):
+            self._tasks.append(asyncio.create_task(self._listen(), name="events-listen"))
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
+        self.drain()
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
             task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        for waiter in list(self._waiters):
-            waiter.wake.set()
         self._loop = None
 
-    def release_waiters(self) -> None:
-        """Thread-safe: the server is stopping, answer every waiting long-poll now (and the
-        later ones at once). uvicorn's graceful shutdown waits for open requests before the
-        lifespan's :meth:`stop` runs, then cancels them with a CancelledError traceback."""
+    def drain(self) -> None:
+        """Answer every waiting long-poll now; later polls do not wait (shutting down)."""
+        self.draining = True
+        for waiter in list(self._waiters):
+            waiter.wake.set()
+
+    def request_drain(self) -> None:
+        """Thread-safe ``drain`` (from a signal handler or another thread)."""
         loop = self._loop
-        self._closing = True
         if loop is None:
+            self.draining = True
             return
-
-        def wake() -> None:
-            for waiter in list(self._waiters):
-                waiter.wake.set()
-
-        try:
-            loop.call_soon_threadsafe(wake)
-        except RuntimeError:  # the loop is closing
-            pass
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(self.drain)
 
     def poke(self) -> None:
         """Thread-safe: events were committed; the reader task reads and dispatches them."""
@@ -267,7 +326,7 @@ class EventHub:
         assert self._wake is not None
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=_FALLBACK_READ_SECONDS)
+                await asyncio.wait_for(self._wake.wait(), timeout=self.fallback_seconds)
             self._wake.clear()
             try:
                 while True:
@@ -283,39 +342,64 @@ class EventHub:
             except Exception:  # noqa: BLE001 - keep the hub alive; the fallback read retries
                 log.exception("events hub read failed")
 
+    async def _listen(self) -> None:
+        """``LISTEN onestop_events`` on a dedicated connection; reconnects with backoff."""
+        import psycopg
+
+        dsn = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        delay = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {db.EVENTS_CHANNEL}")
+                    self.listening = True
+                    delay = 0.5
+                    self.poke()  # anything committed while not listening
+                    async for _ in conn.notifies():
+                        self.poke()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the database went away: retry, fallback reads go on
+                log.warning("events listener lost its connection; retrying in %.1f s", delay)
+            finally:
+                self.listening = False
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
     def _dispatch(self, rows: list[Any]) -> None:
+        rendered: dict[int, dict[str, Any]] = {}
+        for row in rows:
+            out = rendered[int(row.id)] = _row_out(row)
+            self._recent.add(row, out)
+        if not self._waiters:
+            return
+        by_user: dict[int, list[Any]] = defaultdict(list)
+        by_department: dict[str, list[Any]] = defaultdict(list)
+        for row in rows:
+            if row.audience_user_id is not None:
+                by_user[int(row.audience_user_id)].append(row)
+            if row.audience_department_id is not None:
+                by_department[str(row.audience_department_id)].append(row)
         for waiter in list(self._waiters):
+            mine = by_user.get(waiter.user_id, [])
+            if waiter.department_id is not None:
+                mine = mine + [
+                    r for r in by_department.get(waiter.department_id, [])
+                    if (r.audience_role is None or r.audience_role == waiter.role)
+                    and r.audience_user_id != waiter.user_id
+                ]
             got = False
-            for row in rows:
-                if int(row.id) > waiter.after and waiter.sees(row):
-                    waiter.rows.append(_row_out(row))
+            for row in mine:
+                rid = int(row.id)
+                if rid > waiter.after:
+                    waiter.rows.append(rendered[rid])
                     got = True
             if got:
                 waiter.wake.set()
 
-    # ---- presence (in memory only) ------------------------------------------------------------
-    def _enter(self, user_id: int) -> None:
-        with self._lock:
-            self._open[user_id] = self._open.get(user_id, 0) + 1
-            self._last_seen[user_id] = self.clock.now()
-
-    def _leave(self, user_id: int) -> None:
-        with self._lock:
-            left = self._open.get(user_id, 0) - 1
-            if left > 0:
-                self._open[user_id] = left
-            else:
-                self._open.pop(user_id, None)
-            self._last_seen[user_id] = self.clock.now()
-
-    def touch(self, user_id: int) -> None:
-        with self._lock:
-            self._last_seen[user_id] = self.clock.now()
-
-    def presence(self, user_id: int) -> Presence:
-        with self._lock:
-            n = self._open.get(user_id, 0)
-            return Presence(connected=n > 0, open_polls=n, last_seen_at=self._last_seen.get(user_id))
+    # ---- presence -----------------------------------------------------------------------------
+    def presence_of(self, conn: Connection, user_ids: list[int]) -> dict[int, Presence]:
+        return self.presence_board.snapshot(conn, user_ids)
 
     def waiting(self) -> int:
         return len(self._waiters)
@@ -326,14 +410,24 @@ class EventHub:
     ) -> tuple[list[dict[str, Any]], bool]:
         """(events, has_more): at once if any, else the first ones within ``wait`` seconds."""
         waiter: _Waiter | None = None
-        if wait > 0 and self._loop is not None and not self._closing:
+        if wait > 0 and self._loop is not None and not self.draining:
             waiter = _Waiter(user.id, user.department_id, user.role, after)
             self._waiters.add(waiter)  # before the query: nothing falls in between
-        self._enter(user.id)
+        board = self.presence_board
+        board.enter(user.id)
+        board.seen(user.id, user.device_pk, after)
+        metrics.OPEN_POLLS.inc()
         try:
-            rows, head = await anyio.to_thread.run_sync(
-                read_events, self.engine, user, after, limit
-            )
+            if waiter is not None and self._recent.floor <= after <= self._cursor:
+                # Answered from memory: everything in (floor, cursor] is in the buffer, and a
+                # newer event reaches the waiter registered above. A poll that does not wait
+                # (a catch-up) reads the database: it must see what was committed just before
+                # it, even if this hub has not been notified of it yet.
+                rows, head = self._recent.visible(user.id, user.department_id, user.role, after), after
+            else:
+                rows, head = await anyio.to_thread.run_sync(
+                    read_events, self.engine, user, after, limit
+                )
             if after > head:
                 raise ApiError(
                     410, "events.reset",
@@ -350,9 +444,10 @@ class EventHub:
             )
             return got[:limit], len(got) > limit
         finally:
+            metrics.OPEN_POLLS.dec()
             if waiter is not None:
                 self._waiters.discard(waiter)
-            self._leave(user.id)
+            board.leave(user.id)
 
 
 # ---- HTTP -------------------------------------------------------------------------------------

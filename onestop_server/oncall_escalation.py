@@ -1,10 +1,14 @@
-"""Recall escalation: one live timer per recall, re-notification, escalation, outside channels.
+"""Recall escalation: one timer per recall, re-notification, escalation, outside channels.
 
-``EscalationScheduler`` (owned by the app, started in its lifespan) keeps one timer per open
-recall: ``recall_id -> due instant``, mirroring ``recalls.next_due_at`` (the database is the
-truth; ``start()`` rebuilds the timers from it after a restart). ``tick(now)`` does the due work
-and is what tests call with a frozen clock; a background task calls it when the earliest timer
-is due by the injectable clock (checked at least once a second).
+The timer is ``recalls.next_due_at`` in the database, recomputed by every transaction that
+changes a recall; any worker may fire it, exactly one does. ``tick(now)`` claims due recalls
+with a *lease* (``lease_owner``, ``lease_until``: ``SELECT ... FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, so workers never wait on each other's rows) and then does each recall's due work in
+one transaction that also frees the lease; a worker that finds the lease no longer its own does
+nothing. A worker killed while holding a lease leaves it to expire
+(``escalation_lease_seconds``); another worker then takes the recall over. The background task
+of every worker checks the earliest due timer at least once a second (and at once when this
+worker changed a recall); tests call ``tick`` with a frozen clock.
 
 Due work per unanswered recipient (not acknowledged, not declined) of an open recall, by the
 plan frozen in the recall:
@@ -14,28 +18,34 @@ plan frozen in the recall:
 - once ``ack_timeout_minutes`` have passed since creation, escalate (once per recipient): the
   event ``recall_escalated`` to the department's heads (``escalate_to_head``) and
   ``OutsideChannel.notify`` per recipient (``outside_channel``), called after the commit;
-  a failing channel is logged, never retried in a loop (at most once).
+  a failing channel is logged, never retried in a loop (at most once: a worker that dies
+  between the commit and the call loses that notice, never doubles it).
 
-``OutsideChannel`` is the seam for an SMS or call gateway. ``LoggingChannel`` (the default)
-logs only the recall id and the recipient id: no names, numbers or message text in logs.
+``OutsideChannel`` is the seam for an SMS or call gateway: ``WebhookChannel`` POSTs each notice
+as JSON to the gateway's URL; ``LoggingChannel`` (the default) logs only the recall id and the
+recipient id: no names, numbers or message text in logs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import json
 import logging
 import threading
+import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 import anyio.to_thread
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.engine import Engine
 
-from onestop_server import db, events
+from onestop_server import db, events, metrics
 from onestop_server.clock import Clock
+from onestop_server.crash import crashpoint
 from onestop_server.deps import as_utc, iso
 from onestop_server.oncall_recalls import (
     ANSWERED,
@@ -49,6 +59,7 @@ from onestop_server.oncall_recalls import (
 
 log = logging.getLogger(__name__)
 _MAX_SLEEP = 1.0
+_CLAIM_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,29 @@ class LoggingChannel:
         )
 
 
+class WebhookChannel:
+    """POSTs each notice as JSON to an SMS/call gateway (``outside_channel = "webhook:URL"``)."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        self.url = url
+        self.timeout = timeout
+
+    def notify(self, notice: OutsideNotice) -> None:
+        body = json.dumps(dataclasses.asdict(notice), ensure_ascii=False).encode()
+        request = urllib.request.Request(  # noqa: S310 - the operator's configured gateway URL
+            self.url, data=body, method="POST", headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=self.timeout) as answer:  # noqa: S310
+            if answer.status >= 300:
+                raise RuntimeError(f"gateway answered {answer.status}")
+
+
+def channel_from_setting(setting: str) -> OutsideChannel:
+    if setting.startswith("webhook:"):
+        return WebhookChannel(setting.removeprefix("webhook:"))
+    return LoggingChannel()
+
+
 class EscalationScheduler:
     def __init__(
         self,
@@ -86,20 +120,30 @@ class EscalationScheduler:
         clock: Clock,
         channel: OutsideChannel,
         poke: Any = None,
+        worker_id: str = "single",
+        lease: timedelta = timedelta(seconds=30),
     ) -> None:
         self.engine = engine
         self.clock = clock
         self.channel = channel
         self._poke = poke
-        self._timers: dict[int, datetime] = {}
-        self._lock = threading.RLock()  # one tick at a time; guards the timers
+        self.worker_id = worker_id
+        self.lease = lease
+        self._lock = threading.RLock()  # one tick at a time in this process
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._kick: asyncio.Event | None = None
 
-    # ---- timers -----------------------------------------------------------------------------
-    def rebuild(self) -> None:
-        """Load the timers of open recalls from the database (start-up, restart)."""
+    # ---- timers (the database is the truth) -------------------------------------------------
+    def schedule(self, recall_id: int, due: datetime | None) -> None:
+        """A recall's timer changed (already stored): look again now."""
+        loop, kick = self._loop, self._kick
+        if loop is not None and kick is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(kick.set)
+
+    def timers(self) -> dict[int, datetime]:
+        """Every open recall's timer: recall id -> due instant."""
         r = db.recalls
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -107,58 +151,67 @@ class EscalationScheduler:
                     and_(r.c.closed_at.is_(None), r.c.next_due_at.is_not(None))
                 )
             ).all()
-        with self._lock:
-            self._timers = {int(x.id): due for x in rows if (due := as_utc(x.next_due_at))}
-
-    def schedule(self, recall_id: int, due: datetime | None) -> None:
-        """Set (or, with ``None``, cancel) the recall's one timer."""
-        with self._lock:
-            if due is None:
-                self._timers.pop(recall_id, None)
-            else:
-                self._timers[recall_id] = due
-        loop, kick = self._loop, self._kick
-        if loop is not None and kick is not None:
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(kick.set)
-
-    def timers(self) -> dict[int, datetime]:
-        with self._lock:
-            return dict(self._timers)
+        return {int(x.id): due for x in rows if (due := as_utc(x.next_due_at))}
 
     def next_due(self) -> datetime | None:
-        with self._lock:
-            return min(self._timers.values(), default=None)
+        r = db.recalls
+        with self.engine.connect() as conn:
+            due = conn.execute(
+                select(func.min(r.c.next_due_at)).where(r.c.closed_at.is_(None))
+            ).scalar_one_or_none()
+        return as_utc(due)
 
     # ---- the work -----------------------------------------------------------------------------
     def tick(self, now: datetime | None = None) -> int:
-        """Process every recall due at ``now``; returns how many were processed."""
+        """Claim and process every recall due at ``now``; returns how many this worker did."""
         now = now or self.clock.now()
-        r = db.recalls
         with self._lock:
-            with self.engine.connect() as conn:
-                due_ids = [
-                    int(x)
-                    for x in conn.execute(
-                        select(r.c.id)
-                        .where(and_(r.c.closed_at.is_(None), r.c.next_due_at <= now))
-                        .order_by(r.c.next_due_at, r.c.id)
-                    ).scalars()
-                ]
-            for recall_id in due_ids:
+            claimed = self._claim(now)
+            crashpoint("escalation_after_claim", bool(claimed))
+            for recall_id in claimed:
                 try:
                     self._process(recall_id, now)
                 except Exception:  # noqa: BLE001 - one bad recall must not stop the others
                     log.exception("escalation of recall %s failed", recall_id)
-            return len(due_ids)
+            return len(claimed)
+
+    def _claim(self, now: datetime) -> list[int]:
+        """Lease the due recalls nobody else holds (an expired lease is free again)."""
+        r = db.recalls
+        with db.write_transaction(self.engine) as conn:
+            ids = [
+                int(x)
+                for x in conn.execute(
+                    select(r.c.id)
+                    .where(and_(
+                        r.c.closed_at.is_(None), r.c.next_due_at <= now,
+                        or_(r.c.lease_until.is_(None), r.c.lease_until <= now),
+                    ))
+                    .order_by(r.c.next_due_at, r.c.id)
+                    .limit(_CLAIM_BATCH)
+                    .with_for_update(skip_locked=True)
+                ).scalars()
+            ]
+            if ids:
+                conn.execute(
+                    update(r).where(r.c.id.in_(ids))
+                    .values(lease_owner=self.worker_id, lease_until=now + self.lease)
+                )
+        return ids
 
     def _process(self, recall_id: int, now: datetime) -> None:
         rr = db.recall_recipients
         notices: list[OutsideNotice] = []
         with db.write_transaction(self.engine) as conn:
+            r = db.recalls
+            owner = conn.execute(
+                select(r.c.lease_owner).where(r.c.id == recall_id).with_for_update()
+            ).scalar_one_or_none()
+            if owner != self.worker_id:
+                return  # the lease ran out and another worker took the recall over
             recall = load_recall(conn, recall_id)
             if recall is None or recall.closed_at is not None:
-                self.schedule(recall_id, None)
+                conn.execute(update(r).where(r.c.id == recall_id).values(lease_owner=None, lease_until=None))
                 return
             plan = recall.plan
             interval = timedelta(minutes=int(plan["renotify_interval_minutes"]))
@@ -218,8 +271,9 @@ class EscalationScheduler:
                     )
                     for x in escalated
                 ]
-            due = refresh_due(conn, recall_id)
-        self.schedule(recall_id, due)
+            refresh_due(conn, recall_id)
+            conn.execute(update(r).where(r.c.id == recall_id).values(lease_owner=None, lease_until=None))
+        metrics.ESCALATIONS.inc(len(escalated))
         if self._poke is not None:
             self._poke()
         for notice in notices:
@@ -235,7 +289,6 @@ class EscalationScheduler:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._kick = asyncio.Event()
-        await anyio.to_thread.run_sync(self.rebuild)
         self._task = asyncio.create_task(self._run(), name="recall-escalation")
 
     async def stop(self) -> None:
@@ -249,22 +302,14 @@ class EscalationScheduler:
     async def _run(self) -> None:
         assert self._kick is not None
         while True:
-            due = self.next_due()
-            if due is not None and due <= self.clock.now():
-                try:
+            try:
+                due = await anyio.to_thread.run_sync(self.next_due)
+                if due is not None and due <= self.clock.now():
                     await anyio.to_thread.run_sync(self.tick)
-                    still = self.next_due()
-                    if still is not None and still <= self.clock.now():
-                        await anyio.to_thread.run_sync(self.rebuild)  # out of step with the DB
-                except Exception:  # noqa: BLE001 - keep the timer task alive
-                    log.exception("escalation tick failed")
-                still = self.next_due()
-                if still is None or still > self.clock.now():
-                    continue
-                due = None  # nothing more can be done now: wait a while
-            delay = _MAX_SLEEP
-            if due is not None:
-                delay = min(_MAX_SLEEP, max(0.0, (due - self.clock.now()).total_seconds()))
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep the timer task alive (database away...)
+                log.exception("escalation tick failed")
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._kick.wait(), timeout=delay)
+                await asyncio.wait_for(self._kick.wait(), timeout=_MAX_SLEEP)
             self._kick.clear()

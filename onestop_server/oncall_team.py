@@ -6,8 +6,9 @@ recalls (so a restarted client restores its alerts).
 
 ``/team`` (a head, own department): per active officer the last check-in, today's windows
 done / missed (and which), the connection state (an events long-poll open now, and when they
-last asked for events: in memory, not persisted), open recalls with their per-person state and
-approved leave today.
+last asked for events), open recalls with their per-person state and
+approved leave today. The connection state is shared by every worker through the database
+(``presence.py``): at most one flush (a second) behind for polls held by another worker.
 """
 
 from __future__ import annotations
@@ -255,11 +256,12 @@ def oncall_team(
                         recall_id=int(recall.id), urgency=recall.urgency, message=recall.message,
                         report_by=iso(recall.report_by), created_at=iso(recall.created_at), **d,
                     ))
+        presences = hub.presence_of(conn, ids) if hub is not None else {}
         members: list[MemberOut] = []
         for s in staff:
             uid = int(s.id)
             ws = windows[uid]
-            presence = hub.presence(uid) if hub is not None else None
+            presence = presences.get(uid)
             current = next(
                 (ws[i] for i, w in enumerate(plain) if w.contains(now) and i < len(ws)), None
             )

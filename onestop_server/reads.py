@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection, Engine
 
 from onestop_server import db, serialize
 from onestop_server.auth import CurrentUserDep
-from onestop_server.deps import get_engine
+from onestop_server.deps import get_clock, get_engine
 from onestop_server.scope import MAX_DOSSIER_ID, load_visible
-from onestop_server.workcal import load_calendar
+from onestop_server.workcal import served_calendar
 
 router = APIRouter(tags=["dossiers"])
 
@@ -51,10 +51,22 @@ class CalendarOverride(BaseModel):
     note: str
 
 
+class CalendarRange(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    from_: str = Field(alias="from")
+    to: str
+
+
 class CalendarOut(BaseModel):
+    """Every exception to Monday-Friday within ``resolved`` is in ``overrides`` (holidays with
+    their names, the admin's days off and make-up days); ``version`` changes when any does."""
+
     time_zone: str
     periods: list[list[str]]
     overrides: list[CalendarOverride]
+    resolved: CalendarRange | None = None
+    unconfirmed_years: list[int] = []
+    version: str
 
 
 @router.get("/api/v1/dossiers/{dossier_id}", response_class=Response, responses=OBJECT_RESPONSE)
@@ -68,12 +80,12 @@ def get_dossier(
         return JSONResponse(serialize.dossier_document(conn, dossier_id))
 
 
-@router.get("/api/v1/calendar", response_model=CalendarOut)
+@router.get("/api/v1/calendar", response_model=CalendarOut, response_model_by_alias=True)
 def get_calendar(
-    _user: CurrentUserDep, engine: Annotated[Engine, Depends(get_engine)]
+    _user: CurrentUserDep, request: Request, engine: Annotated[Engine, Depends(get_engine)]
 ) -> dict[str, Any]:
     with engine.connect() as conn:
-        return load_calendar(conn).to_dict()
+        return served_calendar(conn, get_clock(request).now())
 
 
 @router.get("/api/v1/directory", response_model=Directory)

@@ -12,11 +12,15 @@
   in 0..1, ``null`` when nothing was judged.
 * ``GET /api/v1/reports/checkins?from=&to=`` -> ``{department_id, from, to, time_zone,
   generated_at, rows: [{user_id, full_name, counted_from, windows, done, missed, suspended,
-  outside, rate}]}`` per active officer, over the check-in windows (``oncall_policy.windows_for``,
-  the current policy) of the range that have closed by now and end after the person's duty
-  started: ``done`` (a check-in counts inside), ``suspended`` (approved leave), ``missed``;
-  ``windows = done + missed + suspended``, ``rate = done / (done + missed)``; ``outside``: the
-  person's check-ins of the range that fall in no window (they never make a window done).
+  outside, rate, offline, offline_max_delay_seconds, offline_median_delay_seconds}]}`` per
+  active officer, over the check-in windows (``oncall_policy.windows_for``, the current policy)
+  of the range that have closed by now and end after the person's duty started: ``done`` (a
+  check-in counts inside), ``suspended`` (approved leave), ``missed``; ``windows = done + missed
+  + suspended``, ``rate = done / (done + missed)``; ``outside``: the person's check-ins of the
+  range that fall in no window (they never make a window done). ``offline`` counts the done
+  windows whose check-in the client declared as made offline (it counts at the client's own
+  time); the delays are from that time to when the server received it (``null`` without
+  offline check-ins), so a backdated check-in is visible to the head.
   **Duty start** (``counted_from``, the local day): the later of the policy's ``starts_on``
   (else the department's first check-in, else the policy's last change) and the person's first
   sign-in to the app on any device (their start of remote work; a person who never signed in
@@ -105,6 +109,9 @@ class CheckinRowOut(BaseModel):
     suspended: int
     outside: int = Field(description="check-ins of the range outside every window")
     rate: float | None
+    offline: int
+    offline_max_delay_seconds: int | None
+    offline_median_delay_seconds: int | None
 
 
 class CheckinsOut(BaseModel):
@@ -301,12 +308,15 @@ def checkin_rows(
     lo, hi = local_bounds(tz, start, end)
     starts = duty_starts(conn, policy, tz, dept, ids, now)
     per_day: dict[tuple[int, date], list[Any]] = defaultdict(list)
+    by_id: dict[int, Any] = {}
     for uid, made in checkins_between(conn, ids, lo, hi).items():
         for c in made:
             at = as_utc(c.effective_at) or now
             per_day[(uid, at.astimezone(tz).date())].append(c)
+            by_id[int(c.id)] = c
     leaves = approved_leaves(conn, ids, lo, hi)
     counts = {uid: {"done": 0, "missed": 0, "suspended": 0, "outside": 0} for uid in ids}
+    delays: dict[int, list[int]] = {uid: [] for uid in ids}
     day = start
     while day <= end:
         windows = windows_for(policy, calendar, day)
@@ -321,19 +331,34 @@ def checkin_rows(
             for w in window_states(counted, mine, leaves[uid], now):
                 if w["state"] in ("done", "missed", "suspended"):
                     counts[uid][w["state"]] += 1
+                checkin = by_id.get(w["checkin_id"] or 0)
+                if checkin is not None and checkin.offline:
+                    delays[uid].append(offline_delay(checkin))
         day += timedelta(days=1)
     out: list[dict[str, Any]] = []
     for uid, name in staff:
         n = counts[uid]
         judged = n["done"] + n["missed"]
         first = max(starts[uid], lo).astimezone(tz).date()
+        late = sorted(delays[uid])
         out.append({
             "user_id": uid, "full_name": name, "counted_from": first.isoformat(),
             "windows": judged + n["suspended"], "done": n["done"], "missed": n["missed"],
             "suspended": n["suspended"], "outside": n["outside"],
             "rate": None if judged == 0 else n["done"] / judged,
+            "offline": len(late),
+            "offline_max_delay_seconds": late[-1] if late else None,
+            "offline_median_delay_seconds": late[len(late) // 2] if late else None,
         })
     return calendar.time_zone, out
+
+
+def offline_delay(checkin: Any) -> int:
+    """Seconds from the instant an offline check-in counts for to its arrival at the server."""
+    received, effective = as_utc(checkin.received_at), as_utc(checkin.effective_at)
+    if received is None or effective is None:
+        return 0
+    return max(0, int((received - effective).total_seconds()))
 
 
 @router.get("/api/v1/reports/checkins", response_model=CheckinsOut, response_model_by_alias=True)

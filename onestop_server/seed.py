@@ -216,6 +216,7 @@ def seed_database(
                         only_department=only_department)
         heads = gen.plan(dossiers)
         counts, by_status = _store(conn, gen, heads, calendar)
+        db.reset_sequences(conn)  # rows came with explicit ids
         summary.accounts = _accounts(conn)
     summary.dossiers = len(heads)
     summary.departments = len(DEPARTMENTS)

@@ -6,10 +6,13 @@ Scope: an officer pulls the dossiers assigned to them, a head their department's
 nothing; withdrawn dossiers (status 7) are in nobody's scope (``scope.in_scope`` in SQL).
 
 Cursors are opaque base64url strings of ``v1:s:<seq>`` (incremental: everything after change-log
-position ``seq``) or ``v1:n:<S>:<last id>`` (a snapshot that started at position ``S``, next
-page after dossier ``last id``).
+position ``seq``) or ``v1:n:<S>:<last id>:<total>`` (a snapshot that started at position ``S``,
+next page after dossier ``last id``; ``total`` is the scope's size counted once, on the first
+page, and carried so later pages cost the same at any scope size; a cursor without it, from
+before it was carried, is still accepted and the scope is counted again).
 - Without a cursor the scope is sent in id order; the last page's cursor is ``s:<S>`` with ``S``
   read before the first page, so anything changed while the snapshot was paged comes again.
+  Each page is one index range scan after the last id (no OFFSET, no re-reading of the scope).
 - With ``s:<C>`` the page holds, merged in seq order, the in-scope dossiers whose latest change
   is in ``(C, H]`` and removals of dossiers with a change in ``(C, H]`` that was (before or
   after) in the caller's scope and that are not in scope now; ``H`` is the log head read
@@ -21,9 +24,11 @@ page after dossier ``last id``).
 
 Pages are written by concatenating the stored ``dossiers.payload`` strings; nothing is parsed.
 
-PostgreSQL caveat: there, transactions may commit out of seq order, so a reader could see seq
-11 before seq 10 commits and skip 10. Serialise ``record_change`` (e.g. lock the ``changes``
-table) or cap ``H`` below the oldest in-flight seq before serving PostgreSQL in production.
+Order with concurrent writers: ``H`` and every seq at or below it must be visible together.
+SQLite commits in seq order; on PostgreSQL appends to the log are serialised by
+``db.lock_logs`` (an advisory lock held from the append to the commit), so no seq below a
+visible one can still be in flight; a PostgreSQL pull reads its page in one REPEATABLE READ
+snapshot. ``tests/server/test_log_order.py`` races writers against pulls to prove it.
 """
 
 from __future__ import annotations
@@ -33,17 +38,20 @@ import binascii
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from onestop_server import db, serialize
+from onestop_server import db, metrics, serialize
 from onestop_server.auth import CurrentUser, CurrentUserDep
-from onestop_server.deps import get_engine
+from onestop_server.deps import get_clock, get_engine
 from onestop_server.errors import ApiError
+from onestop_server.workcal import calendar_version
 from wfh_client.domain.statuses import Role, Status
+
+CALENDAR_VERSION_HEADER = "X-Calendar-Version"
 
 router = APIRouter(tags=["sync"])
 
@@ -79,7 +87,9 @@ def encode_cursor(*parts: str | int) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[str, int, str | None]:
-    """``("s", seq, None)`` or ``("n", snapshot_seq, last_id)``; 410 when malformed."""
+    """``("s", seq, None)`` or ``("n", snapshot_seq, last_id)``; 410 when malformed.
+
+    ``last_id`` of an ``n`` cursor may end in ``:<total>`` (see :func:`split_total`)."""
     if not cursor or len(cursor) > _MAX_CURSOR:
         raise _resync("malformed")
     try:
@@ -95,6 +105,14 @@ def decode_cursor(cursor: str) -> tuple[str, int, str | None]:
     except ValueError:
         pass
     raise _resync("malformed")
+
+
+def split_total(last_id: str) -> tuple[str, int | None]:
+    """``"<id>:<total>"`` -> ``(id, total)``; an id without a total (an older cursor) -> None."""
+    head, sep, tail = last_id.rpartition(":")
+    if sep and head and tail.isdigit() and len(tail) <= 18:
+        return head, int(tail)
+    return last_id, None
 
 
 def _seq(text: str) -> int:
@@ -187,17 +205,19 @@ def _page(
 
 
 def snapshot_page(
-    conn: Connection, user: CurrentUser, start_seq: int | None, after_id: str | None, limit: int
+    conn: Connection, user: CurrentUser, start_seq: int | None, after_id: str | None, limit: int,
+    total: int | None = None,
 ) -> Response:
     if start_seq is None:
         start_seq = log_head(conn)  # read before the dossiers: anything later comes again
     scope = _dossier_scope(user)
     rows: list[Any] = []
-    total = 0
-    if scope is not None:
+    if scope is None:
+        total = 0
+    else:
         d = db.dossiers
-        # The client's progress bar: one indexed count per page, cheap next to the payloads.
-        total = int(conn.execute(select(func.count()).select_from(d).where(scope)).scalar_one())
+        if total is None:  # the first page: count once, the cursor carries it (progress bar)
+            total = int(conn.execute(select(func.count()).select_from(d).where(scope)).scalar_one())
         query = select(d.c.id, d.c.payload).where(scope)
         if after_id is not None:
             query = query.where(d.c.id > after_id)
@@ -205,7 +225,7 @@ def snapshot_page(
     has_more = len(rows) > limit
     rows = rows[:limit]
     if has_more:
-        cursor = encode_cursor("n", start_seq, rows[-1].id)
+        cursor = encode_cursor("n", start_seq, rows[-1].id, total)
     else:
         cursor = encode_cursor("s", start_seq)
     return _page(_payloads(conn, rows), [], cursor, has_more, total)
@@ -252,20 +272,36 @@ def incremental_page(conn: Connection, user: CurrentUser, after: int, head: int,
 )
 def get_changes(
     user: CurrentUserDep,
+    request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
     cursor: Annotated[str | None, Query(description="Opaque cursor from the previous page.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
     """Dossiers in the caller's scope: a paged snapshot without a cursor, changes with one."""
     with engine.connect() as conn:
-        if not cursor:  # absent or empty: a full snapshot
-            return snapshot_page(conn, user, None, None, limit)
-        kind, seq, last_id = decode_cursor(cursor)
-        head = log_head(conn)
-        if seq > head:
-            raise _resync("ahead_of_log")
-        if seq < min_seq(conn):
-            raise _resync("expired")
-        if kind == "n":
-            return snapshot_page(conn, user, seq, last_id, limit)
-        return incremental_page(conn, user, seq, head, limit)
+        if db.is_postgres(conn):
+            # One snapshot for the whole page: the head, the dossiers and the removals agree.
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        page = _changes(conn, user, cursor, limit)
+        # the client fetches GET /api/v1/calendar again when this differs from its copy's
+        page.headers[CALENDAR_VERSION_HEADER] = calendar_version(conn, get_clock(request).now())
+        return page
+
+
+def _changes(conn: Connection, user: CurrentUser, cursor: str | None, limit: int) -> Response:
+    if not cursor:  # absent or empty: a full snapshot
+        metrics.SYNC_PAGES.labels("snapshot").inc()
+        return snapshot_page(conn, user, None, None, limit)
+    kind, seq, last_id = decode_cursor(cursor)
+    head = log_head(conn)
+    if seq > head:
+        raise _resync("ahead_of_log")
+    if seq < min_seq(conn):
+        raise _resync("expired")
+    if kind == "n":
+        assert last_id is not None
+        after_id, total = split_total(last_id)
+        metrics.SYNC_PAGES.labels("snapshot").inc()
+        return snapshot_page(conn, user, seq, after_id, limit, total)
+    metrics.SYNC_PAGES.labels("incremental").inc()
+    return incremental_page(conn, user, seq, head, limit)

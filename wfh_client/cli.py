@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import json
 import logging
 import platform
@@ -43,8 +42,12 @@ from wfh_client.config import (
     device_id,
     load_config,
 )
-from wfh_client.store.cache import Cache
+from wfh_client.store.cache import Cache, account_paths
+from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
+from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
 from wfh_client.store.keys import normalise_server_url
+from wfh_client.store.recovery import SetAside
+from wfh_client.store.state import unsent_changes
 from wfh_client.sync import cachestatus
 from wfh_client.sync.account import (
     Account,
@@ -54,12 +57,14 @@ from wfh_client.sync.account import (
     wipe_account,
 )
 from wfh_client.sync.auth import TokenStore, login, open_session
+from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.errors import (
     ApiError,
     AuthFailed,
     ClientError,
     DeviceRevoked,
     KeyringUnavailable,
+    LoginRefused,
     NetworkError,
     NotLoggedIn,
     ServerUnreachable,
@@ -67,14 +72,15 @@ from wfh_client.sync.errors import (
     TlsError,
 )
 from wfh_client.sync.http import NO_RETRY, client_from_config
+from wfh_client.sync.opening import open_account_cache
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_AUTH, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 EXIT_TLS, EXIT_KEYRING, EXIT_REVOKED, EXIT_NOT_LOGGED_IN = 5, 6, 7, 8
 
 STATUS_TIMEOUT = (3.0, 5.0)
 EPILOG = """exit codes:
-  0 ok; 1 other error; 2 usage; 3 wrong username or password; 4 server unreachable;
-  5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
+  0 ok; 1 other error; 2 usage; 3 wrong username or password (or sign-in refused: too
+  many attempts, too many devices); 4 server unreachable; 5 TLS/certificate failure; 6 OS keyring locked or missing; 7 device revoked or account
   disabled (local cache wiped); 8 not logged in / session expired"""
 
 log = logging.getLogger("wfh_client.cli")
@@ -98,21 +104,37 @@ def exit_code_for(exc: BaseException) -> tuple[int, str]:
         return EXIT_USAGE, f"error: {exc}"
     if isinstance(exc, AuthFailed):
         return EXIT_AUTH, "Wrong username or password. / Sai tên đăng nhập hoặc mật khẩu."
+    if isinstance(exc, LoginRefused):
+        if exc.code == "auth.device_limit":
+            return EXIT_AUTH, ("This account is used on too many devices; ask IT to revoke one. "
+                               "/ Tài khoản đã dùng trên quá nhiều thiết bị; đề nghị bộ phận CNTT "
+                               "thu hồi một thiết bị.")
+        wait = exc.retry_after or 60
+        return EXIT_AUTH, (f"Too many sign-in attempts; try again in {wait} s. / Đăng nhập sai "
+                           f"quá nhiều lần; thử lại sau {wait} giây.")
     if isinstance(exc, TlsError):
         return EXIT_TLS, (f"TLS failure: {exc}\nThe server's certificate could not be verified; "
                           "ask IT for the CA bundle (setting ca_bundle). / Không xác minh được "
                           "chứng chỉ của máy chủ.")
     if isinstance(exc, ServerUnreachable):
         return EXIT_UNREACHABLE, f"{exc}\nThe server is unreachable. / Không kết nối được máy chủ."
-    if isinstance(exc, KeyringUnavailable) or type(exc).__name__ == "KeyringUnavailable":
+    if isinstance(exc, KeyringUnavailable | StoreKeyringUnavailable):
         return EXIT_KEYRING, f"{exc}\n/ Không dùng được kho khóa (keyring) của hệ điều hành."
+    if isinstance(exc, CacheLocked | PlaintextNotAllowed):
+        return EXIT_KEYRING, (f"{exc}\nRun `wfh-client login` to move it aside (it is kept, not "
+                              "deleted) and download a fresh copy. / Không mở được dữ liệu cục "
+                              "bộ bằng khóa trong kho khóa; chạy `wfh-client login` để tải lại.")
     if isinstance(exc, DeviceRevoked):
         what = ("This account has been disabled" if exc.account_disabled
                 else "This device has been revoked")
         vi = ("Tài khoản đã bị vô hiệu hóa" if exc.account_disabled
               else "Thiết bị này đã bị thu hồi")
+        n = exc.discarded
+        lost = "" if n is None else (
+            f" {n} unsent changes were discarded. / {n} thay đổi chưa gửi đã bị hủy." if n else
+            " No unsent changes were lost. / Không có thay đổi chưa gửi nào bị mất.")
         return EXIT_REVOKED, (f"{what}; the local cache and keyring entries were wiped. / "
-                              f"{vi}; dữ liệu cục bộ đã được xóa.")
+                              f"{vi}; dữ liệu cục bộ đã được xóa.{lost}")
     if isinstance(exc, NotLoggedIn | SessionExpired):
         return EXIT_NOT_LOGGED_IN, (f"Not logged in or the session expired ({exc}); run "
                                     "`wfh-client login`. / Chưa đăng nhập hoặc phiên đã hết hạn.")
@@ -178,6 +200,9 @@ def cmd_login(ctx: Ctx) -> int:
     save_current(ctx.data_dir, session.account, session.user)
     if not cfg.locked("server_url") and cfg.get("server_url") != session.account.server_url:
         cfg.set_user("server_url", session.account.server_url)
+    # a cache this device can no longer read is moved aside now, so that `sync` works again
+    if account_paths(session.account.id, ctx.data_dir).db.exists():
+        _open_cache(ctx, session.account, start_fresh=True).close()
     user = session.user or {}
     _out(f"Logged in to {session.account.server_url} as {user.get('full_name') or args.username} "
          f"({args.username}, {user.get('role', '?')}). / Đăng nhập thành công.")
@@ -197,32 +222,60 @@ def cmd_logout(ctx: Ctx) -> int:
     return EXIT_OK
 
 
-def cmd_sync(ctx: Ctx) -> int:
+def _open_cache(ctx: Ctx, account: Account, *, start_fresh: bool = False) -> Cache:
+    """The account's cache, checked at open (``Cache.open``'s ``auto``); a damaged one is moved aside with its unsent
+    changes carried over (said on stderr). A cache whose key is missing or wrong raises
+    ``CacheLocked`` (exit 6) unless ``start_fresh`` (``login``) moves it aside."""
+    opened = open_account_cache(ctx.config, account, start_fresh=start_fresh)
+    if opened.set_aside is not None:
+        _err(set_aside_message(opened.set_aside))
+    return opened.cache
+
+
+def set_aside_message(report: SetAside) -> str:
+    why = {"damaged": "it was damaged", "key_missing": "its key is missing from the keyring",
+           "wrong_key": "the keyring's key does not open it",
+           "not_encrypted": "it was not encrypted"}.get(report.reason, report.reason)
+    if report.unsent is None:
+        held = ("How many unsent changes it held cannot be told without its key; they cannot "
+                "be sent. / Không xác định được số thay đổi chưa gửi trong tệp cũ.")
+    else:
+        held = (f"It held {report.unsent} unsent changes: {report.salvaged} were carried over "
+                f"and will be sent, {report.lost} could not be read. / Tệp cũ có "
+                f"{report.unsent} thay đổi chưa gửi: {report.salvaged} đã được giữ lại để gửi, "
+                f"{report.lost} không đọc được.")
+    return (f"The local cache could not be opened ({why}). It was moved aside, not deleted, to "
+            f"{report.folder}, and a fresh copy is downloaded from the server. {held}\n"
+            "Dữ liệu cục bộ không mở được; tệp cũ đã được chuyển sang thư mục trên (không xóa) "
+            "và dữ liệu được tải lại từ máy chủ.")
+
+
+def _revoked(ctx: Ctx, account: Account, cache: Cache, exc: DeviceRevoked) -> DeviceRevoked:
+    """Count what is discarded, close and wipe; the error then says how much was lost."""
     try:
-        engine_module = importlib.import_module("wfh_client.sync.engine")
-    except ModuleNotFoundError as exc:
-        if exc.name != "wfh_client.sync.engine":
-            raise
-        _err("Sync is not available in this build (wfh_client.sync.engine is missing). / "
-             "Chức năng đồng bộ chưa có trong bản này.")
-        return EXIT_ERROR
+        exc.discarded = unsent_changes(cache.reader())
+    except Exception:  # noqa: BLE001 - the count is informative; the wipe must happen
+        log.warning("could not count the unsent changes before the wipe", exc_info=True)
+    cache.close()
+    wipe_account(ctx.data_dir, account, ctx.tokens)
+    return exc
+
+
+def cmd_sync(ctx: Ctx) -> int:
     current = load_current(ctx.data_dir)
     if current is None:
         raise NotLoggedIn("not logged in on this device")
     account, cfg = current.account, ctx.config
-    cache = Cache.open(account.server_url, account.username, data_dir=cfg.data_dir,
-                       allow_plaintext=bool(cfg.get("allow_plaintext_cache")))
-
-    def on_revoked(reason: str) -> None:
-        cache.close()  # the store's wipe needs the cache closed
-        wipe_account(ctx.data_dir, account, ctx.tokens)
-
-    session = open_session(cfg, tokens=ctx.tokens, on_revoked=on_revoked)
+    # revocation: the wipe waits until the engine has stopped and the count is taken
+    session = open_session(cfg, tokens=ctx.tokens, on_revoked=lambda _reason: None)
+    cache = _open_cache(ctx, account)
     with cache:
-        engine = engine_module.SyncEngine(
-            session, cache, page_limit=ctx.args.page_limit,
-            prefetch_max_bytes=int(cfg.get("prefetch_max_bytes")))
-        report = engine.sync_once(resync=ctx.args.resync)
+        engine = SyncEngine(session, cache, page_limit=ctx.args.page_limit,
+                            prefetch_max_bytes=int(cfg.get("prefetch_max_bytes")))
+        try:
+            report = engine.sync_once(resync=ctx.args.resync)
+        except DeviceRevoked as exc:
+            raise _revoked(ctx, account, cache, exc) from None
     if ctx.args.json:
         _out(json.dumps(report.as_dict(), ensure_ascii=False))
     else:
@@ -237,7 +290,6 @@ def cmd_note(ctx: Ctx) -> int:
     """Record a note on a cached dossier, offline; the next ``sync`` sends it (exactly once)."""
     from wfh_client.domain import ActionError
     from wfh_client.sync import operations
-    from wfh_client.sync.engine import SyncEngine
 
     current = load_current(ctx.data_dir)
     if current is None:
@@ -249,10 +301,9 @@ def cmd_note(ctx: Ctx) -> int:
     if not text:
         raise UsageError("the note is empty")
     account, cfg = current.account, ctx.config
-    cache = Cache.open(account.server_url, account.username, data_dir=cfg.data_dir,
-                       allow_plaintext=bool(cfg.get("allow_plaintext_cache")))
     session = open_session(cfg, tokens=ctx.tokens)  # no network: the engine only reads its user
-    with cache:
+    cache = _open_cache(ctx, account)
+    try:
         engine = SyncEngine(session, cache)
         try:
             entry = operations.record_action(engine, ctx.args.dossier_id, "note", {"text": text})
@@ -263,6 +314,8 @@ def cmd_note(ctx: Ctx) -> int:
         except ActionError as exc:
             _err(f"The note was refused: {exc.code}: {exc.message} / Ghi chú không hợp lệ.")
             return EXIT_ERROR
+    finally:
+        cache.close()  # a failed checkpoint at close (disk full) loses nothing: it is logged
     if ctx.args.json:
         _out(json.dumps({"client_id": entry.client_id, "dossier_id": entry.dossier_id,
                          "state": entry.state}, ensure_ascii=False))
@@ -402,6 +455,12 @@ def cmd_doctor(ctx: Ctx) -> int:
                             f"{current.account.server_url} (id {current.account.id})"))
         ok, detail = cachestatus.integrity(cfg, current.account)
         checks.append(Check("cache", ok, detail, EXIT_OK if ok else EXIT_ERROR))
+        ok, detail = cachestatus.calendar_check(cfg, current.account)
+        checks.append(Check("calendar", ok, detail))
+        kept = cachestatus.set_aside_copies(cfg, current.account)
+        if kept:  # informative, not a failure: the user was told when it happened
+            checks.append(Check("set-aside", True, f"{len(kept)} unreadable cache copies kept: "
+                                + "; ".join(f"{k['folder']} ({k['bytes']} bytes)" for k in kept)))
     policy = [{"key": i.key, "value": i.value, "source": i.source, "locked": i.locked}
               for i in cfg.items()]
     code = next((c.exit_code or EXIT_ERROR for c in checks if not c.ok), EXIT_OK)

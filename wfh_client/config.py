@@ -24,6 +24,7 @@ To add a policy key: append a :class:`Setting` to ``SETTINGS``; nothing else cha
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -61,12 +62,33 @@ class LockedSettingError(ConfigError):
 # ---- the registry --------------------------------------------------------------------------
 
 
-def _http_url(value: Any) -> None:
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1): this computer only."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(value: str) -> None:
+    """Raise ``ValueError`` unless ``value`` is an https:// URL with a host name, or an http://
+    URL to this computer (loopback: the demo and tests). Plain HTTP anywhere else would send
+    passwords, tokens and citizens' data readable by anyone on the way."""
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL with a host name")
+        raise ValueError("must be an https:// URL with a host name")
     if parts.query or parts.fragment or parts.username or parts.password:
         raise ValueError("must not contain a query, a fragment or credentials")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ValueError("must use https:// (plain http:// is allowed only to this computer)")
+
+
+def _http_url(value: Any) -> None:
+    check_server_url(value)
 
 
 def _non_empty(value: Any) -> None:

@@ -102,7 +102,7 @@ class EmbeddedServer:
         # cancel them, printing a CancelledError traceback on the way out
         hub = getattr(getattr(self.app, "state", None), "events", None)
         if hub is not None:
-            hub.release_waiters()
+            hub.request_drain()
         self.server.should_exit = True
         self.thread.join(timeout=10)
 

@@ -16,6 +16,7 @@ Event names:
 - ``auth.revoked(reason)`` - the device or account was revoked and the cache wiped
 - ``outbox.changed(dossier_id)``, ``dossiers.changed(ids)``, ``document.progress(doc_id, done, total)``
 - ``dossiers.seen(ids)`` - the user opened or acted on these dossiers (the UI; unread markers)
+- ``calendar.changed(calendar)`` - the server's working calendar changed (its wire form)
 - ``connectivity(online: bool)``
 - ``network.changed(online: bool)`` - the operating system says the network went away or came
   back (published by the UI from ``QNetworkInformation``; the core may wake its loops on it)
@@ -23,7 +24,8 @@ Event names:
   ``feed.reconnecting(attempt, delay)``, ``feed.heartbeat(at)``, ``feed.woke(drift)``,
   ``feed.reset(last_id)``, ``feed.stopped(reason)`` and one ``feed.<kind>(event, replay)`` per
   server event (``recall``, ``recall_state``, ``recall_escalated``, ``recall_closed``,
-  ``assignment``, ``policy_changed``, ``revocation``, ``leave``); ``event = {id, at, kind, payload}``
+  ``assignment``, ``policy_changed``, ``revocation``, ``leave``, ``calendar_changed``);
+  ``event = {id, at, kind, payload}``
 - on-call (``oncall.service.OnCallService``): ``oncall.window_open(window)``,
   ``oncall.window_reminder(window)``, ``oncall.window_missed(window)`` (``domain.oncall.Window``),
   ``oncall.checkin_recorded(checkin)``, ``oncall.sent(kind, client_id, recall_id)``,
@@ -62,6 +64,7 @@ class Event(StrEnum):
     DOSSIERS_CHANGED = "dossiers.changed"
     DOSSIERS_SEEN = "dossiers.seen"
     DOCUMENT_PROGRESS = "document.progress"
+    CALENDAR_CHANGED = "calendar.changed"
     CONNECTIVITY = "connectivity"
     NETWORK_CHANGED = "network.changed"
     FEED_CONNECTED = "feed.connected"
@@ -78,6 +81,7 @@ class Event(StrEnum):
     FEED_POLICY_CHANGED = "feed.policy_changed"
     FEED_REVOCATION = "feed.revocation"
     FEED_LEAVE = "feed.leave"
+    FEED_CALENDAR_CHANGED = "feed.calendar_changed"
     ONCALL_WINDOW_OPEN = "oncall.window_open"
     ONCALL_WINDOW_REMINDER = "oncall.window_reminder"
     ONCALL_WINDOW_MISSED = "oncall.window_missed"

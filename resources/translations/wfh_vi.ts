@@ -330,7 +330,7 @@
     <name>BoardPage</name>
     <message>
         <source>Open</source>
-        <translation>Đang giải quyết</translation>
+        <translation>Đang xử lý</translation>
     </message>
     <message>
         <source>Due today</source>
@@ -354,7 +354,7 @@
     </message>
     <message>
         <source>Waiting for approval</source>
-        <translation>Chờ phê duyệt</translation>
+        <translation>Chờ duyệt</translation>
     </message>
     <message>
         <source>Waiting for documents</source>
@@ -438,6 +438,73 @@
     <message>
         <source>The assignment could not be recorded: %1</source>
         <translation>Không ghi nhận được việc phân công: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CacheRecovery</name>
+    <message>
+        <source>its key is no longer in the system&apos;s password store</source>
+        <translation>khóa của dữ liệu không còn trong kho mật khẩu của hệ thống</translation>
+    </message>
+    <message>
+        <source>the key in the system&apos;s password store does not open it</source>
+        <translation>khóa trong kho mật khẩu của hệ thống không mở được dữ liệu</translation>
+    </message>
+    <message>
+        <source>it is not encrypted, which your organisation does not allow</source>
+        <translation>dữ liệu không được mã hóa, điều mà cơ quan không cho phép</translation>
+    </message>
+    <message>
+        <source>the file is damaged</source>
+        <translation>tệp dữ liệu bị hỏng</translation>
+    </message>
+    <message>
+        <source>The data kept on this computer could not be opened (%1). It was moved aside, not deleted, to:
+%2
+A fresh copy is downloaded from the server.</source>
+        <translation>Không mở được dữ liệu lưu trên máy tính này (%1). Dữ liệu cũ đã được chuyển sang chỗ khác, không bị xóa:
+%2
+Ứng dụng đang tải lại dữ liệu mới từ máy chủ.</translation>
+    </message>
+    <message>
+        <source>How many unsent changes it held cannot be told without its key, and they cannot be sent. Tell your IT staff if you made changes offline recently.</source>
+        <translation>Không xác định được dữ liệu cũ có bao nhiêu thay đổi chưa gửi khi không có khóa, và các thay đổi đó không thể gửi đi. Nếu gần đây anh/chị có làm việc khi mất mạng, hãy báo cho bộ phận công nghệ thông tin.</translation>
+    </message>
+    <message>
+        <source>It held no unsent changes: nothing is lost.</source>
+        <translation>Dữ liệu cũ không có thay đổi nào chưa gửi: không mất gì.</translation>
+    </message>
+    <message>
+        <source>It held %1 unsent changes: %2 were recovered and will be sent, %3 could not be read.</source>
+        <translation>Dữ liệu cũ có %1 thay đổi chưa gửi: %2 thay đổi đã được khôi phục và sẽ được gửi, %3 thay đổi không đọc được.</translation>
+    </message>
+    <message>
+        <source>Local data cannot be opened</source>
+        <translation>Không mở được dữ liệu trên máy</translation>
+    </message>
+    <message>
+        <source>The data kept on this computer cannot be opened: %1.
+
+It can be moved aside (it is kept, not deleted) and downloaded again from the server; changes that were not sent yet cannot be read without its key. If the password store was just reset or belongs to another session, quit, fix it and start the app again.</source>
+        <translation>Không mở được dữ liệu lưu trên máy tính này: %1.
+
+Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại, không bị xóa) và tải lại từ máy chủ; các thay đổi chưa gửi trong đó không đọc được nếu không có khóa. Nếu kho mật khẩu vừa được đặt lại hoặc thuộc phiên làm việc khác, hãy thoát, khắc phục rồi mở lại ứng dụng.</translation>
+    </message>
+    <message>
+        <source>Move aside and download again</source>
+        <translation>Chuyển dữ liệu cũ sang chỗ khác và tải lại</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Thoát</translation>
+    </message>
+    <message>
+        <source>No unsent changes were lost.</source>
+        <translation>Không có thay đổi chưa gửi nào bị mất.</translation>
+    </message>
+    <message>
+        <source>%1 changes made on this computer had not been sent yet; they were erased with it.</source>
+        <translation>%1 thay đổi làm trên máy này chưa được gửi lên máy chủ; chúng đã bị xóa cùng dữ liệu.</translation>
     </message>
 </context>
 <context>
@@ -642,7 +709,7 @@
     </message>
     <message>
         <source>Field</source>
-        <translation>Thông tin</translation>
+        <translation>Lĩnh vực</translation>
     </message>
     <message>
         <source>Your version</source>
@@ -658,7 +725,7 @@
     </message>
     <message>
         <source>Action</source>
-        <translation>Thao tác</translation>
+        <translation>Nội dung xử lý</translation>
     </message>
     <message>
         <source>When</source>
@@ -670,7 +737,7 @@
     </message>
     <message>
         <source>State</source>
-        <translation>Tình trạng</translation>
+        <translation>Trạng thái</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -803,7 +870,7 @@
     </message>
     <message>
         <source>Waiting to sync</source>
-        <translation>Đang chờ đồng bộ</translation>
+        <translation>Chờ đồng bộ</translation>
     </message>
 </context>
 <context>
@@ -830,7 +897,11 @@
     </message>
     <message>
         <source>Open</source>
-        <translation>Mở</translation>
+        <translation>Đang xử lý</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Lưu một bản sao…</translation>
     </message>
     <message>
         <source>Attach result…</source>
@@ -855,6 +926,14 @@
     <message>
         <source>The document cannot be opened: %1</source>
         <translation>Không mở được tài liệu: %1</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Đã lưu vào %1</translation>
+    </message>
+    <message>
+        <source>The copy cannot be saved: %1</source>
+        <translation>Không lưu được bản sao: %1</translation>
     </message>
     <message>
         <source>Attach a result document</source>
@@ -919,7 +998,7 @@
     </message>
     <message>
         <source>Received</source>
-        <translation>Ngày nhận</translation>
+        <translation>Ngày tiếp nhận</translation>
     </message>
     <message>
         <source>Due</source>
@@ -1079,7 +1158,7 @@
     </message>
     <message>
         <source>Closed</source>
-        <translation>Đã kết thúc</translation>
+        <translation>Đã đóng</translation>
     </message>
     <message>
         <source>All dossiers</source>
@@ -1184,7 +1263,7 @@
     </message>
     <message>
         <source>Received</source>
-        <translation>Ngày nhận</translation>
+        <translation>Ngày tiếp nhận</translation>
     </message>
     <message>
         <source>Due</source>
@@ -1208,7 +1287,7 @@
     </message>
     <message>
         <source>Submitted</source>
-        <translation>Trình lúc</translation>
+        <translation>Mới đăng ký</translation>
     </message>
     <message>
         <source>Open</source>
@@ -1275,12 +1354,20 @@
         <translation>Ngoài khung giờ</translation>
     </message>
     <message>
+        <source>Made offline</source>
+        <translation>Điểm danh ngoại tuyến</translation>
+    </message>
+    <message>
+        <source>Longest offline delay</source>
+        <translation>Độ trễ ngoại tuyến lớn nhất</translation>
+    </message>
+    <message>
         <source>Grant</source>
         <translation>Giải quyết</translation>
     </message>
     <message>
         <source>Refuse</source>
-        <translation>Từ chối</translation>
+        <translation>Từ chối tiếp nhận</translation>
     </message>
     <message>
         <source>unknown</source>
@@ -1311,11 +1398,15 @@
     </message>
     <message>
         <source>Officer</source>
-        <translation>Cán bộ xử lý</translation>
+        <translation>Cán bộ</translation>
     </message>
 </context>
 <context>
     <name>Launcher</name>
+    <message>
+        <source>Local data moved aside</source>
+        <translation>Dữ liệu trên máy đã được chuyển sang chỗ khác</translation>
+    </message>
     <message>
         <source>Sign out</source>
         <translation>Đăng xuất</translation>
@@ -1344,8 +1435,12 @@
         <translation>Nhập địa chỉ máy chủ do bộ phận CNTT cung cấp.</translation>
     </message>
     <message>
-        <source>The server address must start with https:// (or http://) and contain a host name, e.g. https://motcua.example.gov.vn.</source>
-        <translation>Địa chỉ máy chủ phải bắt đầu bằng https:// (hoặc http://) và có tên máy chủ, ví dụ https://motcua.example.gov.vn.</translation>
+        <source>The server address must start with https://: plain http:// would send your password and the dossiers unencrypted.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https://: dùng http:// sẽ gửi mật khẩu và hồ sơ đi mà không được mã hóa.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https:// and contain a host name, e.g. https://motcua.example.gov.vn.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https:// và có tên máy chủ, ví dụ https://motcua.example.gov.vn.</translation>
     </message>
     <message>
         <source>Enter your user name.</source>
@@ -1486,6 +1581,14 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>⚠ Days off of %1 not confirmed</source>
+        <translation>⚠ Lịch nghỉ năm %1 chưa được xác nhận</translation>
+    </message>
+    <message>
+        <source>The government has not yet decreed the days off of %1 (or IT has not entered them). Deadlines that fall in %1 are computed with the usual holidays and may move when the decree is published.</source>
+        <translation>Chính phủ chưa công bố lịch nghỉ năm %1 (hoặc bộ phận công nghệ thông tin chưa cập nhật). Thời hạn rơi vào năm %1 đang được tính theo các ngày lễ thông thường và có thể thay đổi khi có thông báo chính thức.</translation>
+    </message>
+    <message>
         <source>Signed out</source>
         <translation>Đã đăng xuất</translation>
     </message>
@@ -1621,12 +1724,24 @@
         <translation>Sai tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại (cả bộ gõ tiếng Việt và phím Caps Lock) rồi thử lại.</translation>
     </message>
     <message>
+        <source>Your account is already used on as many computers as allowed. Ask IT to remove one you no longer use, then sign in again.</source>
+        <translation>Tài khoản của bạn đã được dùng trên số máy tối đa cho phép. Hãy đề nghị bộ phận CNTT gỡ một máy bạn không còn dùng, rồi đăng nhập lại.</translation>
+    </message>
+    <message>
+        <source>Too many sign-in attempts failed. Try again in %1 min.</source>
+        <translation>Đăng nhập sai quá nhiều lần. Hãy thử lại sau %1 phút.</translation>
+    </message>
+    <message>
         <source>Your account has been disabled. The data kept on this computer was erased. Contact your department&apos;s IT staff.</source>
         <translation>Tài khoản của bạn đã bị vô hiệu hóa. Dữ liệu lưu trên máy tính này đã được xóa. Hãy liên hệ bộ phận công nghệ thông tin của đơn vị.</translation>
     </message>
     <message>
         <source>This computer&apos;s access has been revoked. The data kept on it was erased. Contact your department&apos;s IT staff.</source>
         <translation>Quyền truy cập của máy tính này đã bị thu hồi. Dữ liệu lưu trên máy đã được xóa. Hãy liên hệ bộ phận công nghệ thông tin của đơn vị.</translation>
+    </message>
+    <message>
+        <source>The server address must start with https://: plain http:// would send your password and the dossiers unencrypted. Ask IT for the right address.</source>
+        <translation>Địa chỉ máy chủ phải bắt đầu bằng https://: dùng http:// sẽ gửi mật khẩu và hồ sơ đi mà không được mã hóa. Hãy hỏi bộ phận CNTT địa chỉ đúng.</translation>
     </message>
     <message>
         <source>The server&apos;s security certificate could not be verified, so nothing was sent. Check the server address, or ask IT for the certificate (CA bundle).</source>
@@ -1719,6 +1834,22 @@
     <message>
         <source>IT support: %1</source>
         <translation>Hỗ trợ CNTT: %1</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>Tệp rỗng.</translation>
+    </message>
+    <message>
+        <source>Only PDF files, images, Word/Excel/PowerPoint or OpenDocument files and plain text can be attached.</source>
+        <translation>Chỉ đính kèm được tệp PDF, hình ảnh, tệp Word/Excel/PowerPoint hoặc OpenDocument và văn bản thuần.</translation>
+    </message>
+    <message>
+        <source>The file&apos;s content does not match its type (its name says one thing, its content another).</source>
+        <translation>Nội dung tệp không khớp với loại tệp (tên tệp nói một đằng, nội dung một nẻo).</translation>
+    </message>
+    <message>
+        <source>A result can be attached only while the dossier is being processed or its result is ready.</source>
+        <translation>Chỉ đính kèm được kết quả khi hồ sơ đang xử lý hoặc đã có kết quả.</translation>
     </message>
     <message>
         <source>The server asked for a full download of your dossiers; it starts again automatically.</source>
@@ -1897,6 +2028,14 @@
         <translation>Tệp lớn hơn mức máy chủ chấp nhận (20 MB).</translation>
     </message>
     <message>
+        <source>The server&apos;s answer to this change expired before it reached this computer; check the dossier to see whether it was applied.</source>
+        <translation>Câu trả lời của máy chủ cho thay đổi này đã hết hạn trước khi về tới máy; hãy xem lại hồ sơ để biết thay đổi đã được ghi nhận chưa.</translation>
+    </message>
+    <message>
+        <source>The text contains a character that is not allowed (a control or text-direction character).</source>
+        <translation>Văn bản có ký tự không được phép (ký tự điều khiển hoặc ký tự đổi chiều văn bản).</translation>
+    </message>
+    <message>
         <source>The change was refused (%1).</source>
         <translation>Thay đổi bị từ chối (%1).</translation>
     </message>
@@ -2047,11 +2186,11 @@
     </message>
     <message>
         <source>Approved</source>
-        <translation>Đã duyệt</translation>
+        <translation>Đã phê duyệt</translation>
     </message>
     <message>
         <source>Rejected</source>
-        <translation>Từ chối</translation>
+        <translation>Bị từ chối</translation>
     </message>
     <message>
         <source>%1 (arrives %2)</source>
@@ -2188,7 +2327,7 @@
     <name>OverviewPanel</name>
     <message>
         <source>Applicant</source>
-        <translation>Người nộp hồ sơ</translation>
+        <translation>Người nộp</translation>
     </message>
     <message>
         <source>Receipt and deadline</source>
@@ -2382,7 +2521,7 @@
     </message>
     <message>
         <source>From:</source>
-        <translation>Người gọi:</translation>
+        <translation>Từ ngày:</translation>
     </message>
     <message>
         <source>Report by:</source>
@@ -2433,7 +2572,7 @@
     </message>
     <message>
         <source>To:</source>
-        <translation>Gửi tới:</translation>
+        <translation>Đến ngày:</translation>
     </message>
     <message>
         <source>&amp;Message:</source>
@@ -2687,6 +2826,41 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
 </context>
 <context>
+    <name>SafeOpen</name>
+    <message>
+        <source>Its content does not match its type, which is how harmful files disguise themselves.</source>
+        <translation>Nội dung của tệp không khớp với loại tệp, đây là cách các tệp độc hại thường ngụy trang.</translation>
+    </message>
+    <message>
+        <source>Files of type “%1” can run programs on this computer.</source>
+        <translation>Tệp loại “%1” có thể chạy chương trình trên máy tính này.</translation>
+    </message>
+    <message>
+        <source>“%1” will not be opened by the app.</source>
+        <translation>Ứng dụng sẽ không mở “%1”.</translation>
+    </message>
+    <message>
+        <source>You can save a copy and ask IT to check it before opening it.</source>
+        <translation>Bạn có thể lưu một bản sao và nhờ bộ phận CNTT kiểm tra trước khi mở.</translation>
+    </message>
+    <message>
+        <source>This file will not be opened</source>
+        <translation>Tệp này sẽ không được mở</translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation>Lưu một bản sao…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+    <message>
+        <source>Save a copy</source>
+        <translation>Lưu một bản sao</translation>
+    </message>
+</context>
+<context>
     <name>Saved</name>
     <message>
         <source>Cannot open</source>
@@ -2762,6 +2936,17 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Cancel</source>
         <translation>Hủy</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <source>Already running</source>
+        <translation>Ứng dụng đang chạy</translation>
+    </message>
+    <message>
+        <source>The work-from-home app is already running; its window has been brought to the front.</source>
+        <translation>Ứng dụng làm việc tại nhà đang chạy; cửa sổ của ứng dụng đã được đưa lên trước.</translation>
     </message>
 </context>
 <context>
@@ -2868,7 +3053,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>To</source>
-        <translation>Người nhận</translation>
+        <translation>Người nhận / bước tiếp theo</translation>
     </message>
     <message>
         <source>No handover yet.</source>

@@ -110,7 +110,7 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
     """A self-signed CA-capable certificate for 127.0.0.1 / localhost -> (cert.pem, key.pem)."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "wfh-test 127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)  # TLS checks validity against the machine's real clock
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     cert = (
         x509.CertificateBuilder()

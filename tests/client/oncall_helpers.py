@@ -112,5 +112,5 @@ def server_down(o: OncallServer) -> None:
 
 def server_up(o: OncallServer) -> None:
     """Start the server again on the same database and port (after ``server_down``)."""
-    o.srv = start_server(o.db_path, o.blobs, clock=o.clock, port=o.srv.port,
+    o.srv = start_server(o.db, o.blobs, clock=o.clock, port=o.srv.port,
                          access_ttl=LONG_TTL, refresh_ttl=LONG_TTL, outside_channel=o.channel)

@@ -53,7 +53,8 @@ def connect_client(server: RunningServer, username: str, data_dir: Path, *,
     bus = EventBus()
     client = SyncClient(username, data_dir, session, cache,
                         SyncEngine(session, cache, bus=bus, page_limit=page_limit,
-                                   prefetch_max_bytes=prefetch_max_bytes), bus)
+                                   prefetch_max_bytes=prefetch_max_bytes, clock=server.now),
+                        bus)
     bus.subscribe("*", lambda name, **kw: client.events.append((name, kw)))
     return client
 

@@ -6,9 +6,8 @@ import logging
 import shutil
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import keyring
@@ -17,6 +16,7 @@ import pytest
 
 from onestop_server.clock import FrozenClock
 from tests.client.auth_helpers import DEMO_PASSWORD, require_real_keyring
+from tests.support.clock import TEST_EPOCH
 from tests.support.server import RunningServer, start_server
 from wfh_client.store.keys import SERVICE
 from wfh_client.sync.account import Account, load_current, save_current, wipe_account
@@ -54,7 +54,7 @@ def _copy_seed(seeded_template: tuple[Path, Path], tmp_path: Path) -> tuple[Path
 
 @pytest.fixture
 def clock() -> FrozenClock:
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    return FrozenClock(TEST_EPOCH)
 
 
 @pytest.fixture
@@ -130,7 +130,9 @@ def test_expired_access_token_is_refreshed_once_and_rotated(
     assert session._access != first_access
     second_refresh = tokens.get_refresh(session.account.id)
     assert second_refresh and second_refresh != first_refresh  # rotated, stored
-    # The rotated token presented again revokes the whole family...
+    # The rotated token presented again, after the server's reuse grace window, revokes the
+    # whole family...
+    clock.advance(timedelta(seconds=31))
     http = HttpClient(clocked_server.url, timeout=10)
     with pytest.raises(Exception) as info:
         http.post("/api/v1/auth/refresh",
@@ -151,8 +153,13 @@ def test_short_access_ttl_real_time(
     srv = start_server(*_copy_seed(seeded_template, tmp_path), access_ttl=timedelta(seconds=1))
     try:
         session = _login(srv, tokens)
-        time.sleep(1.2)
+        assert session.user is not None
+        issued = srv.now()
+        # wait on the server's own clock (no sleep racing the expiry on a busy machine)
+        while srv.now() < issued + timedelta(seconds=1):
+            threading.Event().wait(0.05)
         assert session.get("/api/v1/me").json()["username"] == OFFICER
+        assert _refresh_rows(srv, session.user["id"]) == 2  # it expired and was refreshed
         session.logout()
     finally:
         srv.stop()

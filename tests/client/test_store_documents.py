@@ -18,7 +18,8 @@ from wfh_client.store.errors import DocumentIntegrityError, DocumentNotFound
 
 @pytest.fixture
 def docs(tmp_path: Path) -> DocumentStore:
-    return DocumentStore(tmp_path / "documents", secrets.token_bytes(32), temp_root=tmp_path)
+    return DocumentStore(tmp_path / "documents", secrets.token_bytes(32),
+                         copies_dir=tmp_path / "open" / "acc")
 
 
 def payload(size: int) -> bytes:
@@ -85,7 +86,7 @@ def test_reordering_and_swapping_are_detected(docs: DocumentStore) -> None:
 
 def test_wrong_key_and_missing(docs: DocumentStore, tmp_path: Path) -> None:
     docs.write_bytes("doc1", b"abc")
-    other = DocumentStore(docs.directory, secrets.token_bytes(32))
+    other = DocumentStore(docs.directory, secrets.token_bytes(32), copies_dir=docs.copies_dir)
     with pytest.raises(DocumentIntegrityError):
         other.read_all("doc1")
     with pytest.raises(DocumentNotFound):

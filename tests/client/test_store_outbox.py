@@ -150,7 +150,7 @@ def test_counts_and_state(keyless_cache: Cache, dossier_factory: Doc) -> None:
 def test_entries_keep_the_dossier_label_and_refused_ones_can_be_dismissed(
         keyless_cache: Cache, dossier_factory: Doc, tmp_path: Path) -> None:
     from wfh_client.store.dossiers import remove_dossier
-    from wfh_client.store.outbox import dismiss, refused_entries
+    from wfh_client.store.outbox import dismiss, needs_attention
 
     doc = dossier_factory()
     keyless_cache.write(lambda db: put_server_copy(db, doc))
@@ -160,11 +160,11 @@ def test_entries_keep_the_dossier_label_and_refused_ones_can_be_dismissed(
     keyless_cache.write(lambda db: mark(db, entry.client_id, "rejected",
                                         last_error_code="left_scope"))
     db = keyless_cache.reader()
-    (kept,) = refused_entries(db)
+    (kept,) = needs_attention(db)
     assert kept.dossier_code == doc["code"]  # still named after the dossier is gone
     assert counts(db).rejected == 1
-    assert keyless_cache.write(lambda w: dismiss(w, [entry.client_id])) == 1
-    assert keyless_cache.write(lambda w: dismiss(w, [entry.client_id])) == 0  # once
-    assert refused_entries(keyless_cache.reader()) == []
+    assert keyless_cache.write(lambda w: dismiss(w, entry.client_id))
+    assert not keyless_cache.write(lambda w: dismiss(w, entry.client_id))  # once
+    assert needs_attention(keyless_cache.reader()) == []
     assert counts(keyless_cache.reader()).rejected == 0
     assert export_rejected(keyless_cache.reader(), tmp_path / "out.json") == 1  # still exported

@@ -10,7 +10,7 @@ import pytest
 from wfh_client.store.cache import Cache
 from wfh_client.store.dossiers import put_server_copy, remove_dossier, set_local_data
 from wfh_client.store.fts import fts_query, index_text
-from wfh_client.store.search import SCAN_THRESHOLD, count_search, search
+from wfh_client.store.search import SCAN_THRESHOLD, count_search, rid_list, search
 
 Doc = Callable[..., dict[str, Any]]
 
@@ -134,3 +134,16 @@ def test_the_middle_of_a_dossier_code_is_found(keyless_cache) -> None:
         found = {r["id"] for r in search(db, query)}
         assert doc["id"] in found, query
     assert {r["id"] for r in search(db, "H57-260411")} == {other["id"]}
+
+
+def test_rid_list_returns_the_rids_in_the_querys_order(filled: Cache) -> None:
+    db = filled.reader()
+    expected = [r[0] for r in db.execute("SELECT rid FROM dossiers ORDER BY code DESC, rid")]
+    got = rid_list(db, "SELECT rid FROM dossiers ORDER BY code DESC, rid")
+    assert got == expected and len(got) > 1 and all(type(r) is int for r in got)
+    assert rid_list(db, "SELECT rid FROM dossiers WHERE code = ?", ["no such code"]) == []
+    match = fts_query("dang")
+    assert match is not None
+    assert set(rid_list(db, "SELECT rowid AS rid FROM dossier_fts WHERE dossier_fts MATCH ?",
+                        [match])) == {r[0] for r in db.execute(
+                            "SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [match])}

@@ -268,3 +268,23 @@ def test_note_command_exit_codes(server: RunningServer, head_cli: Cli) -> None:
     r = head_cli.run("sync", "--page-limit", "0")
     assert r.returncode == 2 and "between 1 and 2000" in r.stderr
     assert "note" in head_cli.ok("--help")
+
+
+def test_a_kill_after_the_server_rotated_the_refresh_token_keeps_the_login(
+        head_cli: Cli, server: RunningServer) -> None:
+    """Killed between the server's rotation and storing the new token: the keyring still holds
+    the rotated one. Within the server's grace window it answers with the same pair, so the next
+    run syncs instead of being signed out (``auth.refresh_reused``)."""
+    account = keys.account_id(server.url, HEAD)
+    before = keys.get_secret("refresh-token", account)
+    died = head_cli.run("sync", crash="refresh_after_response")
+    assert died.returncode == KILLED, died.stderr
+    assert keys.get_secret("refresh-token", account) == before  # the new pair never got stored
+    assert Peek(server).scalar("SELECT COUNT(*) FROM refresh_tokens WHERE rotated_at IS NOT NULL "
+                               "AND revoked_at IS NULL") >= 1
+    again = head_cli.run("sync", "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["pulled"] > 0
+    assert keys.get_secret("refresh-token", account) not in (None, before)
+    assert Peek(server).scalar("SELECT COUNT(*) FROM refresh_tokens WHERE revoked_at IS NOT NULL"
+                               ) == 0  # nothing was taken for reuse

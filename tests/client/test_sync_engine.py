@@ -125,7 +125,7 @@ def test_offline_edits_are_kept_and_sent_when_the_server_is_back(
             officer.engine.sync_once()
         assert set(outbox_states(officer).values()) <= {"pending", "sending"}
 
-        server = start_server(db_path, blobs, port=port)
+        server = start_server(db_path, blobs, port=port, clock=server.clock)
         try:
             report = officer.engine.sync_once()
             assert report.applied == 2
@@ -363,10 +363,10 @@ def test_resync_required_keeps_the_outbox(server: RunningServer, officer: SyncCl
 def test_documents_prefetch_verify_and_resume(server: RunningServer, officer: SyncClient) -> None:
     user = officer.session.user
     dossier_id = in_review_dossier(server, user["id"])
-    big = bytes(range(256)) * 1200  # 300 KiB: several encrypted chunks
+    big = b"%PDF-1.7\n" + bytes(range(256)) * 1200  # 300 KiB: several encrypted chunks
     me = server_login(server, officer.username)
-    r = me.post(f"/api/v1/dossiers/{dossier_id}/documents", params={"name": "so-do.pdf"},
-                data=big, headers={"Idempotency-Key": "k-upload-big-1",
+    r = me.post(f"/api/v1/dossiers/{dossier_id}/documents",
+                data=big, headers={"Idempotency-Key": "k-upload-big-1", "X-File-Name": "so-do.pdf",
                                    "Content-Type": "application/pdf"})
     assert r.status_code == 201, r.text
     big_id = str(r.json()["document"]["id"])

@@ -1,7 +1,8 @@
 """The first-sync fast paths give exactly what the plain paths give: ``fast_fold`` == the
 domain's ``fold``; the page parser that keeps each document's JSON text == ``json.loads``; a
-page of new dossiers inserted in one batch (rows prepared beforehand, bulk-inserted through
-``jsonb_each``) stores the same rows, values and types as ``put_server_copy`` one by one;
+page of new dossiers inserted in one batch (every row extracted by SQLite from the
+documents' JSON text, FTS values folded beforehand) stores the same rows, values and types as
+``put_server_copy`` one by one;
 ``index_text`` == fold plus the compact tokens."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from wfh_client.domain.folding import fold
 from wfh_client.store import Cache, account_paths
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.fts import fast_fold, index_text
-from wfh_client.sync.engine import _parse_page
+from wfh_client.sync.pages import parse_page as _parse_page
 
 VIETNAMESE = "ĐđÂâĂăÊêÔôƠơƯưÁáÀàẢảÃãẠạẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặÉéÈèẺẻẼẽẸẹỆệÍíÌìỈỉĨĩỊị"
 

@@ -138,7 +138,7 @@ def test_offline_backoff_then_reconnect_sends_the_outbox(
             assert store_outbox.get_entry(client.cache.reader(), entry.client_id).state in (
                 "pending", "sending")
 
-            server = start_server(db_path, blobs, port=port)
+            server = start_server(db_path, blobs, port=port, clock=server.clock)
             wait_until(lambda: named(client, "connectivity")[-1:] == [{"online": True}],
                        what="online again")
             wait_until(lambda: store_outbox.get_entry(client.cache.reader(),

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from wfh_client.domain.calendar import DEFAULT_TZ, WorkingCalendar, restart_clock
+from wfh_client.domain.calendar import DEFAULT_TZ, WorkingCalendar, calendar_version, restart_clock
 from wfh_client.domain.statuses import Timeliness
 
 VN = ZoneInfo(DEFAULT_TZ)
@@ -216,7 +216,7 @@ def test_to_dict_from_dict_round_trip() -> None:
         override_notes={date(2026, 3, 7): "Làm bù"},
     )
     wire = cal.to_dict()
-    assert wire == {
+    body = {
         "time_zone": "Asia/Ho_Chi_Minh",
         "periods": [["07:00", "11:30"], ["13:30", "17:00"]],
         "overrides": [
@@ -224,9 +224,26 @@ def test_to_dict_from_dict_round_trip() -> None:
             {"day": "2026-03-10", "working": False, "note": ""},
         ],
     }
+    assert wire == {**body, "version": calendar_version(body)}
     back = WorkingCalendar.from_dict(wire)
     assert back.to_dict() == wire
     assert back.is_working_day(date(2026, 3, 7)) and not back.is_working_day(date(2026, 3, 10))
+
+
+def test_a_resolved_calendar_round_trips_and_its_version_follows_its_content() -> None:
+    cal = WorkingCalendar(overrides={date(2026, 3, 27): False}).resolve(
+        date(2026, 1, 1), date(2026, 12, 31))
+    cal.unconfirmed_years = (2027,)
+    wire = cal.to_dict()
+    assert wire["resolved"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    assert wire["unconfirmed_years"] == [2027]
+    back = WorkingCalendar.from_dict(wire)
+    assert back.to_dict() == wire and back.resolved == cal.resolved
+    assert not back.is_working_day(date(2026, 3, 27)) and not back.is_working_day(date(2026, 2, 17))
+    assert back.is_working_day(date(2026, 8, 22))  # the decreed Saturday make-up day
+    other = WorkingCalendar(overrides={date(2026, 3, 26): False}).resolve(
+        date(2026, 1, 1), date(2026, 12, 31)).to_dict()
+    assert other["version"] != wire["version"]
 
 
 def test_custom_periods() -> None:

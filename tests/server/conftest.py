@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from onestop_server.clock import FrozenClock
+from tests.support.clock import TEST_EPOCH
+from tests.support.databases import SeedSource
 from tests.support.server import RunningServer, start_server
 
 
 @pytest.fixture
 def frozen_clock() -> FrozenClock:
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    return FrozenClock(TEST_EPOCH)
 
 
 @pytest.fixture
 def clocked_server(
-    seeded_template: tuple[Path, Path], tmp_path: Path, frozen_clock: FrozenClock
+    seed_source: SeedSource, tmp_path: Path, frozen_clock: FrozenClock
 ) -> Iterator[RunningServer]:
-    src_db, src_blobs = seeded_template
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(src_db, db_path)
-    shutil.copytree(src_blobs, blobs)
-    srv = start_server(db_path, blobs, clock=frozen_clock, max_document_bytes=64 * 1024)
-    try:
-        yield srv
-    finally:
-        srv.stop()
+    with seed_source.clone(tmp_path) as (db, blobs):
+        srv = start_server(db, blobs, clock=frozen_clock, max_document_bytes=64 * 1024)
+        try:
+            yield srv
+        finally:
+            srv.stop()

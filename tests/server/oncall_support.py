@@ -4,7 +4,6 @@ send), long-lived tokens so that moving the clock does not expire them, and smal
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +15,8 @@ from onestop_server.clock import FrozenClock
 from onestop_server.oncall_escalation import OutsideNotice
 from onestop_server.oncall_policy import DEFAULT_POLICY
 from tests.server.util import Client
-from tests.support.server import RunningServer, start_server
+from tests.support.databases import SeedSource
+from tests.support.server import Database, RunningServer, start_server
 
 # Wednesday 18 March 2026, 09:05 in Vietnam (UTC+7): a working day, weeks after Tết.
 WED_0905 = datetime(2026, 3, 18, 2, 5, tzinfo=UTC)
@@ -40,7 +40,7 @@ class OncallServer:
     srv: RunningServer
     clock: FrozenClock
     channel: RecordingChannel
-    db_path: Path
+    db: Database
     blobs: Path
 
     @property
@@ -61,32 +61,36 @@ class OncallServer:
         self.clock.advance(timedelta(**kw))
 
     def restart(self) -> None:
-        """Stop the server and start a new one on the same database file and port."""
+        """Stop the server and start a new one on the same database and port."""
         port = self.srv.port
         self.srv.stop()
         self.srv = start_server(
-            self.db_path, self.blobs, clock=self.clock, port=port, access_ttl=LONG_TTL,
+            self.db, self.blobs, clock=self.clock, port=port, access_ttl=LONG_TTL,
             refresh_ttl=LONG_TTL, outside_channel=self.channel,
         )
 
 
-def oncall_server(seeded_template: tuple[Path, Path], tmp_path: Path) -> Iterator[OncallServer]:
-    """Body of the ``oncall`` fixture each test module declares (fresh DB copy, frozen clock)."""
-    src_db, src_blobs = seeded_template
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(src_db, db_path)
-    shutil.copytree(src_blobs, blobs)
-    clock = FrozenClock(WED_0905)
-    channel = RecordingChannel()
-    srv = start_server(
-        db_path, blobs, clock=clock, access_ttl=LONG_TTL, refresh_ttl=LONG_TTL,
-        outside_channel=channel,
-    )
-    holder = OncallServer(srv, clock, channel, db_path, blobs)
-    try:
-        yield holder
-    finally:
-        holder.srv.stop()
+def oncall_server(
+    source: SeedSource | tuple[Path, Path], tmp_path: Path
+) -> Iterator[OncallServer]:
+    """Body of the ``oncall`` fixture each test module declares (fresh DB copy, frozen clock).
+
+    ``source`` is the ``seed_source`` fixture (server tests: SQLite or PostgreSQL) or the
+    SQLite ``seeded_template`` (client and UI tests)."""
+    if not isinstance(source, SeedSource):
+        source = SeedSource(source, use_postgres=False)
+    with source.clone(tmp_path) as (db, blobs):
+        clock = FrozenClock(WED_0905)
+        channel = RecordingChannel()
+        srv = start_server(
+            db, blobs, clock=clock, access_ttl=LONG_TTL, refresh_ttl=LONG_TTL,
+            outside_channel=channel,
+        )
+        holder = OncallServer(srv, clock, channel, db, blobs)
+        try:
+            yield holder
+        finally:
+            holder.srv.stop()
 
 
 def z(value: datetime) -> str:

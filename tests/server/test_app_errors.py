@@ -11,6 +11,7 @@ from pathlib import Path
 import requests
 from fastapi import FastAPI
 
+from tests.support.databases import SeedSource
 from tests.support.server import RunningServer, start_server
 
 
@@ -26,8 +27,12 @@ def test_unexpected_exception_is_500_internal(server: RunningServer) -> None:
     assert r.json() == {"code": "internal", "message": "Internal server error.", "details": {}}
 
 
-def test_json_limit_is_configurable(tmp_path: Path) -> None:
-    srv = start_server(tmp_path / "empty.db", tmp_path / "blobs", max_json_bytes=100)
+def test_json_limit_is_configurable(seed_source: SeedSource, tmp_path: Path) -> None:
+    with seed_source.empty(tmp_path) as empty:
+        _check_json_limit(start_server(empty, tmp_path / "blobs", max_json_bytes=100))
+
+
+def _check_json_limit(srv: RunningServer) -> None:
     try:
         url = srv.url + "/api/v1/auth/login"
         r = requests.post(url, json={"username": "u" * 200, "password": "p", "device_id": "d"}, timeout=30)

@@ -61,7 +61,9 @@ def test_missing_or_bad_bearer(server: RunningServer) -> None:
     assert r.status_code == 401 and r.json()["code"] == "auth.invalid_token"
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(server: RunningServer) -> None:
+def test_refresh_rotates_and_reuse_revokes_the_family(clocked_server: RunningServer,
+                                                       frozen_clock: FrozenClock) -> None:
+    server = clocked_server
     username, _ = Peek(server).officer_dossier()
     c = login(server, username)
     r1 = _refresh(server, c.refresh, c.device_id)
@@ -71,7 +73,8 @@ def test_refresh_rotates_and_reuse_revokes_the_family(server: RunningServer) -> 
     assert _me(server, new["access_token"]).status_code == 200
     # the old access token of the same family keeps working until the family is revoked
     assert _me(server, c.access).status_code == 200
-    # presenting the rotated refresh token again: the whole family is revoked
+    # presenting the rotated refresh token again after the grace window: the family is revoked
+    frozen_clock.advance(timedelta(seconds=31))
     reuse = _refresh(server, c.refresh, c.device_id)
     assert reuse.status_code == 401 and reuse.json()["code"] == "auth.refresh_reused"
     assert _me(server, new["access_token"]).json()["code"] == "auth.invalid_token"
@@ -80,6 +83,48 @@ def test_refresh_rotates_and_reuse_revokes_the_family(server: RunningServer) -> 
     assert again.status_code == 401
     # a new login starts a fresh family
     assert login_raw(server, username, c.device_id).status_code == 200
+
+
+def test_a_lost_rotation_answer_is_replayed_within_the_grace_window(
+        clocked_server: RunningServer, frozen_clock: FrozenClock) -> None:
+    """A client killed after the server rotated its token presents the old one again: within
+    the window it gets the very same pair (nothing revoked); the pair works, and once the new
+    refresh token has been used the old one is reuse again."""
+    server = clocked_server
+    username, _ = Peek(server).officer_dossier()
+    c = login(server, username)
+    first = _refresh(server, c.refresh, c.device_id)
+    assert first.status_code == 200
+    frozen_clock.advance(timedelta(seconds=20))
+    replay = _refresh(server, c.refresh, c.device_id)
+    assert replay.status_code == 200, replay.text
+    assert (replay.json()["access_token"], replay.json()["refresh_token"]) == \
+        (first.json()["access_token"], first.json()["refresh_token"])
+    assert replay.json()["user"] == first.json()["user"]
+    assert 0 < replay.json()["expires_in"] <= 15 * 60 - 20
+    assert _me(server, replay.json()["access_token"]).status_code == 200
+    # the stored successor is sealed: neither token appears in the database
+    peek = Peek(server)
+    blob = bytes(peek.scalar("SELECT sealed FROM refresh_successors"))
+    assert first.json()["refresh_token"].encode() not in blob
+    assert first.json()["access_token"].encode() not in blob
+    # the client stored and used the new token: the old one is now plain reuse
+    second = _refresh(server, replay.json()["refresh_token"], c.device_id)
+    assert second.status_code == 200
+    reuse = _refresh(server, c.refresh, c.device_id)
+    assert reuse.status_code == 401 and reuse.json()["code"] == "auth.refresh_reused"
+    assert _me(server, second.json()["access_token"]).status_code == 401
+
+
+def test_a_wrong_token_never_opens_the_sealed_pair(clocked_server: RunningServer) -> None:
+    server = clocked_server
+    username, _ = Peek(server).officer_dossier()
+    c = login(server, username)
+    assert _refresh(server, c.refresh, c.device_id).status_code == 200
+    # same device, an unknown token: invalid, and the family is untouched
+    bad = _refresh(server, c.refresh[:-2] + "xx", c.device_id)
+    assert bad.status_code == 401 and bad.json()["code"] == "auth.invalid_token"
+    assert _refresh(server, c.refresh, c.device_id).status_code == 200
 
 
 def test_refresh_needs_the_same_device(server: RunningServer) -> None:

@@ -10,6 +10,7 @@ import requests
 
 from tests.server.util import Client, Peek, login, new_key
 from tests.support.server import RunningServer
+from wfh_client.domain.filetypes import FILE_NAME_HEADER, encode_file_name
 
 
 def _a_document(server: RunningServer) -> tuple[Client, str, int, str, int]:
@@ -92,12 +93,21 @@ def test_unknown_or_foreign_documents_are_404(server: RunningServer) -> None:
     assert r.status_code in (404, 422)
 
 
+PDF = b"%PDF-1.7\n"
+
+
+def pdf(size: int) -> bytes:
+    """``size`` bytes that start like a PDF (the server checks the magic bytes)."""
+    return (PDF + os.urandom(size))[:size]
+
+
 def _upload(c: Client, dossier_id: str, name: str | None, data: bytes, key: str | None = None,
             **headers: str) -> requests.Response:
-    params = {} if name is None else {"name": name}
+    named = {} if name is None else {FILE_NAME_HEADER: encode_file_name(name)}
     return c.post(
-        f"/api/v1/dossiers/{dossier_id}/documents", params=params, data=data,
-        headers={"Idempotency-Key": key or new_key(), "Content-Type": "application/pdf", **headers},
+        f"/api/v1/dossiers/{dossier_id}/documents", data=data,
+        headers={"Idempotency-Key": key or new_key(), "Content-Type": "application/pdf",
+                 **named, **headers},
     )
 
 
@@ -106,7 +116,7 @@ def test_upload_a_result_document(server: RunningServer) -> None:
     username, dossier_id = peek.officer_dossier()
     c = login(server, username)
     v = peek.dossier(dossier_id).version
-    data = os.urandom(5000)
+    data = pdf(5000)
     key = new_key()
     r = _upload(c, dossier_id, "Kết quả thẩm định.pdf", data, key)
     assert r.status_code == 201, r.text
@@ -134,7 +144,7 @@ def test_upload_bad_names(server: RunningServer, name: str) -> None:
     username, dossier_id = peek.officer_dossier()
     c = login(server, username)
     fp = peek.fingerprint()
-    r = _upload(c, dossier_id, name, b"data")
+    r = _upload(c, dossier_id, name, pdf(100))
     assert r.status_code == 422 and r.json()["code"] == "document.bad_name", r.text
     assert peek.fingerprint() == fp
     assert not (server.blob_dir.parent / "etc").exists()
@@ -144,7 +154,7 @@ def test_upload_missing_name(server: RunningServer) -> None:
     peek = Peek(server)
     username, dossier_id = peek.officer_dossier()
     c = login(server, username)
-    r = _upload(c, dossier_id, None, b"data")
+    r = _upload(c, dossier_id, None, pdf(100))
     assert r.status_code == 422 and r.json()["code"] == "document.bad_name"
 
 
@@ -154,21 +164,23 @@ def test_upload_too_large(clocked_server: RunningServer) -> None:
     username, dossier_id = peek.officer_dossier()
     c = login(server, username)
     fp = peek.fingerprint()
-    r = _upload(c, dossier_id, "big.pdf", b"x" * (64 * 1024 + 1))
+    r = _upload(c, dossier_id, "big.pdf", pdf(64 * 1024 + 1))
     assert r.status_code == 413 and r.json()["code"] == "document.too_large"
 
     def chunks() -> object:
+        yield PDF
         for _ in range(20):
             yield b"y" * 8192
 
     r = c.post(
-        f"/api/v1/dossiers/{dossier_id}/documents", params={"name": "chunked.pdf"}, data=chunks(),
-        headers={"Idempotency-Key": new_key()},
+        f"/api/v1/dossiers/{dossier_id}/documents", data=chunks(),
+        headers={"Idempotency-Key": new_key(), FILE_NAME_HEADER: "chunked.pdf",
+                 "Content-Type": "application/pdf"},
     )
     assert r.status_code == 413 and r.json()["code"] == "document.too_large"
     assert peek.fingerprint() == fp
     assert not [p for p in server.blob_dir.iterdir() if p.name.startswith(".upload-")]
-    ok = _upload(c, dossier_id, "small.pdf", b"x" * 1000)
+    ok = _upload(c, dossier_id, "small.pdf", pdf(1000))
     assert ok.status_code == 201
 
 
@@ -178,9 +190,10 @@ def test_upload_out_of_scope_and_without_key(server: RunningServer) -> None:
     dep = peek.user(username).department_id
     other = login(server, peek.other_officer(dep, username))
     fp = peek.fingerprint()
-    r = _upload(other, dossier_id, "x.pdf", b"data")
+    r = _upload(other, dossier_id, "x.pdf", pdf(100))
     assert r.status_code == 404 and r.json()["code"] == "dossier.not_found"
     owner = login(server, username)
-    r = owner.post(f"/api/v1/dossiers/{dossier_id}/documents", params={"name": "x.pdf"}, data=b"d")
+    r = owner.post(f"/api/v1/dossiers/{dossier_id}/documents", data=pdf(100),
+                   headers={FILE_NAME_HEADER: "x.pdf", "Content-Type": "application/pdf"})
     assert r.status_code == 400 and r.json()["code"] == "idempotency.key_required"
     assert peek.fingerprint() == fp

@@ -16,11 +16,12 @@ import requests
 from tests.server import oncall_support
 from tests.server.oncall_support import OncallServer, events_of, kinds, z
 from tests.server.util import Client, Peek, login
+from tests.support.databases import SeedSource
 
 
 @pytest.fixture
-def oncall(seeded_template: tuple[Path, Path], tmp_path: Path) -> Iterator[OncallServer]:
-    yield from oncall_support.oncall_server(seeded_template, tmp_path)
+def oncall(seed_source: SeedSource, tmp_path: Path) -> Iterator[OncallServer]:
+    yield from oncall_support.oncall_server(seed_source, tmp_path)
 
 
 def recall(head: Client, o: OncallServer, *users: int, message: str = "Về cơ quan") -> int:

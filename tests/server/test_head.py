@@ -7,7 +7,6 @@ one's delivers it, each with an ``assignment`` event); every assignment is a M�
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tests.server.util import Client, Peek, login
@@ -172,7 +171,7 @@ def test_approve_return_for_rework_and_refusal(server: RunningServer) -> None:
     assert doc["history"][-1]["content"].endswith("Bổ sung căn cứ")
 
     head = login(server, peek.head_of(second.department_id))
-    proposal = json.loads(peek.dossier(second.id).data).get("proposed_decision")
+    proposal = peek.json_of(peek.dossier(second.id).data).get("proposed_decision")
     assert proposal in ("grant", "refuse")
     r = head.action(second.id, "approve", second.version, {"comment": "Đồng ý"})
     assert r.status_code == 200, r.text

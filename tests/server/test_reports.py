@@ -8,7 +8,6 @@ status; supplement requests and the open waiting interval read from the slip), n
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from onestop_server import db
 from onestop_server.clock import FrozenClock
 from onestop_server.seed import seed_database
 from tests.server.util import Client, Peek, login
+from tests.support.databases import SeedSource
 from tests.support.server import RunningServer, start_server
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import thresholds
@@ -56,18 +56,24 @@ def fixed_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
     return root / "server.db", root / "blobs"
 
 
-@pytest.fixture
-def rep(fixed_template: tuple[Path, Path], tmp_path: Path) -> Iterator[Reporting]:
-    src_db, src_blobs = fixed_template
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
-    shutil.copy(src_db, db_path)
-    shutil.copytree(src_blobs, blobs)
-    clock = FrozenClock(NOW)
-    srv = start_server(db_path, blobs, clock=clock, access_ttl=LONG, refresh_ttl=LONG)
+@pytest.fixture(scope="module")
+def fixed_source(fixed_template: tuple[Path, Path]) -> Iterator[SeedSource]:
+    source = SeedSource(fixed_template, dossiers=400, seed=7, now=NOW)
     try:
-        yield Reporting(srv, clock, Peek(srv))
+        yield source
     finally:
-        srv.stop()
+        source.close()
+
+
+@pytest.fixture
+def rep(fixed_source: SeedSource, tmp_path: Path) -> Iterator[Reporting]:
+    with fixed_source.clone(tmp_path) as (db_ref, blobs):
+        clock = FrozenClock(NOW)
+        srv = start_server(db_ref, blobs, clock=clock, access_ttl=LONG, refresh_ttl=LONG)
+        try:
+            yield Reporting(srv, clock, Peek(srv))
+        finally:
+            srv.stop()
 
 
 # ---- the independent calculation ---------------------------------------------------------------
@@ -309,6 +315,14 @@ def _checkin(c: Client, **extra: Any) -> None:
     assert r.status_code == 200, r.text
 
 
+def start_duty(head: Client, day: date) -> None:
+    """The department's on-call duty starts on ``day`` (the seed starts it on its own day)."""
+    policy = head.get("/api/v1/oncall/policy").json()
+    body = {k: policy[k] for k in ("time_zone", "periods", "overrides", "checkin", "recall")}
+    assert head.put("/api/v1/oncall/policy",
+                    json={**body, "starts_on": day.isoformat()}).status_code == 200
+
+
 def test_checkin_compliance_and_team_load(rep: Reporting) -> None:
     mon, tue, wed = date(2026, 3, 16), date(2026, 3, 17), date(2026, 3, 18)
     peek = rep.peek
@@ -317,10 +331,7 @@ def test_checkin_compliance_and_team_load(rep: Reporting) -> None:
     rep.clock.set(_local(mon, 6))
     a, b, c = (login(rep.srv, f"cv.tnmt{n}") for n in (1, 2, 3))
     head = rep.head("stnmt")
-    policy = head.get("/api/v1/oncall/policy").json()
-    body = {k: policy[k] for k in ("time_zone", "periods", "overrides", "checkin", "recall")}
-    assert head.put("/api/v1/oncall/policy",
-                    json={**body, "starts_on": mon.isoformat()}).status_code == 200
+    start_duty(head, mon)
     leave = c.post("/api/v1/oncall/leave", json={
         "starts_at": _z(_local(tue, 0)), "ends_at": _z(_local(date(2026, 3, 19), 0)),
         "reason": "Nghỉ phép năm"})
@@ -461,3 +472,31 @@ def test_reports_are_fast_on_ten_thousand_dossiers(tmp_path: Path) -> None:
         assert total["total"] > 2000
     finally:
         srv.stop()
+
+
+def test_offline_checkins_and_their_delay_are_visible_in_the_report(rep: Reporting) -> None:
+    """Issue 10.10: the client declares ``offline`` and its own time; the head sees which
+    windows were done offline and how late they reached the server (backdating shows)."""
+    mon, tue = date(2026, 3, 16), date(2026, 3, 17)
+    rep.clock.set(_local(mon, 6))  # duty (and the app) started on Monday
+    a, b = (login(rep.srv, f"cv.tnmt{n}") for n in (1, 2))
+    head = rep.head("stnmt")
+    start_duty(head, mon)
+    rep.clock.set(_local(tue, 7, 5))
+    _checkin(a)  # online, on time
+    rep.clock.set(_local(tue, 10, 40))  # "made" at 08:03 and 09:02, sent hours later
+    _checkin(b, offline=True, client_time=_z(_local(tue, 8, 3)))
+    _checkin(b, offline=True, client_time=_z(_local(tue, 9, 2)))
+    rep.clock.set(_local(tue, 11, 8))  # made offline a minute before it was sent
+    _checkin(b, offline=True, client_time=_z(_local(tue, 11, 7)))
+    rep.clock.set(_local(tue, 18, 0))
+    rows = {row["user_id"]: row for row in head.get(
+        "/api/v1/reports/checkins", params={"from": tue.isoformat(), "to": tue.isoformat()}
+    ).json()["rows"]}
+    ra, rb = rows[a.user["id"]], rows[b.user["id"]]
+    assert (ra["done"], ra["offline"]) == (1, 0)
+    assert ra["offline_max_delay_seconds"] is None and ra["offline_median_delay_seconds"] is None
+    assert (rb["done"], rb["offline"]) == (3, 3)
+    delays = sorted([(10 * 60 + 40) - (8 * 60 + 3), (10 * 60 + 40) - (9 * 60 + 2), 1])
+    assert rb["offline_max_delay_seconds"] == delays[-1] * 60  # 2 h 37 min: visible
+    assert rb["offline_median_delay_seconds"] == delays[1] * 60

@@ -267,7 +267,7 @@ def test_compacted_cursor_requires_a_resync(server: RunningServer) -> None:
     snapshot_cursor = page["cursor"]  # a snapshot in progress, started at the log head
     _, cursor, _ = snapshot(officer)
     note(officer, page["upserts"][0]["id"])
-    engine = db.make_engine(db.sqlite_url(str(server.db_path)))
+    engine = db.make_engine(server.database_url)
     try:
         with engine.begin() as conn:
             head = db.max_seq(conn)
@@ -313,3 +313,39 @@ def test_snapshot_pages_announce_their_total_for_progress(server: RunningServer)
         page = pull(head, cursor=page["cursor"], limit=5)
         assert page["total"] == scope
     assert "total" not in pull(head, cursor=page["cursor"])  # incremental pages: no total
+
+
+def _cursor_parts(cursor: str) -> list[str]:
+    """Test-only peek into the opaque cursor (``v1:n:<S>:<last id>:<total>``)."""
+    return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split(":")
+
+
+def _cursor(*parts: str | int) -> str:
+    raw = ":".join(str(p) for p in parts).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def test_the_snapshot_total_is_counted_once_and_carried_in_the_cursor(
+        server: RunningServer) -> None:
+    head = login(server, Peek(server).head_of("stnmt"))
+    first = pull(head, limit=5)
+    version, kind, start, last_id, total = _cursor_parts(first["cursor"])
+    assert (version, kind, int(total)) == ("v1", "n", first["total"])
+    assert last_id == first["upserts"][-1]["id"]
+    # Later pages take the total from the cursor instead of counting the scope again: a
+    # cursor carrying another number gets that number back (the pages themselves are the same).
+    forged = pull(head, cursor=_cursor("v1", "n", start, last_id, 12345), limit=5)
+    honest = pull(head, cursor=first["cursor"], limit=5)
+    assert forged["total"] == 12345 and honest["total"] == first["total"]
+    assert forged["upserts"] == honest["upserts"]
+    assert _cursor_parts(forged["cursor"])[-1] == "12345"  # carried on to the next page
+
+
+def test_a_snapshot_cursor_without_a_total_still_works(server: RunningServer) -> None:
+    # A cursor issued before the total was carried (``v1:n:<S>:<last id>``): counted again.
+    head = login(server, Peek(server).head_of("stnmt"))
+    first = pull(head, limit=5)
+    _, _, start, last_id, _ = _cursor_parts(first["cursor"])
+    page = pull(head, cursor=_cursor("v1", "n", start, last_id), limit=5)
+    assert page["total"] == first["total"]
+    assert page["upserts"] == pull(head, cursor=first["cursor"], limit=5)["upserts"]

@@ -6,6 +6,7 @@ the seeded database itself.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -78,7 +79,7 @@ class Peek:
     """Read-only SQL access to the server's database file (assertions only)."""
 
     def __init__(self, server: RunningServer) -> None:
-        self.engine = create_engine(f"sqlite:///{server.db_path}")
+        self.engine = create_engine(server.database_url)
 
     def rows(self, sql: str, **params: Any) -> list[Any]:
         with self.engine.connect() as conn:
@@ -91,6 +92,11 @@ class Peek:
 
     def scalar(self, sql: str, **params: Any) -> Any:
         return self.one(sql, **params)[0]
+
+    @staticmethod
+    def json_of(value: Any) -> Any:
+        """A JSON column read with raw SQL: text on SQLite, already parsed on PostgreSQL."""
+        return json.loads(value) if isinstance(value, str | bytes) else value
 
     def dossier(self, dossier_id: str) -> Any:
         return self.one("SELECT * FROM dossiers WHERE id = :id", id=dossier_id)

@@ -61,6 +61,7 @@ def forget_secrets(server: RunningServer, *usernames: str) -> None:
 def running_launcher(qtbot: Any, config: Config, server: RunningServer, *usernames: str,
                      forget: bool = True, **kwargs: Any) -> Iterator[Launcher]:
     require_real_keyring()
+    kwargs.setdefault("clock", server.now)  # the seeded world's fixed, ticking clock
     launcher = Launcher(config, tray_available=False, **kwargs)
     try:
         yield launcher

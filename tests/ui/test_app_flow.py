@@ -175,7 +175,8 @@ def test_offline_indicator_and_back_online(qtbot: Any, server: RunningServer,
         shell.window.act_sync.trigger()
         qtbot.waitUntil(lambda: status.state == "offline", timeout=60_000)
         assert "máy chủ" in status.error.lower()  # the reason, in plain Vietnamese
-        restarted = start_server(server.db_path, server.blob_dir, port=server.port)
+        restarted = start_server(server.db_path, server.blob_dir, port=server.port,
+                                 clock=server.clock)
         try:
             qtbot.waitUntil(lambda: status.state == "online", timeout=60_000)
             assert status.error == ""

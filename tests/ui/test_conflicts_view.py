@@ -42,7 +42,8 @@ def conflicted(qtbot: Any, server: RunningServer,
         assert len(store_outbox.open_conflicts(client.cache.reader())) == 1
         create_application(language="vi")
         shell = ClientApp(cache=client.cache, bus=client.bus, calendar=client.engine.profile()
-                          .calendar, engine=client.engine, tray_available=False)
+                          .calendar, engine=client.engine, clock=client.engine.clock,
+                          tray_available=False)
         try:
             yield shell, client, dossier_id
         finally:

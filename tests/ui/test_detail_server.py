@@ -42,7 +42,7 @@ def context_for(client: SyncClient) -> AppContext:
     return AppContext(cache=client.cache, bus=client.bus,
                       calendar=client.engine.profile().calendar,
                       bridge=EventBridge(client.bus), engine=client.engine,
-                      user=client.session.user)
+                      user=client.session.user, clock=client.engine.clock)
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ def test_act_offline_then_sync_applies(qtbot: Any, seeded_template: tuple[Path, 
                 qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
             assert window.header.badge.text() == sync_state_name("pending")
             assert "Đã trình ký" in window.header.status.text()
-            server = start_server(db_path, blobs, port=port)
+            server = start_server(db_path, blobs, port=port, clock=server.clock)
             with qtbot.waitSignal(window.loaded, timeout=20_000,
                                   check_params_cb=lambda v: v.sync_state == "synced"):
                 client.engine.sync_once(prefetch=False)

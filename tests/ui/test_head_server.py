@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from tests.client.sync_helpers import SyncClient, client_for
 from tests.server.util import Peek
+from tests.support.clock import TEST_EPOCH
 from tests.support.server import RunningServer
 from wfh_client.domain.deadlines import OPEN_STATUSES, buckets, thresholds
 from wfh_client.store import outbox as store_outbox
@@ -29,7 +30,7 @@ from wfh_client.ui.head.queue_view import QueuePage
 from wfh_client.ui.head.reports_view import ReportsPage
 from wfh_client.ui.head.window import open_department
 
-NOW = datetime.now(UTC).replace(microsecond=0)
+NOW = TEST_EPOCH
 
 
 def head_context(client: SyncClient) -> AppContext:

@@ -113,7 +113,7 @@ def test_an_older_cache_is_reindexed_once(tmp_path: Path, calendar: Any) -> None
             db.execute("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, "
                        "address, summary) VALUES (?, '', 'nguyen 0912 345 678', '', '', '')",
                        [rid])
-            db.execute("DELETE FROM migrations WHERE name = '0005_search_numbers'")
+            db.execute("DELETE FROM migrations WHERE name = '0006_search_numbers'")
 
         cache.writer.run(make_old)
         match = fts_query("345678")

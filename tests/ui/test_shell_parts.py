@@ -44,8 +44,8 @@ def test_second_launch_activates_first(qtbot: Any) -> None:
     again.close()
 
 
-def test_default_name_is_per_user() -> None:
-    assert default_name().startswith("wfh-client-") and len(default_name()) == 27
+def test_default_name_is_per_user(private_runtime_dir: Path) -> None:
+    assert Path(default_name()).parent == private_runtime_dir  # this user's 0700 folder
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ not a day-by-day walk: 100,000 due dates take well under a second.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -26,7 +28,7 @@ import holidays
 from wfh_client.domain.statuses import Timeliness
 from wfh_client.domain.timefmt import ensure_aware
 
-__all__ = ["DEFAULT_PERIODS", "DEFAULT_TZ", "WorkingCalendar", "restart_clock"]
+__all__ = ["DEFAULT_PERIODS", "DEFAULT_TZ", "WorkingCalendar", "calendar_version", "restart_clock"]
 
 DEFAULT_PERIODS: tuple[tuple[time, time], ...] = (
     (time(7, 0), time(11, 30)),
@@ -57,8 +59,17 @@ class WorkingCalendar:
         overrides: Mapping[date, bool] | None = None,
         country: str = "VN",
         override_notes: Mapping[date, str] | None = None,
+        resolved: tuple[date, date] | None = None,
+        unconfirmed_years: Sequence[int] = (),
     ) -> None:
+        """``resolved``: within these dates (inclusive) ``overrides`` list every exception to
+        Monday-Friday, as the server resolved them (its holiday data, its admin's days off and
+        make-up days); the local holiday data is consulted only outside them.
+        ``unconfirmed_years``: years whose days off the government has not decreed yet (as far
+        as the holiday data and the admin know): deadlines there may still move."""
         self.time_zone = time_zone
+        self.resolved = resolved
+        self.unconfirmed_years: tuple[int, ...] = tuple(sorted(set(unconfirmed_years)))
         try:
             self.tz = ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -100,9 +111,45 @@ class WorkingCalendar:
         cached = self._working.get(ordinal)
         if cached is None:
             override = self.overrides.get(d)
-            cached = override if override is not None else self._holidays.is_working_day(d)
+            if override is not None:
+                cached = override
+            elif self.resolved is not None and self.resolved[0] <= d <= self.resolved[1]:
+                cached = d.weekday() < 5  # resolved: every exception is an override
+            else:
+                cached = self._holidays.is_working_day(d)
             self._working[ordinal] = bool(cached)
         return cached
+
+    def resolve(self, start: date, end: date) -> WorkingCalendar:
+        """This calendar with every exception to Monday-Friday from ``start`` to ``end`` listed
+        as an override (holiday names as notes): what the server sends, so that a client with
+        other holiday data computes the same deadlines within that horizon."""
+        names = holidays.country_holidays(self.country, years=range(start.year, end.year + 1),
+                                          language="vi")
+        overrides: dict[date, bool] = {}
+        notes: dict[date, str] = {}
+        d = start
+        while d <= end:
+            working = self.is_working_day(d)
+            if working != (d.weekday() < 5):
+                overrides[d] = working
+                note = self.override_notes.get(d) or names.get(d) or \
+                    ("Ngày làm bù" if working else "")
+                if note:
+                    notes[d] = note
+            d += timedelta(days=1)
+        for d, working in self.overrides.items():  # admin overrides outside the horizon stay
+            if not start <= d <= end:
+                overrides[d] = working
+                if d in self.override_notes:
+                    notes[d] = self.override_notes[d]
+        return WorkingCalendar(time_zone=self.time_zone, periods=self.periods,
+                               overrides=overrides, country=self.country, override_notes=notes,
+                               resolved=(start, end), unconfirmed_years=self.unconfirmed_years)
+
+    def is_confirmed(self, d: date) -> bool:
+        """False in a year whose days off are not decreed yet (see ``unconfirmed_years``)."""
+        return d.year not in self.unconfirmed_years
 
     def _working_ordinals(self, year: int) -> list[int]:
         days = self._year_days.get(year)
@@ -251,8 +298,9 @@ class WorkingCalendar:
 
     # ----------------------------------------------------------------- wire
     def to_dict(self) -> dict[str, Any]:
-        """The wire form served by ``GET /api/v1/calendar``."""
-        return {
+        """The wire form served by ``GET /api/v1/calendar`` (``version``: a digest of the rest,
+        so a client knows when to fetch it again)."""
+        data: dict[str, Any] = {
             "time_zone": self.time_zone,
             "periods": [[s.strftime("%H:%M"), e.strftime("%H:%M")] for s, e in self.periods],
             "overrides": [
@@ -260,6 +308,13 @@ class WorkingCalendar:
                 for d, working in sorted(self.overrides.items())
             ],
         }
+        if self.resolved is not None:
+            data["resolved"] = {"from": self.resolved[0].isoformat(),
+                                "to": self.resolved[1].isoformat()}
+        if self.unconfirmed_years:
+            data["unconfirmed_years"] = list(self.unconfirmed_years)
+        data["version"] = calendar_version(data)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> WorkingCalendar:
@@ -299,12 +354,26 @@ class WorkingCalendar:
         country = data.get("country", "VN")
         if not isinstance(country, str):
             raise ValueError("country must be a string")
+        resolved: tuple[date, date] | None = None
+        raw_resolved = data.get("resolved")
+        if raw_resolved is not None:
+            if not isinstance(raw_resolved, Mapping):
+                raise ValueError("resolved must be {from, to}")
+            resolved = (date.fromisoformat(str(raw_resolved.get("from"))),
+                        date.fromisoformat(str(raw_resolved.get("to"))))
+            if resolved[1] < resolved[0]:
+                raise ValueError("resolved: 'to' is before 'from'")
+        years = data.get("unconfirmed_years") or []
+        if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
+            raise ValueError("unconfirmed_years must be a list of years")
         return cls(
             time_zone=time_zone,
             periods=periods,
             overrides=overrides,
             country=country,
             override_notes=notes,
+            resolved=resolved,
+            unconfirmed_years=years,
         )
 
     def __repr__(self) -> str:
@@ -312,6 +381,13 @@ class WorkingCalendar:
             f"WorkingCalendar(time_zone={self.time_zone!r}, periods={self.periods!r}, "
             f"overrides={len(self.overrides)})"
         )
+
+
+def calendar_version(data: Mapping[str, Any]) -> str:
+    """A short digest of a calendar's wire form (without its own ``version``)."""
+    body = {k: v for k, v in data.items() if k != "version"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def restart_clock(

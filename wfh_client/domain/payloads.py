@@ -7,7 +7,8 @@ re-emitted as ISO 8601 UTC ``Z``. Optional fields that are absent, ``None`` or e
 out of the result. Every failure is an :class:`ActionInvalid` with a stable sub-code:
 
 ``unknown_field``, ``bad_type``, ``<field>_required`` (e.g. ``reason_required``),
-``too_long``, ``too_many_items``, ``bad_value``, ``bad_datetime``.
+``too_long``, ``too_many_items``, ``bad_value``, ``bad_datetime``, ``forbidden_character``
+(NUL and other control characters, bidi overrides, lone surrogates: :mod:`.text`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, Literal
 from wfh_client.domain.errors import ActionInvalid
 from wfh_client.domain.folding import fold_query
 from wfh_client.domain.statuses import ActionType, ResultChannel
+from wfh_client.domain.text import describe, forbidden_character
 from wfh_client.domain.timefmt import parse_instant, to_iso_utc
 
 __all__ = [
@@ -101,6 +103,17 @@ def _too_long(name: str, limit: int) -> ActionInvalid:
     )
 
 
+def _clean(name: str, text: str) -> str:
+    ch = forbidden_character(text)
+    if ch is not None:
+        raise ActionInvalid(
+            "forbidden_character",
+            f"Field '{name}' contains a character that is not allowed in text ({describe(ch)}).",
+            {"field": name, "character": describe(ch)},
+        )
+    return text
+
+
 def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
     """The normalised value, or ``None`` when the value counts as missing."""
     if value is None:
@@ -121,7 +134,7 @@ def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
         for item in value:
             if not isinstance(item, str):
                 raise _bad_type(name, "a list of strings")
-            text = " ".join(item.split())
+            text = " ".join(_clean(name, item).split())
             if not text:
                 raise ActionInvalid(
                     "empty_item", f"Field '{name}' contains an empty item.", {"field": name}
@@ -141,7 +154,7 @@ def _normalise_field(name: str, spec: FieldSpec, value: Any) -> Any:
         return items or None
     if not isinstance(value, str):
         raise _bad_type(name, "a string")
-    text = value.strip()
+    text = _clean(name, value).strip()
     if not text:
         return None
     if spec.kind == "instant":

@@ -33,9 +33,11 @@ __all__ = [
     "HistoryEntry",
     "Outcome",
     "Transition",
+    "RESULT_ATTACHABLE_STATUSES",
     "allowed_actions",
     "apply_action",
     "SupplementRequest",
+    "may_attach_result",
     "parse_action",
     "supplement_request",
     "unavailable_reason",
@@ -449,3 +451,13 @@ def apply_action(
         at=now,
     )
     return Outcome(state=new, payload=normalised, history=entry)
+
+
+#: Statuses in which a result document may be attached: while the dossier is processed (the
+#: officer's draft, the head's signed copy) and once the result is ready, before it is returned.
+RESULT_ATTACHABLE_STATUSES = frozenset({Status.PROCESSING, Status.RESULT_READY})
+
+
+def may_attach_result(status: int) -> bool:
+    """True when a result document may be uploaded to a dossier in ``status``."""
+    return status in RESULT_ATTACHABLE_STATUSES

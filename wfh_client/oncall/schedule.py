@@ -98,6 +98,16 @@ class CheckinScheduler:
             return None
         return (now or self.clock()).astimezone(self.calendar.tz).date()
 
+    def on_duty(self, now: datetime | None = None) -> bool:
+        """Inside one of the department's working periods now (or no policy known yet: then
+        assume so, so the events feed stays quick to reconnect)."""
+        with self._lock:
+            calendar = self.calendar
+        if calendar is None:
+            return True
+        at = (now or self.clock()).astimezone(calendar.tz)
+        return any(start <= at < end for start, end in calendar.working_periods(at.date()))
+
     def windows(self, day: date) -> list[Window]:
         with self._lock:
             if self.policy is None or self.calendar is None:

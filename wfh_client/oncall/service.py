@@ -86,6 +86,7 @@ class OnCallService:
             "feed.recall_state": self.recalls.on_recall_state,
             "feed.recall_closed": self.recalls.on_recall_closed,
             "feed.policy_changed": self._on_policy_changed,
+            "feed.calendar_changed": lambda **_: self.worker.submit(self._refresh_all),
             "feed.leave": lambda **_: self.refresh_me(),
             "feed.reset": lambda **_: self.refresh_me(),
         }
@@ -129,6 +130,10 @@ class OnCallService:
     @property
     def policy(self) -> dict[str, Any] | None:
         return self.schedule.policy
+
+    def on_duty(self) -> bool:
+        """Within the department's working hours now (the events feed reconnects faster)."""
+        return self.schedule.on_duty(self.clock())
 
     def check_in(self, status: str, reason: str | None = None) -> str:
         return self.checkins.check_in(status, reason)

@@ -11,6 +11,7 @@ from wfh_client.store.cache import (
     AccountPaths,
     Cache,
     account_paths,
+    remove_all_open_copies,
     wipe_account,
 )
 from wfh_client.store.documents import DocumentStore
@@ -38,5 +39,6 @@ __all__ = [
     "Writer",
     "account_id",
     "account_paths",
+    "remove_all_open_copies",
     "wipe_account",
 ]

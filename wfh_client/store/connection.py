@@ -23,8 +23,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 _WRONG_KEY = (
     "The local cache cannot be opened: the key in the keyring does not match the cache file "
-    "{path} (the keyring was replaced or the file was copied from another account). Sign in "
-    "again to rebuild the cache from the server; unsent changes in it cannot be recovered."
+    "{path} (the keyring was replaced, the file was copied from another account, or its first "
+    "page is damaged). It can be moved aside (never deleted) and rebuilt from the server."
 )
 
 
@@ -84,6 +84,6 @@ def connect(path: Path, key: bytes | None, *, allow_plaintext: bool = False,
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher3.DatabaseError as exc:
             conn.close()
-            raise CacheLocked(_WRONG_KEY.format(path=path)) from exc
+            raise CacheLocked(_WRONG_KEY.format(path=path), reason="wrong_key") from exc
     _pragmas(conn, cache_kib)
     return Database(conn, execute_plugins=False)

@@ -11,6 +11,13 @@ interrupted download keeps ``partial_size(id)`` plaintext bytes and resumes with
 ``writer(id, resume=True)`` (append from ``w.offset``, e.g. with an HTTP ``Range``).
 Resuming re-seals the kept chunks under a fresh nonce prefix, so no nonce is ever reused.
 A finished file is renamed atomically to ``<id>.enc``.
+
+Decrypted copies (for an external viewer, or saved by the user) are made by
+:meth:`DocumentStore.decrypt_copy` into the account's private copies folder (``copies_dir``:
+``wfh_client.runtime.open_copies_dir``, 0700, never the shared temp folder), each in its own
+0700 sub-folder as a 0600 file, and removed by :meth:`~DocumentStore.remove_copy` /
+:meth:`~DocumentStore.clear_copies` (window close, sign-out, start-up, wipe). Only the
+account's copies folder is ever emptied, so a copy left by a crash goes at the next start.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import secrets
 import shutil
 import struct
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +39,7 @@ from typing import BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from wfh_client.runtime import ensure_private
 from wfh_client.store.errors import DocumentIntegrityError, DocumentNotFound
 
 __all__ = ["CHUNK", "DocumentStore", "DocumentWriter"]
@@ -165,13 +174,21 @@ class DocumentWriter:
 class DocumentStore:
     """Encrypted files in ``directory`` under a 256-bit ``key``; ids are server document ids."""
 
-    def __init__(self, directory: Path, key: bytes, *, temp_root: Path | None = None) -> None:
+    def __init__(self, directory: Path, key: bytes, *, copies_dir: Path) -> None:
         if len(key) != 32:
             raise ValueError("the documents key must be 32 bytes")
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._key = key
-        self._temp_root = temp_root
+        self.copies_dir = Path(copies_dir)
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+
+    def lock(self, doc_id: str) -> threading.Lock:
+        """The lock that serialises writers of one document in this process (the window
+        opening it and the prefetch may both want it): one ``.part`` file, one writer."""
+        with self._locks_guard:
+            return self._locks.setdefault(doc_id, threading.Lock())
 
     def _path(self, doc_id: str, suffix: str) -> Path:
         if not _SAFE_ID.match(doc_id) or doc_id.startswith("."):
@@ -230,23 +247,50 @@ class DocumentStore:
             digest.update(chunk)
         return digest.hexdigest()
 
-    @contextmanager
-    def open_plaintext(self, doc_id: str, name: str | None = None) -> Iterator[Path]:
-        """Decrypt into a private temp file (0600, in a fresh 0700 dir) removed on exit.
-
-        ``name`` (e.g. the document's file name) keeps the extension viewers rely on.
-        """
-        safe = _UNSAFE_NAME.sub("_", Path(name or doc_id).name).strip(". ") or "document"
-        tmpdir = Path(tempfile.mkdtemp(prefix="wfh-doc-", dir=self._temp_root))
+    def decrypt_copy(self, doc_id: str, name: str | None = None,
+                     target: Path | None = None) -> Path:
+        """Decrypt into ``target`` (a path the user chose: the file is created, never
+        overwritten) or, by default, into a fresh 0700 folder of :attr:`copies_dir` as a 0600
+        file named after ``name`` (the extension viewers rely on). A failure leaves nothing."""
+        folder: Path | None = None
+        if target is None:
+            ensure_private(self.copies_dir)
+            folder = Path(tempfile.mkdtemp(prefix="doc-", dir=self.copies_dir))
+            safe = _UNSAFE_NAME.sub("_", Path(name or doc_id).name).strip(". ") or "document"
+            target = folder / safe[:120]
         try:
-            target = tmpdir / safe[:120]
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as out:
                 for chunk in self.iter_plaintext(doc_id):
                     out.write(chunk)
-            yield target
+        except BaseException:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                target.unlink(missing_ok=True)
+            raise
+        return target
+
+    def remove_copy(self, path: Path) -> None:
+        """Remove a copy made by :meth:`decrypt_copy` (its private folder with it)."""
+        path = Path(path)
+        if path.parent.parent == self.copies_dir:
+            shutil.rmtree(path.parent, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+    def clear_copies(self) -> int:
+        """Remove every decrypted copy of this account; returns how many folders went."""
+        return remove_copies(self.copies_dir)
+
+    @contextmanager
+    def open_plaintext(self, doc_id: str, name: str | None = None) -> Iterator[Path]:
+        """A decrypted copy (:meth:`decrypt_copy`) removed on exit."""
+        path = self.decrypt_copy(doc_id, name)
+        try:
+            yield path
         finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+            self.remove_copy(path)
 
     def delete(self, doc_id: str) -> None:
         for suffix in (".enc", ".part", ".part.old"):
@@ -263,3 +307,14 @@ class DocumentStore:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
+
+
+def remove_copies(copies_dir: Path) -> int:
+    """Delete a copies folder (one account's, or the root of all of them); returns how many
+    entries it held. Missing is fine: nothing was decrypted."""
+    try:
+        entries = list(Path(copies_dir).iterdir())
+    except FileNotFoundError:
+        return 0
+    shutil.rmtree(copies_dir, ignore_errors=True)
+    return len(entries)

@@ -239,99 +239,83 @@ _BULK_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
                                 allow_nan=False).encode
 
 
-def _fragment(rows: list[tuple[Any, ...]]) -> str | None:
-    """``rows`` as the inside of a JSON array (``""`` for none); None if not JSON (NaN...)."""
-    try:
-        return _BULK_ENCODE(rows)[1:-1]
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class PreparedCopy:
-    """The rows of a server copy, computed outside the writer (see :func:`prepare_copies`),
-    and the same rows already as JSON array fragments for :func:`_bulk_insert` (None: not
-    JSON, the writer binds the rows instead)."""
+    """What :func:`apply_server_page` needs of a new server copy beyond its JSON text, computed
+    outside the writer (see :func:`prepare_copies`): the folded FTS values (Python: ``fold``)."""
 
-    row: tuple[Any, ...]  # _COLUMNS without snapshot_gen
-    data_json: str
+    version: int
+    data_json: str  # the document's JSON text, as received when the page gave it
     fts: tuple[str, ...]
-    history: list[tuple[Any, ...]]  # the ``entry`` column (last) not serialised yet
-    notes: list[tuple[Any, ...]]
-    documents: list[tuple[Any, ...]]
-    row_json: str | None = None  # the ``row`` values, comma-separated
-    fts_json: str | None = None
-    history_json: str | None = None  # one JSON array per row, comma-separated
-    notes_json: str | None = None
-    documents_json: str | None = None
 
 
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
                    raw_json: Iterable[str] | None = None) -> dict[str, PreparedCopy]:
-    """Pure CPU work for :func:`apply_server_page` (folding, JSON, rows), which the caller can
-    do on its own thread while the writer commits the previous page. ``raw_json``: the
+    """Pure CPU work for :func:`apply_server_page` (folding the search text), which the caller
+    can do on its own thread while the writer commits the previous page. ``raw_json``: the
     documents' exact JSON text as received (spares a re-serialisation)."""
-    now = now_iso()
     raws = list(raw_json) if raw_json is not None else None
-    out: dict[str, PreparedCopy] = {}
-    for i, doc in enumerate(upserts):
-        dossier_id = str(doc["id"])
-        row = tuple(_row_values(doc, doc, "synced", None, now)[:-1])
-        fts = tuple(_fts_values(doc))
-        history = _history_items(dossier_id, doc)
-        notes = _note_rows(dossier_id, doc)
-        documents = _document_rows(dossier_id, doc.get("documents") or [], now)
-        row_json = _fragment([row])
-        fts_json = _fragment([fts])
-        out[dossier_id] = PreparedCopy(
-            row, raws[i] if raws is not None else _dumps(doc), fts, history, notes, documents,
-            None if row_json is None else row_json[1:-1],
-            None if fts_json is None else fts_json[1:-1],
-            _fragment(history), _fragment(notes), _fragment(documents))
-    return out
+    return {str(doc["id"]): PreparedCopy(int(doc.get("version") or 0),
+                                         raws[i] if raws is not None else _dumps(doc),
+                                         tuple(_fts_values(doc)))
+            for i, doc in enumerate(upserts)}
 
 
-def _bulk_insert(db: Database, sql: str, rows: list[tuple[Any, ...]],
-                 json_columns: tuple[int, ...] = (), payload: str | None = None) -> None:
+def _bulk_insert(db: Database, sql: str, rows: list[tuple[Any, ...]]) -> None:
     """``executemany(sql, rows)`` as ONE statement: the rows travel as one JSON array that
     SQLite unpacks in C (``jsonb_each``), instead of a bind + step per row in the driver, each
     step giving up the GIL and waiting to get it back from the thread that is parsing the
     next page. JSON keeps every value as binding would: str (any character), 64-bit int,
-    float, bool (0/1), None. Columns in ``json_columns`` hold a JSON value, stored as its
-    text: the rendering is exactly ``_dumps(value)`` (SQLite keeps strings and numbers as
-    written and drops no character but whitespace, of which ``_dumps`` writes none).
-    ``payload``: ``rows`` already encoded (by ``prepare_copies``, off the writer thread).
-    NaN/infinity (not JSON) fall back to ``executemany`` with ``_dumps`` for such columns."""
+    float, bool (0/1), None. NaN/infinity (not JSON) fall back to ``executemany``."""
     if not rows:
         return
     try:
-        if payload is None:
-            payload = _BULK_ENCODE(rows)
+        payload = _BULK_ENCODE(rows)
     except ValueError:
-        if json_columns:
-            rows = [tuple(_dumps(v) if i in json_columns else v for i, v in enumerate(r))
-                    for r in rows]
         db.conn.executemany(sql, rows)
         return
     head, _, tail = sql.partition(" VALUES ")
-    width = len(rows[0])
-    values = ", ".join(f"value->{i}" if i in json_columns else f"value->>{i}"
-                       for i in range(width))
+    values = ", ".join(f"value->>{i}" for i in range(len(rows[0])))
     # "WHERE true": an upsert's ON CONFLICT needs it after INSERT ... SELECT.
     conflict = tail[tail.index(")") + 1:]
     db.execute(f"{head} SELECT {values} FROM jsonb_each(?) WHERE true{conflict}",  # noqa: S608
                [payload])
 
 
-def _joined(fragments: Iterable[str | None]) -> str | None:
-    """The JSON array of the rows of all ``fragments``; None if one of them is not JSON."""
-    parts = []
-    for fragment in fragments:
-        if fragment is None:
-            return None
-        if fragment:
-            parts.append(fragment)
-    return f"[{','.join(parts)}]"
+# A batch of new server copies, straight from their JSON text (``jsonb_each`` over the array
+# of documents, parsed once into JSONB): every column as ``_row_values``, ``_history_items``,
+# ``_note_rows`` and ``_document_rows`` compute it, in SQLite's C code instead of Python (no
+# row tuples built, no JSON re-encoded: a history entry is stored as the text it arrived as).
+_BATCH_DOSSIERS = f"""
+    INSERT INTO dossiers (rid, {', '.join(_COLUMNS)})
+    SELECT :first + d.key, d.value->>'id', coalesce(d.value->>'code', ''),
+           coalesce(d.value->>'version', 0), d.value->>'status', d.value->>'step',
+           d.value->>'assignee_id', d.value->>'department_id', d.value->>'procedure_name',
+           d.value->>'field_name', d.value->>'$.applicant.name', d.value->>'received_at',
+           d.value->>'due_at', d.value->>'summary', d.value->>'version', 'synced',
+           d.value->>'updated_at', :now, :gen
+    FROM jsonb_each(:docs) d"""  # noqa: S608
+_BATCH_JSON = """
+    INSERT INTO dossier_json (rid, data) SELECT :first + d.key, json(d.value)
+    FROM jsonb_each(:docs) d"""
+_BATCH_HISTORY = """
+    INSERT INTO history (dossier_id, position, id, at, actor_name, action, from_status,
+                         to_status, content, entry)
+    SELECT d.value->>'id', h.key, coalesce(h.value->>'id', ''), h.value->>'at',
+           h.value->>'actor_name', h.value->>'action', h.value->>'from_status',
+           h.value->>'to_status', h.value->>'content', json(h.value)
+    FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.history') h"""
+_BATCH_NOTES = """
+    INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, created_at,
+                       pending)
+    SELECT d.value->>'id', n.key, n.value->>'id', n.value->>'client_id', n.value->>'author_name',
+           n.value->>'text', n.value->>'created_at', (n.value->>'id') IS NULL
+    FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.notes') n"""
+_BATCH_DOCUMENTS = _DOCUMENTS_SQL.replace("""
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", """
+        SELECT f.value->>'id', d.value->>'id', coalesce(f.value->>'name', ''), f.value->>'kind',
+               f.value->>'mime', f.value->>'size', f.value->>'sha256', :now
+        FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.documents') f WHERE true""")
 
 
 def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int) -> None:
@@ -340,27 +324,18 @@ def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int) -> 
     if not copies:
         return
     first = int(db.execute("SELECT coalesce(max(rid), 0) FROM dossiers").fetchone()[0]) + 1
-    rids = range(first, first + len(copies))
-    pairs = list(zip(rids, copies, strict=True))
-    _bulk_insert(
-        db, f"INSERT INTO dossiers (rid, {', '.join(_COLUMNS)}) "  # noqa: S608
-        f"VALUES ({', '.join('?' * (len(_COLUMNS) + 1))})",
-        [(rid, *c.row, snapshot_gen) for rid, c in pairs],
-        payload=_joined(None if c.row_json is None else f"[{rid},{c.row_json},{snapshot_gen}]"
-                        for rid, c in pairs))
-    # The documents' JSON text goes in as is (already text: escaping it into a JSON array
-    # would cost more than the few thousand binds).
-    db.conn.executemany("INSERT INTO dossier_json (rid, data) VALUES (?, ?)",
-                        [(rid, c.data_json) for rid, c in pairs])
-    _bulk_insert(db, _FTS_SQL, [(rid, *c.fts) for rid, c in pairs],
-                 payload=_joined(None if c.fts_json is None else f"[{rid},{c.fts_json}]"
-                                 for rid, c in pairs))
-    _bulk_insert(db, _HISTORY_SQL, [r for c in copies for r in c.history], json_columns=(9,),
-                 payload=_joined(c.history_json for c in copies))
-    _bulk_insert(db, _NOTES_SQL, [r for c in copies for r in c.notes],
-                 payload=_joined(c.notes_json for c in copies))
-    _bulk_insert(db, _DOCUMENTS_SQL, [r for c in copies for r in c.documents],
-                 payload=_joined(c.documents_json for c in copies))
+    # Parsed once; NULL unless strict JSON (NaN, infinity: the plain path, one by one).
+    docs = db.execute("SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END",
+                      {"t": f"[{','.join(c.data_json for c in copies)}]"}).fetchone()[0]
+    if docs is None:
+        for copy in copies:
+            doc = json.loads(copy.data_json)
+            _write(db, doc, base=doc, local_state="synced", snapshot_gen=snapshot_gen)
+        return
+    params = {"docs": docs, "first": first, "now": now_iso(), "gen": snapshot_gen}
+    for sql in (_BATCH_DOSSIERS, _BATCH_JSON, _BATCH_HISTORY, _BATCH_NOTES, _BATCH_DOCUMENTS):
+        db.execute(sql, params)
+    _bulk_insert(db, _FTS_SQL, [(first + i, *c.fts) for i, c in enumerate(copies)])
 
 
 def put_server_copy(db: Database, doc: Mapping[str, Any], *, data: Mapping[str, Any] | None = None,
@@ -488,7 +463,7 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
         getattr(result, outcome).append(dossier_id)
     if fresh:
         ready = {dossier_id: copy for dossier_id, copy in (prepared or {}).items()
-                 if dossier_id in fresh and copy.row[2] == int(fresh[dossier_id].get("version") or 0)}
+                 if dossier_id in fresh and copy.version == int(fresh[dossier_id].get("version") or 0)}
         missing = [doc for dossier_id, doc in fresh.items() if dossier_id not in ready]
         ready.update(prepare_copies(missing))
         _insert_new(db, [ready[dossier_id] for dossier_id in fresh], gen)

@@ -7,6 +7,7 @@ Every failure a user can meet has a clear message: a cache whose key is missing 
 from __future__ import annotations
 
 __all__ = [
+    "CacheDamaged",
     "CacheLocked",
     "DocumentIntegrityError",
     "DocumentNotFound",
@@ -21,15 +22,38 @@ class StoreError(Exception):
 
 
 class CacheLocked(StoreError):
-    """The encrypted cache cannot be opened: its key is missing from the keyring or wrong."""
+    """The encrypted cache cannot be opened: its key is missing from the keyring or wrong.
+
+    ``reason``: ``key_missing``, ``wrong_key`` or ``keyring`` (no usable keyring at all)."""
+
+    reason = "wrong_key"
+
+    def __init__(self, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
+
+
+class CacheDamaged(StoreError):
+    """The key opens the cache but SQLite finds it corrupt (``PRAGMA quick_check``)."""
+
+    reason = "damaged"
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class KeyringUnavailable(CacheLocked):
     """No usable OS keyring (Secret Service, Keychain, Credential Manager) answered."""
 
+    reason = "keyring"
+
 
 class PlaintextNotAllowed(StoreError):
     """A plaintext (unencrypted) cache was requested or found, but the policy forbids it."""
+
+    reason = "not_encrypted"
 
 
 class DocumentNotFound(StoreError, KeyError):

@@ -12,7 +12,8 @@ took 0.1-0.6 s over 100,000 dossiers. Every query here is index-only instead:
   (``INDEXED BY``); the model caches it per sort key until the data changes.
 - :func:`filter_rids` - each filter as a set of rids from one index-only query (the FTS5
   index over folded text for the search box, ``ix_dossiers_status`` for the status, ...),
-  returned through ``group_concat`` (one string instead of 100,000 Python row tuples).
+  returned through ``store.search.rid_list`` (one JSON array instead of 100,000 Python row
+  tuples).
 - :func:`apply_filter` - the ordered list restricted to the intersection, in Python.
 
 Views (:data:`VIEWS`): ``open`` (not closed: the default list), ``todo`` (the signed-in
@@ -39,7 +40,7 @@ from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
 from wfh_client.domain.statuses import FINAL_STATUSES, Role
 from wfh_client.domain.turns import TURNS, Party
-from wfh_client.store.search import fts_query
+from wfh_client.store.search import fts_query, rid_list
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, set_state
 
 __all__ = ["CLOSED_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "KEY_UNREAD_SINCE", "ROW_COLUMNS",
@@ -158,8 +159,7 @@ def _turn_sql(party: Party) -> str:
 
 
 def _rid_set(db: Any, sql: str, params: Sequence[Any] = ()) -> set[int]:
-    text = db.conn.execute(f"SELECT group_concat(rid) FROM ({sql})", list(params)).fetchone()[0]  # noqa: S608
-    return set(map(int, text.split(","))) if text else set()
+    return set(rid_list(db, sql, params))
 
 
 def sort_indexes(db: Any) -> dict[str, str]:
@@ -179,10 +179,7 @@ def ordered_ids(db: Any, sort_key: str, indexes: dict[str, str] | None = None) -
     column = SORT_SQL[sort_key]
     index = (indexes if indexes is not None else sort_indexes(db)).get(column)
     hint = f" INDEXED BY {index}" if index else ""
-    text = db.conn.execute(
-        f"SELECT group_concat(rid) FROM (SELECT rid FROM dossiers{hint} "  # noqa: S608
-        f"ORDER BY {column}, rid)").fetchone()[0]
-    ordered = list(map(int, text.split(","))) if text else []
+    ordered = rid_list(db, f"SELECT rid FROM dossiers{hint} ORDER BY {column}, rid")  # noqa: S608
     if sort_key == "urgency":  # the running ones first, each part in due order
         running = _rid_set(db, f"SELECT rid FROM dossiers WHERE {_RUNNING}")  # noqa: S608
         ordered = [r for r in ordered if r in running] + [r for r in ordered if r not in running]

@@ -194,23 +194,26 @@ MIGRATIONS: tuple[tuple[str, Sequence[str | Callable[[Database], None]]], ...] =
         "CREATE INDEX ix_oncall_queue_kind ON oncall_queue(kind, created_at)",
         _ONCALL_RECALLS,
     )),
+    # 0003: the user can dismiss an entry that will never apply (quarantined or rejected), so
+    # its warning goes away; the row stays for the record (and for export).
+    ("0003_outbox_dismissed", (
+        "ALTER TABLE outbox ADD COLUMN dismissed_at TEXT",
+    )),
     # every entry keeps the dossier's code and title: a dossier that left the scope is purged
-    # from the cache, and its refused changes must still say which dossier they were about;
-    # dismissed_at: the user has read a refused entry and put it away (kept for export)
-    ("0003_outbox_labels", (
+    # from the cache, and its refused changes must still say which dossier they were about
+    ("0004_outbox_labels", (
         "ALTER TABLE outbox ADD COLUMN dossier_code TEXT",
         "ALTER TABLE outbox ADD COLUMN dossier_title TEXT",
-        "ALTER TABLE outbox ADD COLUMN dismissed_at TEXT",
         "UPDATE outbox SET dossier_code = (SELECT code FROM dossiers d WHERE d.id = "
         "outbox.dossier_id), dossier_title = (SELECT procedure_name FROM dossiers d "
         "WHERE d.id = outbox.dossier_id)",
     )),
     # when the user last looked at each dossier (the list's unread marker)
-    ("0004_dossier_seen", (
+    ("0005_dossier_seen", (
         "CREATE TABLE dossier_seen (dossier_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)",
     )),
     # phone and ID numbers searchable by their middle and end (store.fts.digit_tokens)
-    ("0005_search_numbers", (_reindex_search,)),
+    ("0006_search_numbers", (_reindex_search,)),
 )
 
 

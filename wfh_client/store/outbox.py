@@ -20,20 +20,20 @@ import os
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from wfh_client.store.dossiers import set_local_data
-from wfh_client.store.state import now_iso
+from wfh_client.store.state import iso_z, now_iso
 
 __all__ = [
     "OUTBOX_STATES",
     "REFUSED_STATES",
     "Conflict",
     "OutboxEntry",
-    "dismiss",
     "enqueue",
     "entries",
     "export_rejected",
@@ -42,10 +42,11 @@ __all__ = [
     "new_client_id",
     "open_conflicts",
     "pending_entries",
+    "dismiss",
+    "needs_attention",
     "prune_applied",
     "record_action",
     "record_conflict",
-    "refused_entries",
     "resolve_conflict",
     "reset_sending",
 ]
@@ -94,10 +95,10 @@ def _dumps(value: Any) -> str:
 
 def enqueue(db: Database, dossier_id: str, action: str, payload: Mapping[str, Any],
             base_version: int | None, *, client_id: str | None = None,
-            created_at: str | None = None) -> OutboxEntry:
-    """Append a pending action; ``client_id`` defaults to a new uuid4 hex, ``created_at``
-    (ISO 8601 UTC) to now."""
-    now = created_at or now_iso()
+            created_at: datetime | None = None) -> OutboxEntry:
+    """Append a pending action; ``client_id`` defaults to a new uuid4 hex. ``created_at`` is
+    when the user acted (the time its optimistic result and any replay are computed at)."""
+    now = now_iso() if created_at is None else iso_z(created_at)
     row = db.execute(
         f"INSERT INTO outbox (client_id, dossier_id, action, payload, base_version, state, "  # noqa: S608
         f"created_at, updated_at, dossier_code, dossier_title) VALUES (?, ?, ?, ?, ?, 'pending', "
@@ -149,22 +150,6 @@ def entries(db: Database, states: Iterable[str] | None = None, *,
         f"SELECT {', '.join(_COLS)} FROM outbox {where} ORDER BY seq", params)]  # noqa: S608
 
 
-def refused_entries(db: Database, *, dismissed: bool = False) -> list[OutboxEntry]:
-    """Invalid and rejected entries, not dismissed ones (or every one: ``dismissed=True``)."""
-    return [e for e in entries(db, REFUSED_STATES) if dismissed or e.dismissed_at is None]
-
-
-def dismiss(db: Database, client_ids: Iterable[str]) -> int:
-    """Put refused entries the user has read away (they stay for export); returns how many."""
-    ids = list(client_ids)
-    if not ids:
-        return 0
-    return db.execute(
-        f"UPDATE outbox SET dismissed_at = ? WHERE client_id IN ({', '.join('?' * len(ids))}) "  # noqa: S608
-        "AND state IN ('invalid', 'rejected') AND dismissed_at IS NULL",
-        [now_iso(), *ids]).rowcount
-
-
 def pending_entries(db: Database) -> list[OutboxEntry]:
     """Entries to send, oldest first."""
     return entries(db, ("pending",))
@@ -194,6 +179,24 @@ def reset_sending(db: Database) -> int:
     """After a crash: entries left 'sending' go back to 'pending' (resent under the same key)."""
     return db.execute("UPDATE outbox SET state = 'pending', updated_at = ? "
                       "WHERE state = 'sending'", [now_iso()]).rowcount
+
+
+def dismiss(db: Database, client_id: str) -> bool:
+    """The user read why an entry will never apply and dismissed it: it leaves the warnings
+    (``counts``, :func:`needs_attention`) but stays in the table and in exports."""
+    return db.execute("UPDATE outbox SET dismissed_at = ?, updated_at = ? WHERE client_id = ? "
+                      "AND state IN ('invalid', 'rejected') AND dismissed_at IS NULL",
+                      [now_iso(), now_iso(), client_id]).rowcount == 1
+
+
+def needs_attention(db: Database, dossier_id: str | None = None) -> list[OutboxEntry]:
+    """Entries that will never apply (``REFUSED_STATES``) and that the user has not dismissed
+    yet, oldest first (of one dossier, or of all)."""
+    where = " AND dossier_id = ?" if dossier_id is not None else ""
+    return [_entry(r) for r in db.execute(
+        f"SELECT {', '.join(_COLS)} FROM outbox WHERE state IN ('invalid', 'rejected') "  # noqa: S608
+        f"AND dismissed_at IS NULL{where} ORDER BY seq",
+        [] if dossier_id is None else [dossier_id])]
 
 
 def prune_applied(db: Database, before: str) -> int:

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from wfh_client.store.fts import fts_query
 
 __all__ = ["LIST_COLUMNS", "ORDER_COLUMNS", "SCAN_THRESHOLD", "count_search", "fts_query",
-           "match_rowids", "search"]
+           "match_rowids", "rid_list", "search"]
 
 LIST_COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "department_id",
                 "procedure_name", "field_name", "applicant_name", "received_at", "due_at",
@@ -31,6 +31,16 @@ ORDER_COLUMNS = frozenset({"due_at", "received_at", "code", "applicant_name", "f
                            "status", "local_state", "updated_at", "rank"})
 SCAN_THRESHOLD = 1000
 _SELECT = ", ".join(f"d.{c}" for c in LIST_COLUMNS)
+
+
+def rid_list(db: Database, sql: str, params: Sequence[Any] = ()) -> list[int]:
+    """The ``rid`` column of ``sql`` (in its order) as ints. SQLite builds ONE JSON array and
+    the C JSON decoder reads it: at 80,000 rids half the time of ``group_concat`` + ``int()``
+    per value, which is what a one-letter search costs on every keystroke."""
+    text = db.conn.execute(f"SELECT json_group_array(rid) FROM ({sql})",  # noqa: S608
+                           list(params)).fetchone()[0]
+    values: list[int] = json.loads(text)
+    return values
 
 
 def match_rowids(db: Database, query: str, cap: int | None = None) -> list[int] | None:

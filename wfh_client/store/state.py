@@ -36,9 +36,14 @@ KEY_LAST_ERROR = "last_error"
 KEY_ACCOUNT = "account"  # {server_url, username, user: {...}}
 
 
+def iso_z(when: datetime) -> str:
+    """``when`` as ISO 8601 UTC with milliseconds and ``Z`` (the API's format)."""
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def now_iso() -> str:
     """The current instant, ISO 8601 UTC with ``Z`` (the API's format)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_z(datetime.now(UTC))
 
 
 def get_state(db: Database, key: str, default: Any = None) -> Any:
@@ -74,6 +79,16 @@ def counts(db: Database) -> StoreCounts:
                (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending')),
                (SELECT count(*) FROM conflicts WHERE resolved_at IS NULL),
                (SELECT count(*) FROM outbox WHERE state IN ('invalid', 'rejected')
-                  AND dismissed_at IS NULL)
+                AND dismissed_at IS NULL)
     """).fetchone()
     return StoreCounts(row[0], row[1], row[2], row[3], get_state(db, KEY_LAST_SUCCESS_AT))
+
+
+def unsent_changes(db: Database) -> int:
+    """Everything the user did that the server has not confirmed: outbox entries waiting or in
+    conflict, and on-call answers (check-ins, recall answers) not yet sent."""
+    row = db.execute("""
+        SELECT (SELECT count(*) FROM outbox WHERE state IN ('pending', 'sending', 'conflict')),
+               (SELECT count(*) FROM oncall_queue WHERE state IN ('pending', 'sending'))
+    """).fetchone()
+    return int(row[0]) + int(row[1])

@@ -9,6 +9,7 @@ helpers can compose without deadlocking. Readers use their own connections (WAL)
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,6 +20,7 @@ from sqlite_utils import Database
 __all__ = ["Writer"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Writer:
@@ -87,7 +89,12 @@ class Writer:
         self._executor.shutdown(wait=True)
 
     def _close_db(self) -> None:
+        # Every write is already committed (in the WAL): a checkpoint that fails here (disk
+        # full, another reader) loses nothing and is redone at the next open. Raising would
+        # make a caller report a committed write as failed, and a retry would double it.
         try:
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception as exc:  # noqa: BLE001 - see above
+            log.warning("WAL checkpoint at close failed (nothing is lost): %s", exc)
         finally:
             self._db.close()

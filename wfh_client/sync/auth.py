@@ -16,10 +16,12 @@
 
 * :func:`open_session` - the session of the data dir's current account (CLI, app, engine).
 
-Caveats: a refresh whose answer is lost (timeout after the server rotated) leaves a rotated
-token in the keyring, so the next refresh is ``auth.refresh_reused`` and the user logs in again;
-refreshes are never retried for that reason. Two processes sharing one account (app + CLI) can
-race the same way; refreshes are single-flight per ``AuthSession`` only.
+A refresh whose answer is lost (timeout, or the process killed after the server rotated) leaves
+the rotated token in the keyring; presented again within the server's reuse grace window
+(30 s by default) it gets the same new pair, so the lost answer is retried once at once and a
+restarted process stays signed in. Outside the window the whole family is revoked
+(``auth.refresh_reused``): that is reuse detection. Refreshes are single-flight per
+``AuthSession``; two processes sharing one account (app + CLI) are covered by the same window.
 
 Tokens are never logged; only their absence/presence is.
 """
@@ -45,11 +47,14 @@ from wfh_client.sync.errors import (
     ClientError,
     DeviceRevoked,
     KeyringUnavailable,
+    NetworkError,
     NotLoggedIn,
     SessionExpired,
+    TlsError,
     TokenRejected,
     error_for,
 )
+from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.http import NO_RETRY, HttpClient, client_from_config
 
 log = logging.getLogger(__name__)
@@ -222,16 +227,14 @@ class AuthSession:
                 raise NotLoggedIn(f"not logged in to {self.account.server_url} as "
                                   f"{self.account.username} (no refresh token in the keyring)")
             try:
-                response = self.http.post(
-                    REFRESH_PATH, json={"refresh_token": presented, "device_id": self.device_id},
-                    retry=NO_RETRY,  # a replayed refresh would present a rotated token
-                )
+                response = self._post_refresh(presented)
             except TokenRejected as exc:
                 self._access = None
                 if self.tokens.get_refresh(self.account.id) == presented:
                     self.tokens.delete_refresh(self.account.id)
                 raise SessionExpired(exc.status, exc.code, exc.message, exc.details) from exc
             body = _token_response(response)
+            crashpoint("refresh_after_response")
             # Rotation: persist the new refresh token before the new access token is used.
             self.tokens.set_refresh(self.account.id, body["refresh_token"])
             self._access = body["access_token"]
@@ -239,6 +242,18 @@ class AuthSession:
                 self.user = body["user"]
             log.debug("tokens refreshed for account %s", self.account.id)
             return self._access
+
+    def _post_refresh(self, presented: str) -> requests.Response:
+        """POST the refresh; a lost answer is asked again once, at once: within the server's
+        reuse grace window the rotated token answers with the same new pair."""
+        body = {"refresh_token": presented, "device_id": self.device_id}
+        try:
+            return self.http.post(REFRESH_PATH, json=body, retry=NO_RETRY)
+        except TlsError:
+            raise  # nothing was sent
+        except NetworkError:
+            log.info("the refresh answer was lost; asking again")
+            return self.http.post(REFRESH_PATH, json=body, retry=NO_RETRY)
 
     def _handle_revoked(self, exc: DeviceRevoked) -> None:
         with self._lock:

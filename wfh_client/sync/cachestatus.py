@@ -15,8 +15,11 @@ from typing import Any
 from wfh_client.config import Config
 from wfh_client.store.cache import Cache, account_paths
 from wfh_client.store.errors import StoreError
+from wfh_client.store.recovery import list_set_aside
 from wfh_client.store.state import counts as store_counts
+from wfh_client.store.state import get_state
 from wfh_client.sync.account import Account
+from wfh_client.sync.engine import KEY_CALENDAR
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,34 @@ def counts(config: Config, account: Account) -> dict[str, Any]:
         return {"available": False, "detail": "no local cache yet (never synced)"}
     with cache:
         return {"available": True, **asdict(store_counts(cache.reader()))}
+
+
+def calendar_check(config: Config, account: Account) -> tuple[bool, str]:
+    """``(ok, detail)`` about the cached working calendar: its version and horizon, and the
+    years whose days off are not decreed yet (a warning, not a failure)."""
+    try:
+        cache = _open(config, account)
+    except StoreError as exc:
+        return False, str(exc)
+    if cache is None:
+        return True, "no calendar yet (never synced)"
+    with cache:
+        cal = get_state(cache.reader(), KEY_CALENDAR)
+    if not isinstance(cal, dict):
+        return True, "no calendar yet (never synced)"
+    resolved = cal.get("resolved") or {}
+    detail = (f"version {cal.get('version', 'unknown (old server)')}, resolved "
+              f"{resolved.get('from', '?')} .. {resolved.get('to', '?')}")
+    years = cal.get("unconfirmed_years") or []
+    if years:
+        detail += (f"; WARNING: days off of {', '.join(map(str, years))} not confirmed yet "
+                   "(deadlines there may move when the decree is published)")
+    return True, detail
+
+
+def set_aside_copies(config: Config, account: Account) -> list[dict[str, Any]]:
+    """The unreadable caches of this account kept aside (``store.recovery``), newest first."""
+    return list_set_aside(account_paths(account.id, config.data_dir))
 
 
 def integrity(config: Config, account: Account) -> tuple[bool, str]:

@@ -4,20 +4,33 @@ A download streams into the encrypted :class:`~wfh_client.store.DocumentStore`; 
 one keeps its complete chunks and resumes with ``Range: bytes=<held>-`` guarded by ``If-Range``
 (the SHA-256 ETag), so a document that changed meanwhile starts over. The SHA-256 is verified
 before the document is marked downloaded; a mismatch deletes it. Result documents are recorded
-offline as an ``upload_result`` outbox entry whose bytes wait encrypted in the document store.
+offline as an ``upload_result`` outbox entry whose bytes wait encrypted in the document store;
+they are checked first by the same rules the server applies (``domain.filetypes``: an allowed
+document type whose content matches it, not empty; ``domain.workflow.may_attach_result``), and
+sent with the name in the ``X-File-Name`` header, never in the URL.
 Neighbours: ``engine`` (calls :func:`prefetch` and :func:`upload_result`).
 """
 
 from __future__ import annotations
 
+import errno
 import logging
-import mimetypes
 import re
+import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wfh_client.domain.filetypes import (
+    FILE_NAME_HEADER,
+    HEAD_BYTES,
+    FileTypeError,
+    check_upload,
+    encode_file_name,
+    file_type_of,
+)
+from wfh_client.domain.workflow import may_attach_result
 from wfh_client.store import DocumentIntegrityError
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.document_rows import get_document_row, set_document_state
@@ -37,6 +50,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Prefetching never leaves less than this free on the disk (the cache, the system and other
+#: programs need room; a full disk is how a database write fails).
+MIN_FREE_BYTES = 512 * 1024 * 1024
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 Progress = Callable[[int, int], None]
 
@@ -48,7 +64,16 @@ def content_path(dossier_id: str, doc_id: str) -> str:
 def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | None = None,
                       cancel: threading.Event | None = None) -> int:
     """Fetch one document into the encrypted store (resuming a partial one); returns the
-    bytes transferred. Raises ``DocumentIntegrityError`` if the SHA-256 does not match."""
+    bytes transferred. Raises ``DocumentIntegrityError`` if the SHA-256 does not match.
+
+    Downloads of one document are serialised (the window and the prefetch may ask at once):
+    the second waits and finds the first one's verified file."""
+    with engine.cache.documents.lock(doc_id):
+        return _download(engine, doc_id, progress, cancel)
+
+
+def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
+              cancel: threading.Event | None) -> int:
     cache = engine.cache
     row = get_document_row(cache.reader(), doc_id)
     if row is None:
@@ -85,11 +110,16 @@ def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | N
     except BaseException:
         writer.abort()
         kept = cache.documents.partial_size(doc_id)
-        cache.write(lambda db: set_document_state(db, doc_id, "partial", downloaded_bytes=kept,
-                                                  local_name=doc_id))
+        try:  # best effort (on a full disk this write fails too): the first error is raised
+            cache.write(lambda db: set_document_state(db, doc_id, "partial",
+                                                      downloaded_bytes=kept, local_name=doc_id))
+        except Exception:  # noqa: BLE001 - see above; a resume re-reads the .part size anyway
+            log.warning("could not record the partial download of %s", doc_id, exc_info=True)
         raise
     finally:
         response.close()
+    if not cache.documents.exists(doc_id):  # never mark downloaded what is not there
+        raise DocumentIntegrityError(f"document {doc_id}: the verified file is missing")
     cache.write(lambda db: set_document_state(db, doc_id, "downloaded",
                                               downloaded_bytes=total, local_name=doc_id))
     return transferred
@@ -97,7 +127,9 @@ def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | N
 
 def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) -> None:
     """Download the documents of the dossiers assigned to the user, most urgent first, up to
-    ``prefetch_max_bytes`` held locally in total."""
+    ``prefetch_max_bytes`` held locally in total, and never into the last
+    :data:`MIN_FREE_BYTES` of the disk: prefetching stops (``report.prefetch_stopped``) instead
+    of failing the sync, and the documents are fetched when opened or when space returns."""
     db = engine.cache.reader()
     me = engine.profile().actor.user_id
     held = int(db.execute("SELECT coalesce(sum(size), 0) FROM documents "
@@ -110,10 +142,15 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
     todo = []
     for doc_id, size in rows:
         if size is not None and size <= budget:
-            todo.append(doc_id)
+            todo.append((doc_id, int(size)))
             budget -= size
-    for done, doc_id in enumerate(todo):
+    for done, (doc_id, size) in enumerate(todo):
         if cancel.is_set():
+            return
+        if free_bytes(engine.cache.documents.directory) < size + MIN_FREE_BYTES:
+            report.prefetch_stopped = "low_disk_space"
+            log.warning("prefetch stopped: less than %d MiB would be left on the disk",
+                        MIN_FREE_BYTES // (1024 * 1024))
             return
         engine.bus.publish("sync.progress", done=done, total=len(todo), phase="documents")
         try:
@@ -125,6 +162,17 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
             log.warning("prefetch of document %s failed: %s", doc_id, exc)
         except (NetworkError, InterruptedError):
             return  # offline or cancelled: the partial file resumes next time
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            report.prefetch_stopped = "disk_full"
+            log.warning("prefetch stopped: the disk is full")
+            return
+
+
+def free_bytes(path: Path) -> int:
+    """Free space on the disk holding ``path`` for this user."""
+    return shutil.disk_usage(path).free
 
 
 def _upload_id(client_id: str) -> str:
@@ -134,25 +182,42 @@ def _upload_id(client_id: str) -> str:
 def queue_result_upload(engine: SyncEngine, dossier_id: str, path: Path,
                         name: str | None = None) -> store_outbox.OutboxEntry:
     """Record a result document for upload (works offline): the bytes are kept encrypted in
-    the document store until the outbox sends them."""
+    the document store until the outbox sends them.
+
+    Raises ``ValueError`` for a bad name or size, :class:`~wfh_client.domain.filetypes.
+    FileTypeError` (a ``ValueError``) for a type the server refuses, and ``ValueError`` with
+    code ``document.wrong_status`` when the dossier's status allows no result."""
     name = (name or path.name).strip()
     if not name or len(name) > 255 or _BAD_NAME.search(name) or name in (".", ".."):
         raise ValueError("The file name is empty, too long or contains / \\ or control characters.")
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
-        raise ValueError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-    mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        raise ValueError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MiB.")
+    file_type = file_type_of(name)
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    mime = check_upload(name, file_type.mime if file_type else "", head, size).mime
     cache = engine.cache
-    record = cache.reader().execute("SELECT server_version FROM dossiers WHERE id = ?",
+    record = cache.reader().execute("SELECT server_version, status FROM dossiers WHERE id = ?",
                                     [dossier_id]).fetchone()
     if record is None:
         raise KeyError(f"dossier {dossier_id} is not in the cache")
-    entry = cache.write(lambda db: store_outbox.enqueue(
-        db, dossier_id, "upload_result", {"name": name, "mime": mime, "size": size},
-        record[0]))
-    with path.open("rb") as fh, cache.documents.writer(_upload_id(entry.client_id)) as w:
+    if not may_attach_result(int(record[1] or 0)):
+        raise FileTypeError("document.wrong_status", "A result document may be attached only "
+                            "while the dossier is processed or its result is ready.")
+    # The bytes first, then the outbox row: a crash in between leaves an orphan file (pruned
+    # later), never a queued upload without its bytes.
+    client_id = store_outbox.new_client_id()
+    with path.open("rb") as fh, cache.documents.writer(_upload_id(client_id)) as w:
         while chunk := fh.read(64 * 1024):
             w.write(chunk)
+    try:
+        entry = cache.write(lambda db: store_outbox.enqueue(
+            db, dossier_id, "upload_result", {"name": name, "mime": mime, "size": size},
+            record[0], client_id=client_id))
+    except BaseException:
+        cache.documents.delete(_upload_id(client_id))
+        raise
     engine.bus.publish("outbox.changed", dossier_id=dossier_id)
     return entry
 
@@ -161,10 +226,9 @@ def upload_result(engine: SyncEngine, entry: store_outbox.OutboxEntry, key: str)
     """Send a queued result document; the server answers with the new dossier version."""
     body = engine.cache.documents.read_all(_upload_id(entry.client_id))
     response = engine.session.request(
-        "POST", f"/api/v1/dossiers/{entry.dossier_id}/documents",
-        params={"name": entry.payload["name"]}, data=body,
-        headers={"Idempotency-Key": key, "Content-Type": entry.payload.get("mime")
-                 or "application/octet-stream"})
+        "POST", f"/api/v1/dossiers/{entry.dossier_id}/documents", data=body,
+        headers={"Idempotency-Key": key, FILE_NAME_HEADER: encode_file_name(entry.payload["name"]),
+                 "Content-Type": entry.payload.get("mime") or "application/octet-stream"})
     answer: dict[str, Any] = response.json()
     return {"version": answer.get("version"), "document": answer.get("document")}
 

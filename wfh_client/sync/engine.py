@@ -2,7 +2,8 @@
 
 One ``sync_once`` = push (each unsent action in order, per dossier) then pull (pages of the
 server's change log, one writer transaction per page, cursor stored in the same transaction;
-the next page is fetched while the previous one is being committed) then document prefetch. Every step is crash-safe: an action whose answer was lost stays
+``pages.PageReader`` asks for the next page as soon as a page has arrived, so it travels while
+this one is parsed and the previous one committed) then document prefetch. Every step is crash-safe: an action whose answer was lost stays
 ``sending`` and is resent under the same ``Idempotency-Key`` (one effect on the server); a page
 is applied whole or not at all. What the anchors teach (docs/architecture.md, "Sync"):
 
@@ -20,17 +21,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import logging
-import os
-import signal
 import threading
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import requests
+import sqlcipher3 as sqlite_errors
 from sqlite_utils import Database
 
 from wfh_client.domain import (
@@ -41,8 +41,9 @@ from wfh_client.domain import (
     state_from_document,
     validate_action,
 )
+from wfh_client.domain.timefmt import parse_instant
 from wfh_client.events import EventBus
-from wfh_client.store import Cache
+from wfh_client.store import Cache, DocumentIntegrityError, DocumentNotFound
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.state import (
@@ -52,11 +53,14 @@ from wfh_client.store.state import (
     KEY_SNAPSHOT_IN_PROGRESS,
     delete_state,
     get_state,
+    iso_z,
     now_iso,
     set_state,
 )
 from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
+from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
+from wfh_client.sync.pages import PageReader
 
 __all__ = [
     "CHANGES_PATH",
@@ -71,10 +75,20 @@ log = logging.getLogger(__name__)
 
 CHANGES_PATH = "/api/v1/sync/changes"
 CALENDAR_PATH = "/api/v1/calendar"
+CALENDAR_VERSION_HEADER = "X-Calendar-Version"
 KEY_CALENDAR = "calendar"
 KEY_PROFILE = "profile"
+KEY_MAINTAINED_AT = "maintenance.last_at"
+MAINTAIN_EVERY = timedelta(days=1)
+APPLIED_KEEP = timedelta(days=30)  # applied entries stay this long (support, audit)
+# removals received outside a snapshot, applied together at the end of a pull run
+KEY_PENDING_REMOVALS = "pull.pending_removals"
 MAX_REBASES = 3
 UPLOAD_ACTION = "upload_result"
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 class Transport(Protocol):
@@ -118,27 +132,13 @@ class SyncReport:
     documents: int = 0
     document_bytes: int = 0
     errors: list[str] = field(default_factory=list)
+    prefetch_stopped: str | None = None  # e.g. "low_disk_space": documents wait, work goes on
+    calendar_checked: bool = field(default=False, repr=False)  # once per sync
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-_crash_hits: dict[str, int] = {}
-
-
-def crashpoint(name: str) -> None:
-    """Fault injection for the crash-safety tests: ``WFH_CLIENT_CRASHPOINT=<name>`` kills the
-    process with SIGKILL right here (no cleanup, exactly like a power cut or the OOM killer);
-    ``<name>@<n>`` kills it the n-th time the point is reached (e.g. on the third pull page)."""
-    wanted = os.environ.get("WFH_CLIENT_CRASHPOINT")
-    if not wanted:
-        return
-    point, _, nth = wanted.partition("@")
-    if point != name:
-        return
-    _crash_hits[name] = _crash_hits.get(name, 0) + 1
-    if _crash_hits[name] >= (int(nth) if nth.isdigit() else 1):
-        os.kill(os.getpid(), signal.SIGKILL)
+        out = asdict(self)
+        out.pop("calendar_checked", None)
+        return out
 
 
 class SyncEngine:
@@ -154,8 +154,11 @@ class SyncEngine:
         prefetch_max_bytes: int = 50 * 1024 * 1024,
         failsafe_fraction: float = 0.5,
         failsafe_min_cached: int = 20,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.session = session
+        # "now" for the domain rules checked while rebasing (tests run on a fixed clock)
+        self.clock: Callable[[], datetime] = clock or _utc_now
         self.cache = cache
         self.bus = bus or EventBus()
         self.page_limit = page_limit
@@ -184,13 +187,34 @@ class SyncEngine:
         db = self.cache.reader()
         user = self.session.user
         if get_state(db, KEY_CALENDAR) is None:
-            report.requests += 1
-            cal = self.session.request("GET", CALENDAR_PATH).json()
-            self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
-            self._profile = None
+            self._fetch_calendar(report)
         if user is not None and get_state(db, KEY_PROFILE) != user:
             self.cache.write(lambda w: set_state(w, KEY_PROFILE, user))
             self._profile = None
+
+    def _fetch_calendar(self, report: SyncReport) -> None:
+        """Fetch the server's resolved working calendar, store it, and announce it if it
+        changed (``calendar.changed``): deadlines, remaining time and the board follow it."""
+        report.requests += 1
+        cal = self.session.request("GET", CALENDAR_PATH).json()
+        if not isinstance(cal, dict):
+            raise ApiError(200, "calendar.bad", "the calendar answer is not an object")
+        WorkingCalendar.from_dict(cal)  # refuse a malformed one before storing it
+        old = get_state(self.cache.reader(), KEY_CALENDAR)
+        self.cache.write(lambda w: set_state(w, KEY_CALENDAR, cal))
+        self._profile = None
+        if old is not None and old != cal:
+            log.info("the working calendar changed (version %s)", cal.get("version"))
+            self.bus.publish("calendar.changed", calendar=cal)
+
+    def _check_calendar(self, version: str | None, report: SyncReport) -> None:
+        """Every pull page names the server's calendar version: fetch it again on a change."""
+        if not version or report.calendar_checked:
+            return
+        report.calendar_checked = True
+        stored = get_state(self.cache.reader(), KEY_CALENDAR) or {}
+        if stored.get("version") != version:
+            self._fetch_calendar(report)
 
     # ------------------------------------------------------------------ entry
 
@@ -224,9 +248,34 @@ class SyncEngine:
                     self.cache.write(lambda db: set_state(db, KEY_LAST_ERROR, failure))
                 self.bus.publish("sync.failed", error=exc, message=failure["message"])
                 raise
-            self.cache.write(_record_success)
+            self._maintain()
+            try:
+                self.cache.write(_record_success)
+            except sqlite_errors.OperationalError as exc:
+                # the dossiers are in sync; only the bookkeeping could not be written (a
+                # full disk): that is not a failed sync
+                log.warning("could not record the sync's success: %s", exc)
+                report.errors.append(f"bookkeeping: {exc}")
             self.bus.publish("sync.finished", report=report)
             return report
+
+    def _maintain(self) -> None:
+        """Once a day, after a good sync: drop applied outbox entries older than
+        ``APPLIED_KEEP`` and document files nothing refers to (a crash between writing a
+        file and its row, a removed dossier). Never fails the sync."""
+        now = datetime.now(UTC)  # bookkeeping times (updated_at) are the machine's clock
+        last = get_state(self.cache.reader(), KEY_MAINTAINED_AT)
+        if last is not None and now - parse_instant(str(last)) < MAINTAIN_EVERY:
+            return
+        try:
+            cutoff = iso_z(now - APPLIED_KEEP)
+            pruned = self.cache.write(lambda db: store_outbox.prune_applied(db, cutoff))
+            orphans = self.cache.purge_orphan_documents()
+            self.cache.write(lambda db: set_state(db, KEY_MAINTAINED_AT, iso_z(now)))
+            log.info("maintenance: %d applied outbox entries and %d orphan files removed",
+                     pruned, orphans)
+        except Exception:  # noqa: BLE001 - housekeeping: the next sync tries again
+            log.warning("cache maintenance failed", exc_info=True)
 
     def _check_cancel(self, cancel: threading.Event) -> None:
         if cancel.is_set():
@@ -263,7 +312,12 @@ class SyncEngine:
                 if current.action == UPLOAD_ACTION:
                     from wfh_client.sync.documents import upload_result
 
-                    answer = upload_result(self, current, key)
+                    try:
+                        answer = upload_result(self, current, key)
+                    except (DocumentNotFound, DocumentIntegrityError) as exc:
+                        # its bytes are gone or damaged: it can never succeed; quarantine it
+                        # and let the rest of the queue (and the pull) go on
+                        return self._quarantine(current, "upload_bytes_missing", str(exc), report)
                 else:
                     answer = self.session.request(
                         "POST", f"/api/v1/dossiers/{current.dossier_id}/actions",
@@ -321,12 +375,35 @@ class SyncEngine:
         else:
             store_dossiers.put_server_copy(db, doc, data=doc, local_state="synced")
 
+    def _quarantine(self, entry: store_outbox.OutboxEntry, reason: str, message: str,
+                    report: SyncReport) -> str:
+        """An entry that can never succeed, found so on this side: ``invalid``, like a 422."""
+        def record(db: Database) -> None:
+            store_outbox.mark(db, entry.client_id, "invalid", last_error_code=reason,
+                              last_error_message=message,
+                              server_answer={"outcome": "invalid", "reason": reason})
+            record_ = store_dossiers.get_dossier(db, entry.dossier_id)
+            if record_ is not None and record_.base is not None:
+                self._store_server_copy(db, record_.base)
+
+        self.cache.write(record)
+        report.invalid += 1
+        log.warning("outbox entry %s quarantined: %s", entry.client_id, reason)
+        self.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
+        return "invalid"
+
     def _on_refusal(self, entry: store_outbox.OutboxEntry, err: ApiError,
                     report: SyncReport) -> str:
+        if isinstance(err, DeviceRevoked):
+            raise err  # not an answer about this entry: the device is revoked, stop here
         details = err.details or {}
         if err.code == "action.conflict" and isinstance(details.get("dossier"), dict):
             return self._on_conflict(entry, details["dossier"], report)
-        if err.code in ("action.forbidden", "dossier.not_found") or err.status in (403, 404):
+        if err.code in ("action.forbidden", "dossier.not_found", "idempotency.expired") or \
+                err.status in (403, 404):
+            # idempotency.expired: the server no longer knows whether this entry had its
+            # effect (its answer expired unseen); resending could double it, so keep it visible
+            # as rejected and let the pull show the dossier's real state.
             state, counter = "rejected", "rejected"
         elif err.status in (400, 409, 413, 422):
             state, counter = "invalid", "invalid"
@@ -364,7 +441,7 @@ class SyncEngine:
                 raise ActionError("too_many_rebases", "the dossier keeps changing on the server")
             if entry.action != UPLOAD_ACTION:
                 validate_action(entry.action, entry.payload, state_from_document(theirs),
-                                profile.actor, profile.calendar, datetime.now(UTC))
+                                profile.actor, profile.calendar, self.clock())
         except (ActionError, ValueError) as refusal:
             code = refusal.code if isinstance(refusal, ActionError) else "bad_document"
             why = str(refusal)
@@ -408,16 +485,12 @@ class SyncEngine:
         in_flight: _PageWrite | None = None
         resyncs = 0
         cursor = get_state(self.cache.reader(), KEY_CURSOR)
+        reader = PageReader(self._fetch_changes, cursor)
         try:
             while True:
                 self._check_cancel(cancel)
-                params: dict[str, Any] = {"limit": self.page_limit}
-                if cursor is not None:
-                    params["cursor"] = cursor
-                report.requests += 1
                 try:
-                    page, raw = _parse_page(
-                        self.session.request("GET", CHANGES_PATH, params=params).content)
+                    page, raw, headers = reader.next()
                 except ResyncRequired:
                     resyncs += 1
                     if resyncs > 2:
@@ -427,12 +500,14 @@ class SyncEngine:
                     log.info("server asked for a full resync; the outbox is kept")
                     self.cache.write(self._begin_snapshot)
                     report.resynced = True
-                    cursor = None
+                    reader.restart(None)
                     continue
+                self._check_calendar(headers.get(CALENDAR_VERSION_HEADER), report)
                 upserts = page.get("upserts") or []
-                # A snapshot's dossiers are mostly new: fold, serialise and build their rows
-                # here, while the writer is still busy with the previous page. (Only the
-                # writer task decides what is new; rows it cannot use are rebuilt there.)
+                # A snapshot's dossiers are mostly new: fold their search text here, while the
+                # writer is still busy with the previous page (SQLite builds their rows from
+                # the JSON text). Only the writer task decides what is new; what it cannot
+                # use is rebuilt there.
                 snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
                 prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
                 # The previous page was being committed while this one travelled and was
@@ -440,17 +515,17 @@ class SyncEngine:
                 # this one.
                 self._settle(in_flight, report, state)
                 in_flight = None
-                removals = [r["id"] if isinstance(r, dict) else r
+                removals = [str(r["id"]) if isinstance(r, dict) else str(r)
                             for r in page.get("removals") or []]
-                if removals and not explicit_resync:
-                    cached = store_dossiers.count_dossiers(self.cache.reader())
-                    self._failsafe(state.removed + len(removals), cached)
                 cursor = page.get("cursor")
+                # Outside a snapshot, removals are only recorded with the page; they are
+                # applied together at the end of the run, once their total is known to pass
+                # the mass-deletion fail-safe (see _apply_removals).
                 in_flight = _PageWrite(
                     self.cache.writer.submit(functools.partial(
                         self._apply_page, upserts=upserts, removals=removals, cursor=cursor,
-                        prepared=prepared)),
-                    upserts, removals, page, snapshot)
+                        prepared=prepared, defer_removals=not snapshot)),
+                    upserts, [] if not snapshot else removals, page, snapshot)
                 if not page.get("has_more"):
                     break
         except BaseException:
@@ -460,9 +535,54 @@ class SyncEngine:
                 with contextlib.suppress(Exception):
                     self._settle(in_flight, report, state)
             raise
+        finally:
+            reader.close()
+            report.requests += reader.requests
         self._settle(in_flight, report, state)
         if get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS):
             self._finish_snapshot(report, allow_mass_delete=explicit_resync)
+        else:
+            self._apply_removals(report, allow_mass_delete=explicit_resync)
+
+    def _apply_removals(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
+        """Apply the removals recorded by this run's pages (and earlier refused runs), all in
+        one transaction, or none: the fail-safe compares their total with the cache as it is,
+        so removing most of the cache is refused however the server spreads it over pages and
+        syncs. Refused removals stay recorded until an explicit resync."""
+        pending = list(get_state(self.cache.reader(), KEY_PENDING_REMOVALS) or [])
+        if pending:
+            self._remove_all(pending, KEY_PENDING_REMOVALS, report,
+                             allow_mass_delete=allow_mass_delete)
+
+    def _remove_all(self, ids: list[str], done_key: str, report: SyncReport, *,
+                    allow_mass_delete: bool) -> None:
+        """Remove ``ids`` in one transaction (their unsent entries become rejected,
+        ``left_scope``) and clear ``done_key``, unless the fail-safe refuses."""
+        if ids and not allow_mass_delete:
+            self._failsafe(len(ids), store_dossiers.count_dossiers(self.cache.reader()))
+
+        def apply(db: Database) -> list[str]:
+            files: list[str] = []
+            for dossier_id in ids:
+                self._reject_unsent(db, dossier_id, "left_scope",
+                                    "The dossier left your scope (reassigned or withdrawn).")
+                files.extend(store_dossiers.remove_dossier(db, dossier_id))
+            delete_state(db, done_key)
+            return files
+
+        for name in self.cache.write(apply):
+            self.cache.documents.delete(name)
+        report.removed += len(ids)
+        if ids:
+            self.bus.publish("dossiers.changed", ids=ids)
+
+    def _fetch_changes(self, cursor: str | None) -> tuple[bytes, Mapping[str, str]]:
+        """One GET of the change log (on the page reader's thread): body and headers."""
+        params: dict[str, Any] = {"limit": self.page_limit}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = self.session.request("GET", CHANGES_PATH, params=params)
+        return response.content, response.headers
 
     def _settle(self, write: _PageWrite | None, report: SyncReport, state: _PullState) -> None:
         """Wait for a queued page write, then account for it (report, files, events)."""
@@ -487,19 +607,32 @@ class SyncEngine:
                              + [str(r) for r in write.removals])
 
     def _failsafe(self, would_delete: int, cached: int) -> None:
+        """Refuse to delete more than ``failsafe_fraction`` of a cache of at least
+        ``failsafe_min_cached`` dossiers (nothing has been deleted when this raises)."""
         if cached >= self.failsafe_min_cached and would_delete > cached * self.failsafe_fraction:
             raise MassDeletionRefused(would_delete, cached)
 
     @staticmethod
     def _begin_snapshot(db: Database) -> None:
         delete_state(db, KEY_CURSOR)
+        delete_state(db, KEY_PENDING_REMOVALS)  # the snapshot decides what stays
         store_dossiers.start_snapshot(db)
         set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True)
 
     def _apply_page(self, db: Database, upserts: list[dict[str, Any]], removals: list[str],
                     cursor: str | None,
-                    prepared: dict[str, store_dossiers.PreparedCopy] | None = None) -> list[str]:
+                    prepared: dict[str, store_dossiers.PreparedCopy] | None = None,
+                    defer_removals: bool = False) -> list[str]:
         profile = self.profile()
+        if defer_removals:
+            pending = set(get_state(db, KEY_PENDING_REMOVALS) or [])
+            pending.update(removals)
+            pending.difference_update(str(u["id"]) for u in upserts)  # it came back
+            if pending:
+                set_state(db, KEY_PENDING_REMOVALS, sorted(pending))
+            else:
+                delete_state(db, KEY_PENDING_REMOVALS)
+            removals = []
 
         def merge(record: store_dossiers.DossierRecord,
                   theirs: dict[str, Any]) -> tuple[dict[str, Any], str]:
@@ -530,68 +663,15 @@ class SyncEngine:
             store_outbox.resolve_conflict(db, conflict.id, code)
 
     def _finish_snapshot(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
-        stale = store_dossiers.stale_after_snapshot(self.cache.reader())
-        if stale and not allow_mass_delete:
-            self._failsafe(len(stale), store_dossiers.count_dossiers(self.cache.reader()))
-
-        def finish(db: Database) -> list[str]:
-            files: list[str] = []
-            for dossier_id in stale:
-                self._reject_unsent(db, dossier_id, "left_scope",
-                                    "The dossier is no longer in your scope.")
-                files.extend(store_dossiers.remove_dossier(db, dossier_id))
-            delete_state(db, KEY_SNAPSHOT_IN_PROGRESS)
-            return files
-
-        for name in self.cache.write(finish):
-            self.cache.documents.delete(name)
-        report.removed += len(stale)
-        if stale:
-            self.bus.publish("dossiers.changed", ids=stale)
-
-
-_DECODER = json.JSONDecoder()
-_PAGE_START = '{"upserts":['
-
-
-def _parse_page(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
-    """The page as a dict, plus each upsert's exact JSON text when the page has the server's
-    compact shape (``{"upserts":[doc,doc,...],...}``, documents concatenated as stored); the
-    text is then stored as is instead of being serialised again. Anything else: plain JSON."""
-    text = body.decode("utf-8")
-    try:
-        if text.startswith(_PAGE_START):
-            upserts: list[Any] = []
-            raw: list[str] = []
-            at = len(_PAGE_START)
-            if text[at] == "]":
-                at += 1
-            else:
-                while True:
-                    doc, end = _DECODER.raw_decode(text, at)
-                    upserts.append(doc)
-                    raw.append(text[at:end])
-                    at = end + 1
-                    if text[end] == "]":
-                        break
-                    if text[end] != ",":
-                        raise ValueError("unexpected page layout")
-            rest = json.loads("{" + text[at + 1:]) if text[at] == "," else {}
-            if isinstance(rest, dict) and "upserts" not in rest and \
-                    all(isinstance(d, dict) for d in upserts):
-                return {"upserts": upserts, **rest}, raw
-    except (ValueError, IndexError):
-        pass
-    page = json.loads(text)
-    if not isinstance(page, dict):
-        raise ApiError(200, "sync.bad_page", "the change page is not a JSON object")
-    return page, None
+        stale = list(store_dossiers.stale_after_snapshot(self.cache.reader()))
+        self._remove_all(stale, KEY_SNAPSHOT_IN_PROGRESS, report,
+                         allow_mass_delete=allow_mass_delete)
 
 
 @dataclass
 class _PullState:
     done: int = 0  # dossiers received or removed so far in this pull
-    removed: int = 0  # removals so far (the fail-safe counts them)
+    removed: int = 0  # removals applied page by page (snapshots)
 
 
 @dataclass

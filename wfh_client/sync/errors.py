@@ -7,8 +7,10 @@ ClientError
 │   └── TlsError               certificate / TLS handshake problem (do not retry blindly)
 ├── KeyringUnavailable         the OS keyring is missing, locked or broken
 ├── NotLoggedIn                no current account / no refresh token in the keyring
+├── InsecureServerUrl          plain http:// to another computer (https:// is required)
 └── ApiError(status, code, message, details)   any non-2xx answer of the API
     ├── AuthFailed             auth.invalid_credentials
+    ├── LoginRefused           auth.throttled (``.retry_after`` s) / auth.device_limit
     ├── TokenRejected          auth.invalid_token / auth.token_expired / auth.refresh_reused
     │   └── SessionExpired     ... on the refresh itself: the user must log in again
     ├── DeviceRevoked          auth.device_revoked / auth.account_disabled (``.reason``)
@@ -55,6 +57,11 @@ class NotLoggedIn(ClientError):
     """No account is logged in on this device (or its refresh token is gone)."""
 
 
+class InsecureServerUrl(ClientError, ValueError):
+    """The server address is plain ``http://`` to another computer: refused before connecting
+    (passwords, tokens and personal data would cross the network unencrypted)."""
+
+
 class ApiError(ClientError):
     """A non-2xx answer: ``{code, message, details}`` from the server."""
 
@@ -93,6 +100,17 @@ class AuthFailed(ApiError):
     """Wrong username or password."""
 
 
+class LoginRefused(ApiError):
+    """The login was not even tried (too many failures: ``auth.throttled``) or this device
+    would be one too many for the account (``auth.device_limit``)."""
+
+    @property
+    def retry_after(self) -> int | None:
+        """Seconds to wait before trying again (``auth.throttled``), else ``None``."""
+        value = self.details.get("retry_after")
+        return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 class TokenRejected(ApiError):
     """The access (or refresh) token is missing, unknown, expired or already rotated."""
 
@@ -102,7 +120,11 @@ class SessionExpired(TokenRejected):
 
 
 class DeviceRevoked(ApiError):
-    """The device was revoked or the account disabled; the client wipes itself."""
+    """The device was revoked or the account disabled; the client wipes itself.
+
+    ``discarded``: how many unsent changes the wipe threw away, once counted (else None)."""
+
+    discarded: int | None = None
 
     @property
     def reason(self) -> str:
@@ -120,6 +142,8 @@ class ResyncRequired(ApiError):
 
 _BY_CODE: dict[str, type[ApiError]] = {
     "auth.invalid_credentials": AuthFailed,
+    "auth.throttled": LoginRefused,
+    "auth.device_limit": LoginRefused,
     "auth.invalid_token": TokenRejected,
     "auth.token_expired": TokenRejected,
     "auth.refresh_reused": TokenRejected,

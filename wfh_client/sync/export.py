@@ -89,6 +89,8 @@ _T: dict[str, tuple[str, str]] = {
     "checkin_rate": ("Tỷ lệ điểm danh", "Check-in rate"),
     "outside": ("Điểm danh ngoài khung giờ", "Checked in outside a window"),
     "counted_from": ("Tính từ ngày", "Counted from"),
+    "offline": ("Điểm danh ngoại tuyến", "Made offline"),
+    "offline_max_delay": ("Độ trễ ngoại tuyến lớn nhất (phút)", "Longest offline delay (min)"),
     "open": ("Đang xử lý", "Open"),
     "due_today": ("Đến hạn hôm nay", "Due today"),
     "due_3_days": ("Đến hạn trong 3 ngày", "Due in 3 working days"),
@@ -166,10 +168,15 @@ def checkins_table(report: CheckinReport, *, lang: Lang = "vi", department: str 
             Column("suspended", _t("suspended", lang), "int"),
             Column("rate", _t("checkin_rate", lang), "rate"),
             Column("outside", _t("outside", lang), "int"),
+            Column("offline", _t("offline", lang), "int"),
+            Column("offline_max_delay", _t("offline_max_delay", lang), "int"),
         ),
         rows=tuple({"full_name": r.full_name, "counted_from": _day(r.counted_from),
                     "windows": r.windows, "done": r.done, "missed": r.missed,
-                    "suspended": r.suspended, "rate": r.rate, "outside": r.outside}
+                    "suspended": r.suspended, "rate": r.rate, "outside": r.outside,
+                    "offline": r.offline,
+                    "offline_max_delay": None if r.offline_max_delay_seconds is None
+                    else r.offline_max_delay_seconds // 60}
                    for r in report.rows),
         about=_about(lang, department, report.start, report.end),
     )

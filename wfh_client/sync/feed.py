@@ -17,7 +17,10 @@ idempotent (recalls by id and re-notification number, answers by client id).
   from 0 with ``replay=True`` until caught up, and publish ``feed.reset(last_id)``.
 * Network or server errors: ``feed.connected(connected=False)`` and
   ``feed.reconnecting(attempt, delay)``; exponential backoff with jitter and a cap
-  (``wfh_client.pacing``). The long-poll itself is sent without retries (``NO_RETRY``): this
+  (``wfh_client.pacing``): ``duty_backoff_cap`` (1 s) while ``on_duty()`` (the department's
+  working hours), ``backoff_cap`` (60 s) otherwise; connects time out after 3 s. ``wake_now()``
+  cuts a wait short: the app calls it on a network change, after a successful sync and on
+  wake from sleep. The long-poll itself is sent without retries (``NO_RETRY``): this
   loop owns reconnection. Any answer, events or an empty heartbeat: ``feed.connected(True)``
   (on change) and ``feed.heartbeat(at)``.
 * Sleep/wake: a watchdog thread compares the wall clock with the monotonic clock; on a jump it
@@ -167,6 +170,9 @@ class FeedListener:
         limit: int = 100,
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
+        duty_backoff_cap: float = 1.0,
+        on_duty: Callable[[], bool] | None = None,
+        connect_timeout: float = 3.0,
         wall_clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         jump_threshold: float = 30.0,
@@ -180,6 +186,12 @@ class FeedListener:
         self.limit = limit
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        # While on duty a recall must arrive within seconds of the network coming back: the
+        # reconnection attempts never wait longer than this (they are cheap: a refused or
+        # timed-out connect). Off duty the usual, longer cap applies.
+        self.duty_backoff_cap = duty_backoff_cap
+        self.on_duty = on_duty
+        self.connect_timeout = connect_timeout
         self._wall = wall_clock
         self._mono = monotonic
         self.jump_threshold = jump_threshold
@@ -235,11 +247,32 @@ class FeedListener:
         run.http.close()
         self._set_connected(False)
 
-    def wake_now(self) -> None:
+    def current_backoff_cap(self) -> float:
+        """The longest wait between reconnection attempts right now (short while on duty)."""
+        if self.on_duty is None:
+            return self.backoff_cap
+        try:
+            duty = self.on_duty()
+        except Exception:  # noqa: BLE001 - never let the duty check stop the listener
+            duty = True
+        return min(self.backoff_cap, self.duty_backoff_cap) if duty else self.backoff_cap
+
+    def wake_now(self, **_: Any) -> None:
         """Cut a backoff wait short (e.g. the sync service just reached the server)."""
         run = self._run_state
         if run is not None:
             run.wake.set()
+
+    def follow(self, bus: EventBus) -> Callable[[], None]:
+        """Reconnect at once when there is news of the network: a sync that reached the server
+        (``sync.finished``) or the OS saying the network changed (``network.changed``, from
+        the UI's QNetworkInformation). Returns the unsubscribe function."""
+        undo = [bus.subscribe(name, self.wake_now) for name in ("sync.finished", "network.changed")]
+
+        def unsubscribe() -> None:
+            for u in undo:
+                u()
+        return unsubscribe
 
     # ---- the loop -----------------------------------------------------------------------------
 
@@ -262,7 +295,7 @@ class FeedListener:
         try:
             response = self.session.request(
                 "GET", EVENTS_PATH, params={"after": after, "wait": wait, "limit": self.limit},
-                via=run.http, retry=NO_RETRY, timeout=(10.0, wait + 15.0),
+                via=run.http, retry=NO_RETRY, timeout=(self.connect_timeout, wait + 15.0),
             )
             body = response.json()
         finally:
@@ -350,7 +383,7 @@ class FeedListener:
             return
         self.failures += 1
         self._set_connected(False)
-        delay = backoff_delay(self.failures, self.backoff_base, self.backoff_cap)
+        delay = backoff_delay(self.failures, self.backoff_base, self.current_backoff_cap())
         log.info("events feed: %s; reconnecting in %.1f s", type(exc).__name__, delay)
         self.bus.publish("feed.reconnecting", attempt=self.failures, delay=delay)
         if run.wake.wait(delay):

@@ -3,6 +3,9 @@
 * TLS: a ``truststore.SSLContext`` (the OS trust store: Windows, macOS Keychain, Linux system CAs)
   mounted through :class:`TrustStoreAdapter`; an optional PEM CA bundle from the configuration is
   loaded into the same context (a private CA *in addition to* the OS roots).
+* Only https:// servers, or http:// to this computer (loopback): anything else raises
+  :class:`~wfh_client.sync.errors.InsecureServerUrl` before a connection is made. Redirects are
+  not followed (the API never redirects; a redirect could downgrade to http or change host).
 * Every request has a (connect, read) timeout.
 * Retries follow urllib3's ``Retry`` model (:class:`RetryPolicy`, immutable): idempotent methods
   only (GET/HEAD/PUT/DELETE/OPTIONS, and POST when it carries an ``Idempotency-Key``), on
@@ -32,9 +35,9 @@ import truststore
 from requests.adapters import HTTPAdapter
 
 from wfh_client import __version__
-from wfh_client.config import Config
+from wfh_client.config import Config, check_server_url
 from wfh_client.pacing import exponential
-from wfh_client.sync.errors import ApiError, ServerUnreachable, TlsError
+from wfh_client.sync.errors import ApiError, InsecureServerUrl, ServerUnreachable, TlsError
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +178,7 @@ class HttpClient:
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        _require_secure(self.base_url)
         self.timeout = (connect_timeout or min(MAX_CONNECT_TIMEOUT, timeout), timeout)
         self.retry = retry if retry is not None else RetryPolicy()
         self.sleep = sleep
@@ -182,6 +186,7 @@ class HttpClient:
 
     def url(self, path: str) -> str:
         if path.startswith(("http://", "https://")):
+            _require_secure(path)
             return path
         return self.base_url + "/" + path.lstrip("/")
 
@@ -222,7 +227,7 @@ class HttpClient:
             try:
                 response = self.session.request(
                     method, url, headers=dict(headers or {}),
-                    timeout=timeout or self.timeout, **kwargs,
+                    timeout=timeout or self.timeout, allow_redirects=False, **kwargs,
                 )
             except requests.exceptions.SSLError as exc:
                 log.debug("%s %s: TLS failure", method, _path_of(url))
@@ -258,6 +263,14 @@ class HttpClient:
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, **kwargs)
+
+
+def _require_secure(url: str) -> None:
+    try:
+        check_server_url(urlsplit(url)._replace(path="", query="", fragment="").geturl())
+    except ValueError as exc:
+        raise InsecureServerUrl(f"refusing {urlsplit(url).scheme}://{urlsplit(url).hostname}: "
+                                f"the server address {exc}") from None
 
 
 def _short(exc: BaseException) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -18,7 +18,7 @@ from wfh_client.store import outbox as store_outbox
 from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.local import UNSENT_STATES, apply_locally, replay
 
-__all__ = ["dismiss_refused", "keep_mine", "record_action", "take_theirs"]
+__all__ = ["dismiss_entry", "dismiss_refused", "keep_mine", "record_action", "take_theirs"]
 
 USER_DISCARDED = "user_took_theirs"
 
@@ -30,7 +30,7 @@ def record_action(engine: SyncEngine, dossier_id: str, action: str,
     and queue it for the server. Raises ``ActionError`` (with a reason for the dialog) if the
     domain refuses it, ``KeyError`` if the dossier is not cached."""
     profile = engine.profile()
-    when = now or datetime.now(UTC)
+    when = now or engine.clock()
     client_id = uuid.uuid4().hex
 
     def write(db: Database) -> store_outbox.OutboxEntry:
@@ -40,7 +40,8 @@ def record_action(engine: SyncEngine, dossier_id: str, action: str,
         data = apply_locally(record.data, action, payload, profile, now=when,
                              client_id=client_id)
         entry = store_outbox.enqueue(db, dossier_id, action, dict(payload),
-                                     record.server_version, client_id=client_id)
+                                     record.server_version, client_id=client_id,
+                                     created_at=when)
         state = "conflict" if record.local_state == "conflict" else "pending"
         store_dossiers.set_local_data(db, dossier_id, data, state)
         return entry
@@ -65,28 +66,39 @@ def _settle(engine: SyncEngine, db: Database, theirs: dict[str, Any]) -> None:
 
 
 def dismiss_refused(engine: SyncEngine, client_ids: list[str]) -> int:
-    """The user has read these refused changes: put them away (they stay in the export).
+    """The user has read these refused changes (quarantined or rejected: they will never
+    apply): put them away; returns how many. They leave the warnings and the list but stay in
+    the table and the export; a queued upload's bytes are deleted with it. A cached dossier
+    marked rejected whose refused changes are all put away goes back to the server's copy
+    (with anything still unsent replayed), so its row stops warning too."""
+    wanted_ids = set(client_ids)
 
-    A cached dossier marked rejected whose refused changes are all put away goes back to the
-    server's copy (with anything still unsent replayed), so its row stops warning too."""
-    def write(db: Database) -> tuple[int, list[str]]:
-        wanted = [e for e in store_outbox.refused_entries(db) if e.client_id in set(client_ids)]
-        count = store_outbox.dismiss(db, [e.client_id for e in wanted])
+    def write(db: Database) -> tuple[list[store_outbox.OutboxEntry], list[str]]:
+        wanted = [e for e in store_outbox.needs_attention(db) if e.client_id in wanted_ids]
+        done = [e for e in wanted if store_outbox.dismiss(db, e.client_id)]
         settled = []
-        for dossier_id in sorted({e.dossier_id for e in wanted}):
+        for dossier_id in sorted({e.dossier_id for e in done}):
             record = store_dossiers.get_dossier(db, dossier_id)
-            if record is None or record.local_state != "rejected" or any(
-                    e.dossier_id == dossier_id for e in store_outbox.refused_entries(db)):
+            if record is None or record.local_state != "rejected" or \
+                    store_outbox.needs_attention(db, dossier_id):
                 continue
             _settle(engine, db, record.base if record.base is not None else record.data)
             settled.append(dossier_id)
-        return count, settled
+        return done, settled
 
-    count, settled = engine.cache.write(write)
-    engine.bus.publish("outbox.changed", dossier_id=None)  # None: several dossiers
+    done, settled = engine.cache.write(write)
+    uploads = [e for e in done if e.action == "upload_result"]
+    if uploads:
+        from wfh_client.sync.documents import discard_upload_bytes
+
+        for entry in uploads:
+            discard_upload_bytes(engine, entry)
+    if done:
+        engine.bus.publish("outbox.changed",
+                           dossier_id=done[0].dossier_id if len(done) == 1 else None)
     if settled:
         engine.bus.publish("dossiers.changed", ids=settled)
-    return int(count)
+    return len(done)
 
 
 def _resolve(engine: SyncEngine, conflict_id: int, resolution: str) -> str:
@@ -132,3 +144,9 @@ def take_theirs(engine: SyncEngine, conflict_id: int) -> str:
     """Resolve a conflict by keeping the server's version; the action stays visible as
     rejected (discarded by the user) and can still be exported."""
     return _resolve(engine, conflict_id, "theirs")
+
+
+def dismiss_entry(engine: SyncEngine, client_id: str) -> bool:
+    """:func:`dismiss_refused` for one entry: False if it is not one that will never apply
+    (or was already dismissed)."""
+    return dismiss_refused(engine, [client_id]) == 1

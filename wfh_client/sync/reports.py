@@ -79,6 +79,11 @@ class CheckinRow:
     rate: float | None
     outside: int = 0  # check-ins that fell in no window
     counted_from: str | None = None  # YYYY-MM-DD: the person's duty start, as counted
+    # done windows whose check-in was made offline (it counts at the client's own time), and
+    # how long after that time it reached the server: a long delay may be a backdated check-in
+    offline: int = 0
+    offline_max_delay_seconds: int | None = None
+    offline_median_delay_seconds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,10 @@ def _rate_row(r: dict[str, Any]) -> OnTimeRow:
     )
 
 
+def _seconds(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def fetch_ontime(
     transport: Transport, group: Group = "officer", start: date | None = None,
     end: date | None = None, *, department_id: str | None = None,
@@ -180,6 +189,9 @@ def fetch_checkins(
                     rate=None if r.get("rate") is None else float(r["rate"]),
                     outside=int(r.get("outside") or 0),
                     counted_from=str(r["counted_from"]) if r.get("counted_from") else None,
+                    offline=int(r.get("offline") or 0),
+                    offline_max_delay_seconds=_seconds(r.get("offline_max_delay_seconds")),
+                    offline_median_delay_seconds=_seconds(r.get("offline_median_delay_seconds")),
                 )
                 for r in body["rows"]
             ),

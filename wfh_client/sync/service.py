@@ -16,11 +16,21 @@ from collections.abc import Callable
 
 from wfh_client.pacing import ClockJumpDetector, backoff_delay
 from wfh_client.sync.engine import MassDeletionRefused, SyncCancelled, SyncEngine
-from wfh_client.sync.errors import DeviceRevoked, NetworkError, NotLoggedIn, SessionExpired
+from wfh_client.sync.errors import (
+    ClientError,
+    DeviceRevoked,
+    NetworkError,
+    NotLoggedIn,
+    SessionExpired,
+)
+from wfh_client.sync.http import NO_RETRY
 
 __all__ = ["SyncService"]
 
 log = logging.getLogger(__name__)
+
+PROBE_PATH = "/api/v1/me"
+PROBE_TIMEOUT = (3.0, 5.0)
 
 
 class SyncService:
@@ -49,12 +59,41 @@ class SyncService:
         self._failures = 0
         self.online: bool | None = None
         self.stopped_reason: str | None = None
+        self._unfollow: list[Callable[[], None]] = []
+        self._probe_lock = threading.Lock()  # one quick probe at a time
+        self._online_lock = threading.Lock()
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
+            self._follow()
             self._thread = threading.Thread(target=self._run, name="wfh-sync", daemon=True)
             self._thread.start()
+
+    def _follow(self) -> None:
+        """Sync at once when the events feed loses or regains the server, or the OS says the
+        network changed: the connection state then follows within seconds (not at the next
+        interval), and what waited offline is sent as soon as the server is back."""
+        if self._unfollow:
+            return
+        bus = self.engine.bus
+        self._unfollow = [bus.subscribe("feed.connected", self._on_feed_connected),
+                          bus.subscribe("network.changed", lambda **_: self.sync_now())]
+
+    def _on_feed_connected(self, connected: bool = False, **_: object) -> None:
+        if connected == self.online:
+            return
+        if connected:
+            self.sync_now()
+            return
+        # A sync pass may be busy retrying; the connection state should not wait for it.
+        threading.Thread(target=self._probe_now, name="wfh-sync-probe", daemon=True).start()
+
+    def _probe_now(self) -> None:
+        with self._probe_lock:
+            if self.online is not False and not self._probe():
+                self._failures = max(self._failures, 1)
+                self._set_online(False)
 
     def sync_now(self) -> None:
         """Ask for a sync as soon as possible (F5, reconnect, an action just recorded)."""
@@ -64,6 +103,9 @@ class SyncService:
         self._cancel.set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        for undo in self._unfollow:
+            undo()
+        self._unfollow = []
         self._stop.set()
         self._cancel.set()
         self._wake.set()
@@ -78,9 +120,23 @@ class SyncService:
                                                 self.backoff_cap))
 
     def _set_online(self, online: bool) -> None:
-        if online != self.online:
+        with self._online_lock:  # the sync thread and a probe may both report
+            if online == self.online:
+                return
             self.online = online
-            self.engine.bus.publish("connectivity", online=online)
+        self.engine.bus.publish("connectivity", online=online)
+
+    def _probe(self) -> bool:
+        """One quick request without retries: is the server there at all? (A sync pass retries
+        its requests for several seconds before giving up; the connection state should not.)"""
+        try:
+            self.engine.session.request("GET", PROBE_PATH, retry=NO_RETRY,
+                                        timeout=PROBE_TIMEOUT)
+        except NetworkError:
+            return False
+        except ClientError:
+            return True  # an answer (even an error) means the server is reachable
+        return True
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -41,9 +41,10 @@ from wfh_client.ui.gc_guard import GuiGarbageCollector
 from wfh_client.ui.i18n import set_language
 from wfh_client.ui.icons import icon
 from wfh_client.ui.main_window import MainWindow
+from wfh_client.ui.network_watch import NetworkWatch
 from wfh_client.ui.oncall.controller import OnCallUi
 from wfh_client.ui.settings_dialog import SettingsDialog
-from wfh_client.ui.single_instance import SingleInstance
+from wfh_client.ui.single_instance import SingleInstance, tell_already_running
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
 
@@ -95,6 +96,7 @@ class ClientApp(QObject):
         self.window.quit_requested.connect(self.quit)
         self.window.open_requested.connect(self.open_dossier)
         self.alerts = Alerts(self.ctx, self.notify, self)
+        self.network = NetworkWatch(bus, self)  # OS network changes wake the feed and sync
         # on-call screens; the core is attached by the launcher (wfh_client.ui.oncall.wiring)
         self.oncall = OnCallUi(self.ctx, self.window, self.tray, self.sync)
         self._add_dossier_actions()
@@ -188,7 +190,8 @@ def run(config: Config, argv: Sequence[str] | None = None, *,
     app = create_application(argv, language=str(config.get("language")))
     single = SingleInstance(instance_name)
     if not single.start():
-        log.info("another instance is running: asked it to show itself")
+        log.warning("already running: asked the running instance to show its window")
+        tell_already_running().exec()
         return 0
     launcher = Launcher(config, single_instance=single, plaintext_cache=plaintext_cache)
     launcher.start(auto_login=auto_login)

@@ -90,7 +90,7 @@ def _load(ctx: AppContext) -> _Data:
     conflicts = store_outbox.open_conflicts(db)
     entries = {c.client_id: e for c in conflicts if c.client_id
                and (e := store_outbox.get_entry(db, c.client_id)) is not None}
-    rejected = store_outbox.refused_entries(db)
+    rejected = store_outbox.needs_attention(db)
     codes: dict[str, str] = {e.dossier_id: e.dossier_code for e in rejected if e.dossier_code}
     for c in conflicts:
         for side in (c.theirs, c.mine):

@@ -17,6 +17,9 @@ encrypted cache, closing and wiping it.
   message, return to the sign-in dialog.
 - **Sign out** (File menu): asks first when changes are unsent; ends the server session (best
   effort), forgets the refresh token, keeps the cache and the remembered user name.
+- **Decrypted copies** of documents (handed to viewers) are removed at start (whatever a crash
+  or a kill left behind: the app runs once per user, :mod:`.single_instance`), when the account
+  closes (sign-out, revocation, expired session) and at exit; a wipe removes them too.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import logging
 import platform
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import shiboken6
@@ -34,11 +38,11 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from wfh_client.config import Config, device_id
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.events import EventBus
-from wfh_client.store import Cache
-from wfh_client.store import wipe_account as store_wipe
+from wfh_client.store import Cache, remove_all_open_copies
 from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
-from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state
+from wfh_client.store.recovery import SetAside
+from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, unsent_changes
 from wfh_client.store.state import counts as store_counts
 from wfh_client.sync.account import Account, load_current, save_current, wipe_account
 from wfh_client.sync.auth import AuthSession, TokenStore, login
@@ -51,7 +55,9 @@ from wfh_client.sync.errors import (
     SessionExpired,
 )
 from wfh_client.sync.http import client_from_config
+from wfh_client.sync.opening import open_account_cache
 from wfh_client.ui.app import ClientApp
+from wfh_client.ui.cache_recovery import ask_to_start_fresh, revoked_text, set_aside_text
 from wfh_client.ui.first_sync_dialog import FirstSyncDialog
 from wfh_client.ui.login_dialog import LoginDialog
 from wfh_client.ui.messages import describe_error
@@ -74,6 +80,18 @@ class OpenedAccount:
     calendar: WorkingCalendar
     never_synced: bool
     live: bool = False  # revocations go to the bus (True) or wipe directly (during login)
+    set_aside: SetAside | None = None  # an unreadable earlier cache, moved aside at open
+
+
+class UnreadableCache(Exception):
+    """The account's cache cannot be opened with the keyring's key: ask before moving it."""
+
+    def __init__(self, error: Exception, account: Account, auth: AuthSession, bus: EventBus,
+                 user: dict[str, Any], holder: list[OpenedAccount]) -> None:
+        super().__init__(str(error))
+        self.reason = str(getattr(error, "reason", "wrong_key"))
+        self.account, self.auth, self.bus, self.user, self.holder = \
+            account, auth, bus, user, holder
 
 
 class Launcher(QObject):
@@ -85,8 +103,9 @@ class Launcher(QObject):
     def __init__(self, config: Config, *, tokens: TokenStore | None = None,
                  single_instance: SingleInstance | None = None,
                  tray_available: bool | None = None, plaintext_cache: bool = False,
-                 page_limit: int = 500) -> None:
+                 page_limit: int = 500, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
+        self.clock = clock  # None: the wall clock (tests pass their fixed, ticking one)
         self.config = config
         self.tokens = tokens or TokenStore()
         self.single_instance = single_instance
@@ -106,18 +125,44 @@ class Launcher(QObject):
 
     # ------------------------------------------------------------------ start
     def start(self, auto_login: tuple[str, str] | None = None) -> None:
-        """Resume the remembered account, or show the sign-in dialog (filled by ``auto_login``)."""
+        """Resume the remembered account, or show the sign-in dialog (filled by ``auto_login``).
+
+        The caller guarantees this is the user's only instance (``app.run``), so every decrypted
+        copy still on disk was left by an earlier run that crashed or was killed: removed."""
         self._set_stage("starting")
+        removed = remove_all_open_copies()
+        if removed:
+            log.info("removed %d decrypted copies left by an earlier run", removed)
         if auto_login is not None:
             self.show_login(username=auto_login[0], password=auto_login[1], submit=True)
             return
-        def failed(exc: BaseException) -> None:
-            log.warning("cannot resume the remembered account: %s", exc)
-            self.show_login(notice=describe_error(exc))
+        run_in_background(self._resume, self._resumed, self._resume_failed)
 
-        run_in_background(self._resume, self._resumed, failed)
+    def _resume_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UnreadableCache):
+            self._ask_start_fresh(exc)
+            return
+        log.warning("cannot resume the remembered account: %s", exc)
+        self.show_login(notice=describe_error(exc))
 
-    def _resume(self) -> OpenedAccount | None:
+    def _ask_start_fresh(self, err: UnreadableCache) -> None:
+        box = ask_to_start_fresh(err.reason)
+        self.message_box = box
+        self._set_stage("cache_unreadable")
+
+        def answered(result: int) -> None:
+            if result != QMessageBox.StandardButton.Yes:
+                self._set_stage("stopped")
+                QCoreApplication.quit()
+                return
+            run_in_background(lambda: self._open(err.account, err.auth, err.bus, err.user,
+                                                 err.holder, start_fresh=True),
+                              self._resumed, self._resume_failed)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _resume(self, known_damaged: bool = False) -> OpenedAccount | None:
         current = load_current(self.config.data_dir)
         if current is None or self.tokens.get_refresh(current.account.id) is None:
             return None
@@ -127,9 +172,8 @@ class Launcher(QObject):
         auth = AuthSession(http, current.account, device_id=device_id(self.config.data_dir),
                            tokens=self.tokens, user=current.user or None,
                            on_revoked=self._revocation_handler(current.account, bus, holder))
-        opened = self._open(current.account, auth, bus, current.user)
-        holder.append(opened)
-        return opened
+        return self._open(current.account, auth, bus, current.user, holder,
+                          known_damaged=known_damaged)
 
     def _resumed(self, opened: OpenedAccount | None) -> None:
         if opened is None:
@@ -174,9 +218,8 @@ class Launcher(QObject):
         if not self.config.locked("server_url") and \
                 self.config.get("server_url") != auth.account.server_url:
             self.config.set_user("server_url", auth.account.server_url)
-        opened = self._open(auth.account, auth, bus, auth.user or {})
-        holder.append(opened)
-        return opened
+        # signing in is the user's explicit way out: an unreadable cache is moved aside
+        return self._open(auth.account, auth, bus, auth.user or {}, holder, start_fresh=True)
 
     def _revocation_handler(self, account: Account, bus: EventBus,
                             holder: list[OpenedAccount]) -> Callable[[str], None]:
@@ -187,25 +230,18 @@ class Launcher(QObject):
                 wipe_account(self.config.data_dir, account, self.tokens)
         return on_revoked
 
-    def _open_cache(self, account: Account) -> Cache:
-        kwargs: dict[str, Any] = {"data_dir": self.config.data_dir,
-                                  "allow_plaintext": bool(self.config.get("allow_plaintext_cache"))}
-        if self.plaintext_cache:
-            kwargs["plaintext"] = True
+    def _open(self, account: Account, auth: AuthSession, bus: EventBus,
+              user: dict[str, Any], holder: list[OpenedAccount], *,
+              start_fresh: bool = False, known_damaged: bool = False) -> OpenedAccount:
+        """Worker thread: open the account's cache (never deleting an unreadable one)."""
         try:
-            return Cache.open(account.server_url, account.username, **kwargs)
+            opened_cache = open_account_cache(self.config, account, plaintext=self.plaintext_cache,
+                                              start_fresh=start_fresh, known_damaged=known_damaged)
         except (CacheLocked, PlaintextNotAllowed) as exc:
             if isinstance(exc, StoreKeyringUnavailable):
                 raise
-            # The old file cannot be read (key lost, or not encrypted): the server holds the
-            # truth, so start again from it. Unsent edits in an unreadable file are lost anyway.
-            log.warning("rebuilding the unreadable cache of %s: %s", account.username, exc)
-            store_wipe(account.server_url, account.username, data_dir=self.config.data_dir)
-            return Cache.open(account.server_url, account.username, **kwargs)
-
-    def _open(self, account: Account, auth: AuthSession, bus: EventBus,
-              user: dict[str, Any]) -> OpenedAccount:
-        cache = self._open_cache(account)
+            raise UnreadableCache(exc, account, auth, bus, dict(user or {}), holder) from exc
+        cache = opened_cache.cache
         try:
             db = cache.reader()
             cal = get_state(db, KEY_CALENDAR)
@@ -214,7 +250,10 @@ class Launcher(QObject):
         except BaseException:
             cache.close()
             raise
-        return OpenedAccount(account, auth, cache, bus, dict(user or {}), calendar, never)
+        opened = OpenedAccount(account, auth, cache, bus, dict(user or {}), calendar, never,
+                               set_aside=opened_cache.set_aside)
+        holder.append(opened)
+        return opened
 
     def _login_cancelled(self) -> None:
         if self.stage == "login" and not self._closing:
@@ -231,10 +270,11 @@ class Launcher(QObject):
         opened.live = True
         self.opened = opened
         engine = SyncEngine(opened.auth, opened.cache, bus=opened.bus, page_limit=self.page_limit,
-                            prefetch_max_bytes=int(self.config.get("prefetch_max_bytes")))
+                            prefetch_max_bytes=int(self.config.get("prefetch_max_bytes")),
+                            clock=self.clock)
         shell = ClientApp(cache=opened.cache, bus=opened.bus, calendar=opened.calendar,
                           config=self.config, engine=engine, user=opened.user or None,
-                          tray_available=self.tray_available)
+                          tray_available=self.tray_available, clock=self.clock)
         shell.window.logout_requested.connect(self.logout)
         shell.sync.finished.connect(self._sync_finished)
         opened.bus.subscribe("auth.revoked", lambda reason="", **_kw: self._revoked.emit(
@@ -267,6 +307,27 @@ class Launcher(QObject):
         if self.opened is not None:  # on-call: events feed + check-ins/recalls (stopped by
             start_oncall(self.shell, self.opened)  # ClientApp.shutdown, before the cache)
         self._set_stage("main")
+        if self.opened is not None and self.opened.set_aside is not None:
+            self._tell(QMessageBox.Icon.Warning, self.tr("Local data moved aside"),
+                       set_aside_text(self.opened.set_aside))
+            self.opened.set_aside = None
+        elif self.opened is not None and not self.opened.cache.verified:
+            self._verify_in_background(self.opened)
+
+    def _verify_in_background(self, opened: OpenedAccount) -> None:
+        """A cache too big to check before opening is checked now, while the user works; if
+        it is damaged the account is closed and opened again on a salvaged fresh copy."""
+        def checked(problems: list[str]) -> None:
+            if not problems or self.opened is not opened:
+                return
+            log.warning("the background check found the cache damaged: %s", problems[:3])
+            self._close_account(lambda: run_in_background(
+                lambda: self._resume(known_damaged=True), self._resumed, self._resume_failed))
+
+        def failed(exc: BaseException) -> None:
+            log.warning("background cache check failed: %s", exc)
+
+        run_in_background(opened.cache.verify, checked, failed, guard=self)
 
     def _sync_finished(self, ok: bool, _message: str) -> None:
         shell = self.shell
@@ -308,7 +369,13 @@ class Launcher(QObject):
             return
         username = opened.account.username
         account = opened.account
-        text = describe_error(DeviceRevoked(403, reason or DEVICE_REVOKED, ""))
+        try:  # counted before anything closes: the user is told what the wipe throws away
+            discarded: int | None = unsent_changes(opened.cache.reader())
+        except Exception:  # noqa: BLE001 - the wipe must happen even if the count fails
+            log.warning("could not count the unsent changes before the wipe", exc_info=True)
+            discarded = None
+        text = revoked_text(describe_error(DeviceRevoked(403, reason or DEVICE_REVOKED, "")),
+                            discarded)
         title = self.tr("Account disabled") if reason == ACCOUNT_DISABLED \
             else self.tr("Access revoked")
 
@@ -343,6 +410,7 @@ class Launcher(QObject):
         def work() -> None:
             if opened is not None:
                 opened.cache.close()
+                opened.cache.documents.clear_copies()
             if extra is not None:
                 extra()
 
@@ -373,6 +441,7 @@ class Launcher(QObject):
             self.shell = None
         if self.opened is not None:
             self.opened.cache.close()
+            self.opened.cache.documents.clear_copies()
             self.opened = None
         if self.single_instance is not None:
             self.single_instance.close()
@@ -385,6 +454,13 @@ class Launcher(QObject):
             widget.showNormal()
             widget.raise_()
             widget.activateWindow()
+
+    def _tell(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        """A window-modal message that does not block the event loop (``message_shown``)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self._parent_widget())
+        self.message_box = box
+        self.message_shown.emit(text)
+        box.open()
 
     def _parent_widget(self) -> QWidget | None:
         return self.shell.window if self.shell is not None else None

@@ -1,7 +1,9 @@
 """The sign-in dialog: server address, user name, password; the login runs on a worker thread.
 
 The server address comes from the configuration and is read-only when the machine policy sets
-it (``config.locked("server_url")``). The user name is remembered (``account.json``); the
+it (``config.locked("server_url")``). An address typed without a scheme gets ``https://``;
+plain ``http://`` is refused unless it points at this computer (the demo), and the dialog never
+suggests it. The user name is remembered (``account.json``); the
 password never leaves this dialog except in the login request. While signing in, the inputs
 are disabled and a busy bar runs; errors are shown in plain words with what to do next
 (:func:`wfh_client.ui.messages.describe_login_error`: an unreachable server on a sign-in sends
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -34,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from wfh_client.config import REGISTRY
+from wfh_client.config import REGISTRY, is_loopback_host
 from wfh_client.ui.icons import icon
 from wfh_client.ui.messages import describe_login_error
 from wfh_client.ui.operation import Op
@@ -139,6 +142,9 @@ class LoginDialog(QDialog):
         if self.busy:
             return False
         server, username = self.server.text().strip(), self.username.text().strip()
+        if server and "://" not in server:
+            server = "https://" + server
+            self.server.setText(server)
         password = self.password.text()
         problem = self._check(server, username, password)
         if problem:
@@ -153,11 +159,14 @@ class LoginDialog(QDialog):
     def _check(self, server: str, username: str, password: str) -> str:
         if not server:
             return self.tr("Enter the server address your IT staff gave you.")
+        if urlsplit(server).scheme == "http" and not is_loopback_host(urlsplit(server).hostname):
+            return self.tr("The server address must start with https://: plain http:// would "
+                           "send your password and the dossiers unencrypted.")
         try:
             REGISTRY["server_url"].validate(server)
         except ValueError:
-            return self.tr("The server address must start with https:// (or http://) and "
-                           "contain a host name, e.g. https://motcua.example.gov.vn.")
+            return self.tr("The server address must start with https:// and contain a host "
+                           "name, e.g. https://motcua.example.gov.vn.")
         if not username:
             return self.tr("Enter your user name.")
         if not password:

@@ -23,12 +23,14 @@ from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, QTimer, Si
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QLabel,
     QMainWindow,
     QMenu,
     QVBoxLayout,
     QWidget,
 )
 
+from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.store.listing import (
     ListCounts,
     Thresholds,
@@ -82,6 +84,9 @@ class MainWindow(QMainWindow):
         self.list_view = DossierListView(self.model, self)
         self.status = MainStatusBar(ctx.calendar.tz, self)
         self.setStatusBar(self.status)
+        self.calendar_flag = QLabel(self)  # years whose days off are not decreed yet
+        self.calendar_flag.setObjectName("calendarFlag")
+        self.status.addPermanentWidget(self.calendar_flag)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -255,6 +260,38 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    @immediate
+    def on_event_calendar_changed(self, calendar: dict[str, Any] | None = None, **_: Any) -> None:
+        """A new working calendar from the server: deadlines, colours and counts follow it."""
+        if not isinstance(calendar, dict):
+            return
+        try:
+            new = WorkingCalendar.from_dict(calendar)
+        except ValueError:
+            log.warning("ignoring a malformed working calendar")
+            return
+        self.ctx.calendar = new
+        self.model.calendar = new
+        self._update_calendar_flag()
+        self.refresh_all()
+
+    def unconfirmed_years(self) -> list[int]:
+        """Years this year or next whose days off no decree fixes yet (deadlines may move)."""
+        year = self.ctx.clock().astimezone(self.ctx.calendar.tz).year
+        return [y for y in self.ctx.calendar.unconfirmed_years if y <= year + 1]
+
+    def _update_calendar_flag(self) -> None:
+        years = self.unconfirmed_years()
+        self.calendar_flag.setVisible(bool(years))
+        if not years:
+            return
+        listed = ", ".join(str(y) for y in years)
+        self.calendar_flag.setText(self.tr("⚠ Days off of %1 not confirmed").replace("%1", listed))
+        self.calendar_flag.setToolTip(self.tr(
+            "The government has not yet decreed the days off of %1 (or IT has not entered "
+            "them). Deadlines that fall in %1 are computed with the usual holidays and may "
+            "move when the decree is published.").replace("%1", listed))
+
     def refresh_all(self) -> None:
         self.list_view.refresh()
         self.refresh_counts()
@@ -402,6 +439,7 @@ class MainWindow(QMainWindow):
 
     # -------------------------------------------------------------- translation
     def retranslate_ui(self) -> None:
+        self._update_calendar_flag()
         user = self.ctx.user or {}
         name = str(user.get("full_name") or "")
         title = self.tr("Dossiers — Work from home")

@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication
 
 from wfh_client.config import ConfigError, LockedSettingError
 from wfh_client.domain import ActionError
+from wfh_client.domain.filetypes import FileTypeError
 from wfh_client.store import DocumentIntegrityError
 from wfh_client.store.errors import CacheLocked, DocumentNotFound, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
@@ -27,7 +28,9 @@ from wfh_client.sync.errors import (
     ApiError,
     AuthFailed,
     DeviceRevoked,
+    InsecureServerUrl,
     KeyringUnavailable,
+    LoginRefused,
     NotLoggedIn,
     ServerUnreachable,
     SessionExpired,
@@ -50,12 +53,26 @@ def describe_error(exc: BaseException | None, fallback: str = "") -> str:
     if isinstance(exc, AuthFailed):
         return QCoreApplication.translate("Messages", "The user name or password is wrong. Check them (and the keyboard's "
                   "language and Caps Lock) and try again.")
+    if isinstance(exc, LoginRefused):
+        if exc.code == "auth.device_limit":
+            return QCoreApplication.translate("Messages", "Your account is already used on as many "
+                      "computers as allowed. Ask IT to remove one you no longer use, then sign in "
+                      "again.")
+        minutes = max(1, -(-(exc.retry_after or 60) // 60))
+        return QCoreApplication.translate("Messages", "Too many sign-in attempts failed. Try again "
+                  "in %1 min.").replace("%1", str(minutes))
     if isinstance(exc, DeviceRevoked):
         if exc.account_disabled:
             return QCoreApplication.translate("Messages", "Your account has been disabled. The data kept on this computer was "
                       "erased. Contact your department's IT staff.")
         return QCoreApplication.translate("Messages", "This computer's access has been revoked. The data kept on it was erased. "
                   "Contact your department's IT staff.")
+    if isinstance(exc, FileTypeError):
+        return _document_refused(exc.code) or exc.message
+    if isinstance(exc, InsecureServerUrl):
+        return QCoreApplication.translate("Messages", "The server address must start with https://: "
+                  "plain http:// would send your password and the dossiers unencrypted. Ask IT "
+                  "for the right address.")
     if isinstance(exc, TlsError):
         return QCoreApplication.translate("Messages", "The server's security certificate could not be verified, so nothing was "
                   "sent. Check the server address, or ask IT for the certificate (CA bundle).")
@@ -136,7 +153,23 @@ def describe_login_error(exc: BaseException | None, support: str = "") -> str:
     return describe_error(exc)
 
 
+def _document_refused(code: str) -> str:
+    """Why a document is refused (by the client's check or the server's), or ``""``."""
+    texts = {
+        "document.empty": QCoreApplication.translate("Messages", "The file is empty."),
+        "document.type_not_allowed": QCoreApplication.translate("Messages", "Only PDF files, images, "
+                  "Word/Excel/PowerPoint or OpenDocument files and plain text can be attached."),
+        "document.type_mismatch": QCoreApplication.translate("Messages", "The file's content does not "
+                  "match its type (its name says one thing, its content another)."),
+        "document.wrong_status": QCoreApplication.translate("Messages", "A result can be attached only "
+                  "while the dossier is being processed or its result is ready."),
+    }
+    return texts.get(code, "")
+
+
 def _api_error(exc: ApiError) -> str:
+    if refused := _document_refused(exc.code):
+        return refused
     if exc.code == "sync.resync_required":
         return QCoreApplication.translate("Messages", "The server asked for a full download of your dossiers; it starts again "
                   "automatically.")
@@ -200,9 +233,13 @@ def reason_text(code: str | None, message: str | None = None) -> str:
         "dossier.not_found": QCoreApplication.translate("Messages", "The dossier no longer exists on the server."),
         "action.invalid": QCoreApplication.translate("Messages", "The server found the action invalid."),
         "document.too_large": QCoreApplication.translate("Messages", "The file is larger than the server accepts (20 MB)."),
+        "idempotency.expired": QCoreApplication.translate("Messages", "The server's answer to this change expired before it reached this computer; check the dossier to see whether it was applied."),
+        "forbidden_character": QCoreApplication.translate("Messages", "The text contains a character that is not allowed (a control or text-direction character)."),
     }
     if code in reasons:
         return reasons[code]
+    if code and (refused := _document_refused(code)):
+        return refused
     if code and code.endswith("_required"):
         return required_text(code.removesuffix("_required"))
     if code:

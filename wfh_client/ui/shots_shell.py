@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from wfh_client.store import outbox as store_outbox
@@ -90,8 +90,8 @@ def _make_conflict(shot: ShotContext) -> None:
     by_due = sorted(shot.docs, key=lambda d: d["due_at"])
     rejected_doc, reassigned_doc = by_due[41], by_due[57]
 
-    def when(i: int) -> str:  # on the screenshots' clock
-        return _iso(at - timedelta(hours=20 - i * 7))
+    def when(i: int) -> datetime:  # on the screenshots' clock
+        return at - timedelta(hours=20 - i * 7)
 
     def write(db: Any) -> None:
         put_server_copy(db, theirs, data=mine, local_state="conflict")

@@ -1,31 +1,92 @@
-"""One running client per user: a second launch asks the first to show itself and exits.
+"""One running client per user: a second launch asks the first to show itself and says so.
 
-The first instance listens on a QLocalServer named per user (:func:`default_name`: a hash of
-the user name, so two users on one machine each get their own). A later launch connects with a
-QLocalSocket, sends ``show``, and :meth:`SingleInstance.start` returns False. A stale socket
-left by a crash is removed before listening.
+The first instance listens on a QLocalServer; a later launch connects with a QLocalSocket,
+sends ``show`` and :meth:`SingleInstance.start` returns False; :func:`tell_already_running`
+then tells the user (the window was brought to the front) instead of exiting silently.
+
+The server's address must not be something another local user can take first. A plain name
+would be a socket in the shared temporary folder (``/tmp/wfh-client-…``): anyone could
+create it before us, and every launch would then "find" the squatter and quit. So
+(:func:`default_name`):
+
+- POSIX: a socket file ``instance`` in this user's private runtime folder
+  (``wfh_client.runtime.private_dir``: 0700, owned by the user, checked), which no other user
+  can create, replace or even connect to;
+- Windows: a named pipe whose name carries a random per-user secret kept in that private folder
+  (``instance.key``), so no other user can predict and pre-create it; the pipe itself is
+  created with ``UserAccessOption`` (only this user may connect).
+
+A stale socket left by a crash is removed before listening.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import logging
+import os
+import secrets
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QMessageBox, QWidget
 
-__all__ = ["SingleInstance", "default_name"]
+from wfh_client.runtime import private_dir
+
+__all__ = ["SingleInstance", "default_name", "tell_already_running"]
+
+log = logging.getLogger(__name__)
 
 _TIMEOUT_MS = 1000
+_SOCKET_FILE = "instance"
+_PIPE_KEY_FILE = "instance.key"
+_NOTICE_MS = 8000
 
 
-def default_name() -> str:
+def _user_tag() -> str:
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    return "wfh-client-" + hashlib.sha256(user.encode()).hexdigest()[:16]
+    return hashlib.sha256(user.encode()).hexdigest()[:16]
+
+
+def _pipe_key() -> str:
+    """The random part of this user's pipe name (created once, in the private folder)."""
+    path = private_dir() / _PIPE_KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        key = ""
+    if len(key) != 32:
+        key = secrets.token_hex(16)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key)
+    return key
+
+
+def default_name() -> str:
+    """Where this user's instance listens (see the module docstring)."""
+    if os.name == "posix":
+        return str(private_dir() / _SOCKET_FILE)
+    return f"wfh-client-{_user_tag()}-{_pipe_key()}"
+
+
+def tell_already_running(parent: QWidget | None = None, *,
+                         close_after_ms: int = _NOTICE_MS) -> QMessageBox:
+    """The second launch's message (shown until OK or ``close_after_ms``), modal: call
+    ``exec()``; returns the box for tests."""
+    box = QMessageBox(QMessageBox.Icon.Information,
+                      QCoreApplication.translate("SingleInstance", "Already running"),
+                      QCoreApplication.translate(
+                          "SingleInstance", "The work-from-home app is already running; its "
+                          "window has been brought to the front."),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("alreadyRunningBox")
+    QTimer.singleShot(close_after_ms, box, box.accept)
+    return box
 
 
 class SingleInstance(QObject):
@@ -46,8 +107,13 @@ class SingleInstance(QObject):
         server = QLocalServer(self)
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
-            # Lost a race with a concurrent launch: defer to it.
-            return not self.notify_running()
+            if self.notify_running():  # lost a race with a concurrent launch: defer to it
+                return False
+            # Cannot listen and nobody answers: run without the guard rather than not at all.
+            log.warning("single-instance lock unavailable at %s: %s", self.name,
+                        server.errorString())
+            server.deleteLater()
+            return True
         server.newConnection.connect(self._on_connection)
         self.server = server
         return True
@@ -67,15 +133,14 @@ class SingleInstance(QObject):
     def _on_connection(self) -> None:
         assert self.server is not None
         while (socket := self.server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(lambda s=socket: self._closed(s))
+            socket.readyRead.connect(self._on_ready_read)
             if socket.bytesAvailable():
                 self._read(socket)
 
-    def _closed(self, socket: QLocalSocket) -> None:
-        if shiboken6.isValid(socket):
-            self._read(socket)  # bytes that arrived together with the disconnect
-            socket.deleteLater()
+    def _on_ready_read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
 
     def _read(self, socket: QLocalSocket) -> None:
         if not shiboken6.isValid(socket):
@@ -88,8 +153,5 @@ class SingleInstance(QObject):
         if self.server is not None:
             server, self.server = self.server, None
             server.newConnection.disconnect(self._on_connection)
-            for socket in server.findChildren(QLocalSocket):
-                socket.blockSignals(True)
-                socket.abort()
-            server.close()
+            server.close()  # no new connection; the accepted ones go with the server
             server.deleteLater()

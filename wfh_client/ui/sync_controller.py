@@ -198,6 +198,11 @@ class SyncController(QObject):
         self.state_changed.emit(self.state)
         self.finished.emit(False, describe_error(self.last_error, message))
 
+    def on_event_feed_calendar_changed(self, **_: Any) -> None:
+        """An admin changed the working calendar: the next pass fetches it (its pages carry
+        the new version), so sync now rather than at the next interval."""
+        self.sync_now()
+
     def on_event_connectivity(self, online: bool = True, **_: Any) -> None:
         self._reach(bool(online), "sync")
 

@@ -61,7 +61,7 @@ def load_view(cache: Cache, dossier_id: str) -> DossierView | Departed:
     db = cache.reader()
     record = store_dossiers.get_dossier(db, dossier_id)
     if record is None:
-        refused = [e for e in store_outbox.refused_entries(db) if e.dossier_id == dossier_id]
+        refused = store_outbox.needs_attention(db, dossier_id)
         code = next((e.dossier_code for e in refused if e.dossier_code), "")
         return Departed(dossier_id, code or "", len(refused))
     entries = store_outbox.entries(db, dossier_id=dossier_id)

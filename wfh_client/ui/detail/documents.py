@@ -4,19 +4,20 @@ and "Attach result…".
 - Download runs ``wfh_client.sync.documents.download_document`` on the worker pool; its
   ``document.progress`` events reach :meth:`DocumentsPanel.set_progress` through the bridge
   (the window forwards them), so each row's ``QProgressBar`` moves while the GUI stays free.
-- Open decrypts to a private temp file (``cache.documents.open_plaintext``: 0600 in a fresh
-  0700 directory) and hands it to the desktop's viewer with ``QDesktopServices.openUrl``.
-  The viewer may read the file at any time after that, so the decrypted copy is kept until the
-  dossier window closes or the application quits (:meth:`DocumentsPanel.close_open_files`,
-  connected to both), then removed.
+- Open hands only known document types whose content matches to the desktop's viewer
+  (:mod:`.safe_open`); anything else gets a warning and can only be saved ("Save a copy…",
+  also a button). The decrypted copy is a 0600 file in the account's private folder
+  (``DocumentStore.decrypt_copy``), kept while the viewer may read it, removed when the dossier
+  window closes or the application quits (:meth:`DocumentsPanel.close_open_files`), and
+  removed at once if the window closed while it was still decrypting.
 - Attach result picks a file and queues it with ``queue_result_upload`` (works offline); it is
   listed as waiting to sync until the outbox sends it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from wfh_client.domain.filetypes import FileTypeError
 from wfh_client.sync.documents import MAX_UPLOAD_BYTES, download_document, queue_result_upload
 from wfh_client.ui.context import AppContext
+from wfh_client.ui.detail import safe_open
 from wfh_client.ui.detail.data import DossierView
 from wfh_client.ui.detail.labels import document_state_name, format_size
 from wfh_client.ui.dialogs.common import engine_of
@@ -52,6 +55,8 @@ class DocumentsPanel(QWidget):
     opened = Signal(str)  # local path handed to the viewer
     attached = Signal(object)  # OutboxEntry
     failed = Signal(str)  # message shown to the user
+    blocked = Signal(str)  # a file that will not be opened (name): the save offer is shown
+    saved = Signal(str)  # path of a copy the user saved
 
     def __init__(self, ctx: AppContext, dossier_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +64,10 @@ class DocumentsPanel(QWidget):
         self.dossier_id = dossier_id
         self.rows: list[dict[str, Any]] = []
         self.bars: dict[str, QProgressBar] = {}
+        self.blocked_box: QWidget | None = None
+        self.save_dialog: QWidget | None = None
         self._downloading: dict[str, threading.Event] = {}
-        self._open_files = contextlib.ExitStack()
+        self._closed = threading.Event()
         self.open_paths: list[Path] = []
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, 4, self)
@@ -79,13 +86,16 @@ class DocumentsPanel(QWidget):
         buttons = QHBoxLayout()
         self.download_button = QPushButton(self)
         self.open_button = QPushButton(self)
+        self.save_button = QPushButton(self)
         self.attach_button = QPushButton(self)
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.download_button.clicked.connect(lambda: self.download_row(self.table.currentRow()))
         self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
+        self.save_button.clicked.connect(lambda: self.save_row(self.table.currentRow()))
         self.attach_button.clicked.connect(self.choose_attachment)
-        for button in (self.download_button, self.open_button, self.attach_button):
+        for button in (self.download_button, self.open_button, self.save_button,
+                       self.attach_button):
             buttons.addWidget(button)
         buttons.addWidget(self.message, 1)
         layout.addLayout(buttons)
@@ -99,6 +109,7 @@ class DocumentsPanel(QWidget):
                                               self.tr("Progress")])
         self.download_button.setText(self.tr("Download"))
         self.open_button.setText(self.tr("Open"))
+        self.save_button.setText(self.tr("Save a copy…"))
         self.attach_button.setText(self.tr("Attach result…"))
 
     # ------------------------------------------------------------------------ rows
@@ -143,6 +154,7 @@ class DocumentsPanel(QWidget):
                                          and row.get("state") != "downloaded"
                                          and str(row.get("id")) not in self._downloading)
         self.open_button.setEnabled(online_doc)
+        self.save_button.setEnabled(online_doc)
         self.attach_button.setEnabled(engine is not None)
 
     def set_progress(self, doc_id: str, done: int, total: int) -> None:
@@ -152,7 +164,8 @@ class DocumentsPanel(QWidget):
             bar.setValue(min(done, max(1, total)))
 
     # ------------------------------------------------------------------ download
-    def download_row(self, index: int, *, then_open: bool = False) -> None:
+    def download_row(self, index: int, *, then_open: bool = False,
+                     then: Callable[[str, str], None] | None = None) -> None:
         row = self._row(index)
         engine = engine_of(self.ctx)
         if row is None or not row.get("id") or engine is None:
@@ -171,6 +184,8 @@ class DocumentsPanel(QWidget):
             self.downloaded.emit(doc_id)
             if then_open:
                 self._open_decrypted(doc_id, str(row.get("name") or doc_id))
+            elif then is not None:
+                then(doc_id, str(row.get("name") or doc_id))
 
         def failed(_exc: BaseException, words: str) -> None:
             self._downloading.pop(doc_id, None)
@@ -196,13 +211,11 @@ class DocumentsPanel(QWidget):
             self.download_row(index, then_open=True)
 
     def _open_decrypted(self, doc_id: str, name: str) -> None:
-        documents = self.ctx.cache.documents
-        stack = self._open_files
+        documents, closed = self.ctx.cache.documents, self._closed
 
-        def decrypt() -> Path:
-            return stack.enter_context(documents.open_plaintext(doc_id, name))
-
-        def show(path: Path) -> None:
+        def show(path: Path | None) -> None:
+            if path is None:  # the window closed while decrypting: the copy is gone already
+                return
             self.open_paths.append(path)
             if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
                 # nothing on this computer opens it: say so instead of doing nothing
@@ -212,14 +225,51 @@ class DocumentsPanel(QWidget):
                 return
             self.opened.emit(str(path))
 
-        Op(self, decrypt).success(show).failure(lambda _exc, words: self._fail(
-            self.tr("The document cannot be opened: %1").replace("%1", words))).run()
+        def refused(exc: BaseException, words: str) -> None:
+            if isinstance(exc, FileTypeError):
+                self.blocked_box = safe_open.warn_blocked(
+                    self, name, exc, lambda: self._ask_save(doc_id, name))
+                self.blocked.emit(name)
+            else:
+                self._fail(self.tr("The document cannot be opened: %1").replace("%1", words))
+
+        Op(self, lambda: safe_open.prepare_open(documents, doc_id, name, closed)) \
+            .success(show).failure(refused).run()
 
     def close_open_files(self) -> None:
-        """Remove every decrypted copy handed to a viewer (window close, application exit)."""
-        self._open_files.close()
-        self._open_files = contextlib.ExitStack()
+        """Remove every decrypted copy handed to a viewer (window close, application exit);
+        a decryption still running removes its copy when it finishes."""
+        self._closed.set()
+        documents = self.ctx.cache.documents
+        for path in self.open_paths:
+            documents.remove_copy(path)
         self.open_paths.clear()
+
+    # ---------------------------------------------------------------------- save
+    def save_row(self, index: int) -> None:
+        """"Save a copy…": ask where, then decrypt there (downloading first if needed)."""
+        row = self._row(index)
+        if row is None or not row.get("id"):
+            return
+        doc_id, name = str(row["id"]), str(row.get("name") or row["id"])
+        if row.get("state") == "downloaded" and self.ctx.cache.documents.exists(doc_id):
+            self._ask_save(doc_id, name)
+        else:
+            self.download_row(index, then=self._ask_save)
+
+    def _ask_save(self, doc_id: str, name: str) -> None:
+        documents = self.ctx.cache.documents
+
+        def chosen(target: Path) -> None:
+            def done(path: Path) -> None:
+                self.message.setText(self.tr("Saved to %1").replace("%1", str(path)))
+                self.saved.emit(str(path))
+
+            Op(self, lambda: safe_open.save_copy(documents, doc_id, target)).success(done) \
+                .failure(lambda _exc, words: self._fail(
+                    self.tr("The copy cannot be saved: %1").replace("%1", words))).run()
+
+        self.save_dialog = safe_open.ask_save_path(self, name, chosen)
 
     # -------------------------------------------------------------------- attach
     def choose_attachment(self) -> None:

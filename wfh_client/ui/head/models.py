@@ -11,7 +11,7 @@ Every model takes the calendar's time zone and day length where it shows dates o
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,13 @@ from PySide6.QtCore import QCoreApplication, QObject
 from wfh_client.domain.deadlines import clock_running
 from wfh_client.sync.reports import CheckinRow, OnTimeRow
 from wfh_client.ui.head.common import RowsModel, format_rate, remaining_text, urgency_of
-from wfh_client.ui.i18n import format_datetime, format_number, parse_iso, status_name
+from wfh_client.ui.i18n import (
+    format_datetime,
+    format_number,
+    format_remaining,
+    parse_iso,
+    status_name,
+)
 
 __all__ = ["ApprovalModel", "BucketModel", "CheckinModel", "OfficerModel", "OnTimeModel",
            "QueueModel"]
@@ -39,6 +45,8 @@ def _titles() -> dict[str, str]:
         "suspended": QCoreApplication.translate("HeadModels", "On leave"), "month": QCoreApplication.translate("HeadModels", "Month"),
         "counted_from": QCoreApplication.translate("HeadModels", "Counted from"),
         "outside": QCoreApplication.translate("HeadModels", "Outside a window"),
+        "offline": QCoreApplication.translate("HeadModels", "Made offline"),
+        "offline_delay": QCoreApplication.translate("HeadModels", "Longest offline delay"),
     }
 
 
@@ -205,9 +213,14 @@ class OnTimeModel(RowsModel):
 
 
 class CheckinModel(RowsModel):
+    """Compliance per officer from their duty start; check-ins outside every window; offline
+    check-ins and their longest delay (from the time the check-in claims to when the server got
+    it) make backdating visible."""
+
     COLUMNS = ("officer", "counted_from", "windows", "done", "missed", "suspended", "rate",
-               "outside")
-    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate", "outside"})
+               "outside", "offline", "offline_delay")
+    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate", "outside", "offline",
+                         "offline_delay"})
 
     def title(self, key: str) -> str:
         return _titles()[key]
@@ -220,11 +233,16 @@ class CheckinModel(RowsModel):
                 if row.counted_from else ""
         if key == "rate":
             return format_rate(row.rate)
+        if key == "offline_delay":
+            seconds = row.offline_max_delay_seconds
+            return "" if seconds is None else format_remaining(timedelta(seconds=seconds), 24)
         return format_number(int(getattr(row, key)))
 
     def sort_value(self, row: CheckinRow, key: str) -> Any:
         if key == "counted_from":
             return row.counted_from or ""
+        if key == "offline_delay":
+            return row.offline_max_delay_seconds or 0
         return row.full_name if key == "officer" else getattr(row, key)
 
     def dossier_id(self, row: Any) -> str | None:

@@ -75,7 +75,9 @@ def sample_reports(start: date, end: date, group: str = "officer"
     total = OnTimeRow("total", "", ok, late, ok + late, ok / (ok + late))
     ontime = OnTimeReport(DEPARTMENT, group, start, end, "Asia/Ho_Chi_Minh", None, rows, total)
     checkins = CheckinReport(DEPARTMENT, start, end, "Asia/Ho_Chi_Minh", None, tuple(
-        CheckinRow(u, name, 480, 470 - 23 * k, 4 + 19 * k, 6 - k, (470 - 23 * k) / (474 - 4 * k))
+        CheckinRow(u, name, 480, 470 - 23 * k, 4 + 19 * k, 6 - k, (470 - 23 * k) / (474 - 4 * k),
+                   offline=k % 3, offline_max_delay_seconds=(k % 3) * 2700 or None,
+                   offline_median_delay_seconds=(k % 3) * 1200 or None)
         for k, (u, name) in enumerate(OFFICERS)))
     return ontime, checkins
 

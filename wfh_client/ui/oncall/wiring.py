@@ -35,6 +35,7 @@ class OnCallSession:
     feed: FeedListener | None
     service: OnCallService
     owned: bool = True  # stop() stops the feed and the service (False: the caller does)
+    unfollow: Callable[[], None] | None = None
 
     @classmethod
     def create(cls, transport: Any, cache: Cache, bus: EventBus, *,
@@ -43,7 +44,9 @@ class OnCallSession:
         feed = FeedListener(transport, cache, bus, **(feed_kwargs or {}))
         kwargs: dict[str, Any] = {} if clock is None else {"clock": clock}
         service = OnCallService(transport, cache, bus, **kwargs)
-        return cls(transport, feed, service)
+        if feed.on_duty is None:  # quick reconnection during the department's working hours
+            feed.on_duty = service.on_duty
+        return cls(transport, feed, service, unfollow=feed.follow(bus))
 
     def start(self) -> None:
         self.service.start()
@@ -54,6 +57,9 @@ class OnCallSession:
         """Stop the feed (aborts its long-poll) and the core (joins its worker)."""
         if not self.owned:
             return
+        if self.unfollow is not None:
+            self.unfollow()
+            self.unfollow = None
         if self.feed is not None:
             self.feed.stop()
         self.service.stop()
@@ -63,7 +69,8 @@ def start_oncall(shell: Any, opened: Any) -> OnCallSession | None:
     """Start the feed and the on-call core for ``opened`` (a launcher ``OpenedAccount``) and
     attach them to ``shell.oncall``; never fails the sign-in (logged instead)."""
     try:
-        session = OnCallSession.create(opened.auth, opened.cache, opened.bus)
+        session = OnCallSession.create(opened.auth, opened.cache, opened.bus,
+                                       clock=shell.ctx.clock)
         session.start()
     except Exception:  # noqa: BLE001 - dossier work goes on without on-call
         log.exception("cannot start the on-call service")

@@ -1,0 +1,1 @@
+"""One module per schema revision; ``onestop_server.migrate.HEAD`` names the newest."""

@@ -1,0 +1,112 @@
+"""Compressed JSON answers over real HTTP: gzip when accepted, identical JSON once decoded,
+small answers and documents (whatever their type, with or without Range) never compressed."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from onestop_server.compression import accepts_gzip
+from tests.server.util import Client, Peek, login, new_key
+from tests.support.server import RunningServer
+
+CHANGES = "/api/v1/sync/changes"
+
+
+def raw_get(client: Client, path: str, accept_encoding: str, **kw: object) -> requests.Response:
+    """GET without decoding: ``.raw_bytes`` is the body exactly as it came over the wire."""
+    headers = {"Accept-Encoding": accept_encoding, **kw.pop("headers", {})}  # type: ignore[dict-item]
+    r = client.http.get(client.url(path), headers=headers, stream=True, timeout=30, **kw)
+    r.raw_bytes = r.raw.read(decode_content=False)  # type: ignore[attr-defined]
+    r.close()
+    return r
+
+
+def test_a_snapshot_page_is_gzipped_and_decodes_to_the_same_json(server: RunningServer) -> None:
+    head = login(server, Peek(server).head_of("stnmt"))
+    plain = raw_get(head, CHANGES, "identity", params={"limit": 10})
+    packed = raw_get(head, CHANGES, "gzip, deflate", params={"limit": 10})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert int(packed.headers["Content-Length"]) == len(packed.raw_bytes)  # type: ignore[attr-defined]
+    assert "accept-encoding" in packed.headers["Vary"].lower()
+    assert "accept-encoding" in plain.headers["Vary"].lower()
+    body = gzip.decompress(packed.raw_bytes)  # type: ignore[attr-defined]
+    assert body == plain.raw_bytes  # type: ignore[attr-defined]
+    assert len(packed.raw_bytes) * 5 < len(body)  # type: ignore[attr-defined]
+    page = json.loads(body)
+    assert len(page["upserts"]) == 10 and page["has_more"] is True
+    # requests decodes it by itself: the client code sees plain JSON.
+    assert head.get(CHANGES, params={"limit": 10}).json() == page
+
+
+@pytest.mark.parametrize("accept", ["identity", "gzip;q=0", "br", "gzip;q=0, *;q=1"])
+def test_no_gzip_unless_the_client_accepts_it(server: RunningServer, accept: str) -> None:
+    head = login(server, Peek(server).head_of("stnmt"))
+    r = raw_get(head, CHANGES, accept, params={"limit": 10})
+    assert "Content-Encoding" not in r.headers
+    assert json.loads(r.raw_bytes)["has_more"] is True  # type: ignore[attr-defined]
+
+
+def test_the_no_change_sync_stays_tiny_and_uncompressed(server: RunningServer) -> None:
+    head = login(server, Peek(server).head_of("stnmt"))
+    cursor = head.get(CHANGES, params={"limit": 2000}).json()["cursor"]
+    r = raw_get(head, CHANGES, "gzip", params={"cursor": cursor})
+    assert "Content-Encoding" not in r.headers
+    assert len(r.raw_bytes) < 512  # type: ignore[attr-defined]
+    assert json.loads(r.raw_bytes) == {"upserts": [], "removals": [], "cursor": cursor,  # type: ignore[attr-defined]
+                                       "has_more": False}
+
+
+def _json_document(server: RunningServer) -> tuple[Client, str, int, bytes]:
+    """A highly compressible result document (a CSV table; JSON is not an accepted document
+    type): its download must still travel byte for byte, never compressed."""
+    username, dossier_id = Peek(server).officer_dossier()
+    c = login(server, username)
+    data = "\n".join(f"{i},Giấy chứng nhận,{i * 7}" for i in range(800)).encode()
+    r = c.post(f"/api/v1/dossiers/{dossier_id}/documents", data=data,
+               headers={"Idempotency-Key": new_key(), "Content-Type": "text/csv",
+                        "X-File-Name": quote("bảng kê.csv")})
+    assert r.status_code == 201, r.text
+    return c, dossier_id, r.json()["document"]["id"], data
+
+
+def test_documents_are_never_compressed_even_compressible_ones(server: RunningServer) -> None:
+    c, dossier_id, doc_id, data = _json_document(server)
+    url = f"/api/v1/dossiers/{dossier_id}/documents/{doc_id}/content"
+    whole = raw_get(c, url, "gzip, deflate")
+    assert whole.status_code == 200 and whole.headers["Content-Type"].startswith("text/csv")
+    assert "Content-Encoding" not in whole.headers
+    assert "no-transform" in whole.headers["Cache-Control"]
+    assert whole.raw_bytes == data  # type: ignore[attr-defined]
+    assert whole.headers["Content-Length"] == str(len(data))
+    assert whole.headers["ETag"] == f'"{hashlib.sha256(data).hexdigest()}"'
+
+
+def test_range_downloads_are_byte_exact_with_gzip_accepted(server: RunningServer) -> None:
+    c, dossier_id, doc_id, data = _json_document(server)
+    url = f"/api/v1/dossiers/{dossier_id}/documents/{doc_id}/content"
+    etag = f'"{hashlib.sha256(data).hexdigest()}"'
+    first = raw_get(c, url, "gzip", headers={"Range": "bytes=0-999"})
+    rest = raw_get(c, url, "gzip", headers={"Range": "bytes=1000-", "If-Range": etag})
+    for part, start, end in ((first, 0, 999), (rest, 1000, len(data) - 1)):
+        assert part.status_code == 206 and "Content-Encoding" not in part.headers
+        assert part.headers["Content-Range"] == f"bytes {start}-{end}/{len(data)}"
+        assert part.headers["Content-Length"] == str(end - start + 1)
+        assert part.raw_bytes == data[start:end + 1]  # type: ignore[attr-defined]
+    assert first.raw_bytes + rest.raw_bytes == data  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("header", "ok"), [
+    ("gzip", True), ("gzip, deflate, br, zstd", True), ("deflate, gzip;q=0.5", True),
+    ("GZIP", True), ("x-gzip", True), ("*", True), ("gzip;q=0", False), ("gzip; q=0.0", False),
+    ("identity", False), ("", False), ("br, *;q=0", False), ("*;q=0.1, gzip;q=0", False),
+    ("gzip;q=nonsense", False),
+])
+def test_accept_encoding_is_read_with_its_q_values(header: str, ok: bool) -> None:
+    assert accepts_gzip(header) is ok
