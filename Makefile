@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck contracts pytest pytest-postgres test-headless openapi bench \
-	screenshots clean package package-check
+	screenshots translations clean package package-check
 
 # Three distributions live in this tree (pyproject.toml: the client; packaging/domain: the shared
 # rules; packaging/server: the reference server). The venv gets their third-party requirements,
@@ -58,6 +58,13 @@ package: $(STAMP)
 ## install + run + purge of the .deb (root), the MSI's tables and signature.
 package-check: package
 	WFH_PACKAGES_DIR=$(PACKAGES) QT_QPA_PLATFORM=offscreen scripts/with-keyring $(PY) -m pytest -q tests/installer
+
+## Update the translation sources from the UI code and compile them (scripts/translations.py;
+## translate what it lists as new in resources/translations/wfh_vi.ts, or pass --add FILE.json).
+## qt_vi.ts: Qt's own dialogs in Vietnamese.
+translations: $(STAMP)
+	$(PY) scripts/translations.py $(TRANSLATIONS_ARGS)
+	$(VENV)/bin/pyside6-lrelease resources/translations/qt_vi.ts -qm resources/translations/qt_vi.qm
 
 ## Render docs/screenshots/*.png (Vietnamese and English) offscreen.
 screenshots: $(STAMP)

@@ -85,6 +85,11 @@ class PolicyBody(BaseModel):
     overrides: list[OverrideIn] = Field(default_factory=list, max_length=400)
     checkin: CheckinRules
     recall: RecallRules
+    starts_on: str | None = Field(
+        default=None, min_length=10, max_length=10,
+        description="YYYY-MM-DD (local): the first day on-call duty counts (check-in reports "
+        "count windows from it); kept when omitted, the day the policy is first stored if never set",
+    )
 
 
 class PolicyIn(PolicyBody):
@@ -146,6 +151,8 @@ def validate(body: PolicyBody) -> dict[str, Any]:
     try:
         for o in body.overrides:
             date.fromisoformat(o.day)
+        if body.starts_on is not None:
+            date.fromisoformat(body.starts_on)
         _calendar(data["time_zone"], _periods_key(data), ())
     except ValueError as e:
         raise bad("bad_calendar", f"The calendar is unusable: {e}") from None
@@ -255,6 +262,10 @@ def put_policy(
                 409, "policy.conflict", "The policy changed since you loaded it.",
                 {"policy": current.out().model_dump(mode="json")},
             )
+        if data.get("starts_on") is None:  # kept; a new policy starts on the day it is stored
+            data["starts_on"] = current.data.get("starts_on") or (
+                now.astimezone(_calendar(data["time_zone"], _periods_key(data), ()).tz)
+                .date().isoformat())
         if data == current.data and current.version > 0:
             return current.out()  # nothing changed: no new version, no event
         version = current.version + 1

@@ -11,14 +11,21 @@
   of the end of processing (every month of the range listed). ``rate`` is ``on_time / total``
   in 0..1, ``null`` when nothing was judged.
 * ``GET /api/v1/reports/checkins?from=&to=`` -> ``{department_id, from, to, time_zone,
-  generated_at, rows: [{user_id, full_name, windows, done, missed, suspended, rate, offline,
-  offline_max_delay_seconds, offline_median_delay_seconds}]}`` per active officer, over the
-  check-in windows (``oncall_policy.windows_for``, the current policy) of the range that have
-  closed by now: ``done`` (a check-in counts inside), ``suspended`` (approved leave),
-  ``missed``; ``windows = done + missed + suspended``, ``rate = done / (done + missed)``.
-  ``offline`` counts the done windows whose check-in the client declared as made offline (it
-  counts at the client's own time); the delays are from that time to when the server received
-  it (``null`` without offline check-ins), so a backdated check-in is visible to the head.
+  generated_at, rows: [{user_id, full_name, counted_from, windows, done, missed, suspended,
+  outside, rate, offline, offline_max_delay_seconds, offline_median_delay_seconds}]}`` per
+  active officer, over the check-in windows (``oncall_policy.windows_for``, the current policy)
+  of the range that have closed by now and end after the person's duty started: ``done`` (a
+  check-in counts inside), ``suspended`` (approved leave), ``missed``; ``windows = done + missed
+  + suspended``, ``rate = done / (done + missed)``; ``outside``: the person's check-ins of the
+  range that fall in no window (they never make a window done). ``offline`` counts the done
+  windows whose check-in the client declared as made offline (it counts at the client's own
+  time); the delays are from that time to when the server received it (``null`` without
+  offline check-ins), so a backdated check-in is visible to the head.
+  **Duty start** (``counted_from``, the local day): the later of the policy's ``starts_on``
+  (else the department's first check-in, else the policy's last change) and the person's first
+  sign-in to the app on any device (their start of remote work; a person who never signed in
+  counts from the policy's start) - a report over six months must not count 981 windows from
+  before anybody was on call.
 
 Who: a head for their own department (another ``department_id`` -> 403 ``auth.forbidden``); an
 admin must name ``department_id``; officers get 403 ``auth.forbidden``. Bad dates, ``to`` before
@@ -46,7 +53,7 @@ from onestop_server.auth import CurrentUser, CurrentUserDep
 from onestop_server.deps import as_utc, get_clock, get_engine, iso
 from onestop_server.errors import ApiError
 from onestop_server.oncall_checkins import approved_leaves, checkins_between, window_states
-from onestop_server.oncall_policy import calendar_of, load_policy, windows_for
+from onestop_server.oncall_policy import Policy, calendar_of, load_policy, windows_for
 from wfh_client.domain.ontime import (
     OnTimeFacts,
     RateRow,
@@ -95,10 +102,12 @@ class OnTimeOut(BaseModel):
 class CheckinRowOut(BaseModel):
     user_id: int
     full_name: str
+    counted_from: str | None = Field(description="YYYY-MM-DD: the person's duty start counted")
     windows: int
     done: int
     missed: int
     suspended: int
+    outside: int = Field(description="check-ins of the range outside every window")
     rate: float | None
     offline: int
     offline_max_delay_seconds: int | None
@@ -264,45 +273,78 @@ def ontime_report(
     }
 
 
+def policy_start(conn: Connection, policy: Policy, tz: ZoneInfo, dept: str, now: datetime) -> datetime:
+    """The instant (local midnight) on-call duty started for the department."""
+    if policy.data.get("starts_on"):
+        day = date.fromisoformat(str(policy.data["starts_on"]))
+    else:
+        c = db.checkins
+        first = as_utc(conn.execute(select(func.min(c.c.effective_at))
+                                    .where(c.c.department_id == dept)).scalar_one_or_none())
+        day = (first or as_utc(policy.updated_at) or now).astimezone(tz).date()
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def duty_starts(conn: Connection, policy: Policy, tz: ZoneInfo, dept: str, ids: list[int],
+                now: datetime) -> dict[int, datetime]:
+    """Each officer's duty start: see the module docstring."""
+    start = policy_start(conn, policy, tz, dept, now)
+    dv = db.devices
+    firsts = {int(r.user_id): as_utc(r.first) for r in conn.execute(
+        select(dv.c.user_id, func.min(dv.c.created_at).label("first"))
+        .where(dv.c.user_id.in_(ids)).group_by(dv.c.user_id))} if ids else {}
+    return {uid: max(start, firsts.get(uid) or start) for uid in ids}
+
+
 def checkin_rows(
     conn: Connection, dept: str, start: date, end: date, now: datetime
 ) -> tuple[str, list[dict[str, Any]]]:
     """(time zone, rows) of the check-in compliance report."""
     policy = load_policy(conn, dept)
     calendar = calendar_of(conn, policy)
+    tz = calendar.tz
     staff = officers(conn, dept)
     ids = [uid for uid, _ in staff]
-    lo, hi = local_bounds(calendar.tz, start, end)
+    lo, hi = local_bounds(tz, start, end)
+    starts = duty_starts(conn, policy, tz, dept, ids, now)
     per_day: dict[tuple[int, date], list[Any]] = defaultdict(list)
     by_id: dict[int, Any] = {}
     for uid, made in checkins_between(conn, ids, lo, hi).items():
         for c in made:
             at = as_utc(c.effective_at) or now
-            per_day[(uid, at.astimezone(calendar.tz).date())].append(c)
+            per_day[(uid, at.astimezone(tz).date())].append(c)
             by_id[int(c.id)] = c
     leaves = approved_leaves(conn, ids, lo, hi)
-    counts = {uid: {"done": 0, "missed": 0, "suspended": 0} for uid in ids}
+    counts = {uid: {"done": 0, "missed": 0, "suspended": 0, "outside": 0} for uid in ids}
     delays: dict[int, list[int]] = {uid: [] for uid in ids}
     day = start
     while day <= end:
-        closed = [w for w in windows_for(policy, calendar, day) if w.end < now]
-        if closed:
-            for uid in ids:
-                for w in window_states(closed, per_day.get((uid, day), []), leaves[uid], now):
-                    if w["state"] in counts[uid]:
-                        counts[uid][w["state"]] += 1
-                    counted = by_id.get(w["checkin_id"] or 0)
-                    if counted is not None and counted.offline:
-                        delays[uid].append(offline_delay(counted))
+        windows = windows_for(policy, calendar, day)
+        closed = [w for w in windows if w.end < now]
+        for uid in ids:
+            mine = per_day.get((uid, day), [])
+            counts[uid]["outside"] += sum(
+                1 for c in mine
+                if not any(w.contains((as_utc(c.effective_at) or now).astimezone(tz))
+                           for w in windows))
+            counted = [w for w in closed if w.end > starts[uid]]
+            for w in window_states(counted, mine, leaves[uid], now):
+                if w["state"] in ("done", "missed", "suspended"):
+                    counts[uid][w["state"]] += 1
+                checkin = by_id.get(w["checkin_id"] or 0)
+                if checkin is not None and checkin.offline:
+                    delays[uid].append(offline_delay(checkin))
         day += timedelta(days=1)
     out: list[dict[str, Any]] = []
     for uid, name in staff:
         n = counts[uid]
         judged = n["done"] + n["missed"]
+        first = max(starts[uid], lo).astimezone(tz).date()
         late = sorted(delays[uid])
         out.append({
-            "user_id": uid, "full_name": name, "windows": judged + n["suspended"],
-            "done": n["done"], "missed": n["missed"], "suspended": n["suspended"],
+            "user_id": uid, "full_name": name, "counted_from": first.isoformat(),
+            "windows": judged + n["suspended"], "done": n["done"], "missed": n["missed"],
+            "suspended": n["suspended"], "outside": n["outside"],
             "rate": None if judged == 0 else n["done"] / judged,
             "offline": len(late),
             "offline_max_delay_seconds": late[-1] if late else None,

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from sqlalchemy import func, insert, select
@@ -203,9 +204,12 @@ def seed_database(
              "field_name": p.field_name, "department_id": p.department_id,
              "working_hours": p.working_hours} for p in PROCEDURES
         ])
+        # on-call duty starts the day the demo province is seeded (reports count from it)
+        starts_on = now.astimezone(ZoneInfo(str(DEFAULT_POLICY["time_zone"]))).date().isoformat()
         conn.execute(insert(db.oncall_policies), [
-            {"department_id": d.id, "policy": copy.deepcopy(DEFAULT_POLICY), "version": 1,
-             "updated_at": now, "updated_by": None} for d in DEPARTMENTS
+            {"department_id": d.id, "policy": {**copy.deepcopy(DEFAULT_POLICY),
+                                               "starts_on": starts_on},
+             "version": 1, "updated_at": now, "updated_by": None} for d in DEPARTMENTS
         ])
         calendar = load_calendar(conn)
         gen = Generator(seed, now, calendar, staff, [(len(c), s) for c, s in pool],

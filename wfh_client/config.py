@@ -204,6 +204,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("support_contact", str, None,
             "IT support contact shown in About, update notices and error dialogs.",
             nullable=True, check=_non_empty, policy_only=True),
+    Setting("place_name", str, None,
+            "The place written before the date on printed slips (e.g. Mỹ Tho).",
+            nullable=True, check=_non_empty),
 )
 REGISTRY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 

@@ -4,8 +4,13 @@
 needs an embedded backend, the real client never does.
 
 - The reference server is seeded on first run into ``./demo-data`` (``--dossiers``, ``--seed``;
-  ``--reset`` seeds again) and runs in-process on 127.0.0.1 (``--port``, default 8765, or a
-  free port when that one is taken) in a background thread.
+  ``--reset`` seeds again) and runs in-process on 127.0.0.1 (``--port``, default 8765; ``0``
+  for any free port) in a background thread. The port is bound with ``SO_REUSEADDR`` (a port
+  left in TIME_WAIT by the previous run is free to use); a port another program listens on
+  stops the demo with a clear message, it never moves silently elsewhere.
+- On Linux, before anything is seeded, the Qt platform plugin is checked
+  (:func:`wfh_client.ui.platform_check.platform_problem`): missing system libraries are named
+  with the packages that provide them, instead of Qt's own abort.
 - The client uses its own data dir ``./demo-data/client`` and a demo-only policy file
   (``./demo-data/client-policy.json``) that presets the server address.
 - It signs in as ``--user`` (default ``cv.tnmt1``; e.g. ``truongphong.tnmt`` for a department
@@ -66,15 +71,25 @@ def demo_accounts(db_path: Path) -> list[dict[str, Any]]:
         engine.dispose()
 
 
-def _port(wanted: int) -> int:
-    """``wanted`` if it is free on 127.0.0.1 (0: any free port), else a free one."""
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", wanted))
-        except OSError:
-            s.bind(("127.0.0.1", 0))
-            print(f"Port {wanted} is taken; using {s.getsockname()[1]} instead.", flush=True)
-        return int(s.getsockname()[1])
+class PortInUse(RuntimeError):
+    """Another program listens on the port asked for."""
+
+
+def bind_port(wanted: int) -> socket.socket:
+    """A listening socket on 127.0.0.1:``wanted`` (0: any free port), with ``SO_REUSEADDR``
+    as every server sets it, so a port still in TIME_WAIT from the last run is reused.
+    Raises :class:`PortInUse` when another program holds the port: the demo never moves to
+    another one behind the user's back (a client configured for that port would miss it)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", wanted))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise PortInUse(f"Port {wanted} on 127.0.0.1 is in use by another program ({exc.strerror})."
+                        " Stop it, or choose another port with --port (0: any free port).") from exc
+    return sock
 
 
 @dataclass
@@ -82,8 +97,14 @@ class EmbeddedServer:
     url: str
     server: Any  # uvicorn.Server
     thread: threading.Thread
+    app: Any = None  # the FastAPI app
 
     def stop(self) -> None:
+        # answer the waiting long-polls first: uvicorn would otherwise wait for them and then
+        # cancel them, printing a CancelledError traceback on the way out
+        hub = getattr(getattr(self.app, "state", None), "events", None)
+        if hub is not None:
+            hub.request_drain()
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
@@ -96,19 +117,21 @@ def start_server(db_path: Path, blobs: Path, port: int) -> EmbeddedServer:
     from onestop_server.app import create_app
 
     app = create_app(database_url=db.sqlite_url(str(db_path)), blob_dir=blobs)
-    port = _port(port)
+    sock = bind_port(port)
+    port = int(sock.getsockname()[1])
     # the app's own events long-poll (25 s) must not hold up quitting the demo
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on",
                                            timeout_graceful_shutdown=2))
-    thread = threading.Thread(target=server.run, name=f"demo-server:{port}", daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
+                              name=f"demo-server:{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the embedded demo server did not start")
         time.sleep(0.02)
-    return EmbeddedServer(f"http://127.0.0.1:{port}", server, thread)
+    return EmbeddedServer(f"http://127.0.0.1:{port}", server, thread, app)
 
 
 def _keyring_usable() -> bool:
@@ -192,6 +215,21 @@ def _print_accounts(url: str, rows: list[dict[str, Any]]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except PortInUse as exc:
+        print(f"wfh-demo: {exc}", file=sys.stderr, flush=True)
+        return 2
+
+
+def _main(args: argparse.Namespace) -> int:
+    if not args.server_only:
+        from wfh_client.ui.platform_check import platform_problem
+
+        problem = platform_problem()
+        if problem:
+            print(problem, file=sys.stderr, flush=True)
+            return 3
     if args.server_only:
         db_path, blobs = prepare(args.dir, dossiers=args.dossiers, seed=args.seed,
                                  reset=args.reset)

@@ -1,7 +1,9 @@
-"""Retry pacing shared by the background loops (sync service, events feed, on-call sender).
+"""Retry pacing: the one exponential backoff of the client.
 
-* :func:`backoff_delay` - exponential backoff with "equal jitter": after ``failures``
-  consecutive failures wait a random time in ``[d/2, d]`` where ``d = min(cap, base * 2**(n-1))``.
+* :func:`exponential` - ``min(cap, base * 2**(n-1))``, the formula every retry uses;
+* :func:`backoff_delay` - it with "equal jitter", for the background loops (sync service,
+  events feed, on-call sender): after ``failures`` consecutive failures wait a random time in
+  ``[d/2, d]``; the HTTP retry policy (``sync.http.RetryPolicy``) adds its own jitter on top.
 * :class:`ClockJumpDetector` - notices sleep/resume: the wall clock (``time.time``) moves on
   while the machine sleeps but the monotonic clock does not (or the user reset the clock), so a
   drift between the two beyond ``threshold`` seconds means "we just woke up: reconnect now".
@@ -15,7 +17,14 @@ import random
 import time
 from collections.abc import Callable
 
-__all__ = ["ClockJumpDetector", "backoff_delay"]
+__all__ = ["ClockJumpDetector", "backoff_delay", "exponential"]
+
+
+def exponential(attempt: int, base: float, cap: float = float("inf")) -> float:
+    """``base * 2**(attempt - 1)`` capped at ``cap`` (0 for an attempt below 1)."""
+    if attempt <= 0:
+        return 0.0
+    return float(min(cap, base * 2 ** min(attempt - 1, 62)))
 
 
 def backoff_delay(failures: int, base: float, cap: float,
@@ -23,7 +32,7 @@ def backoff_delay(failures: int, base: float, cap: float,
     """Seconds to wait after ``failures`` consecutive failures (0 when there was none)."""
     if failures <= 0:
         return 0.0
-    delay = min(cap, base * 2 ** min(failures - 1, 62))
+    delay = exponential(failures, base, cap)
     return float(rand(delay / 2, delay))
 
 

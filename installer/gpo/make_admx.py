@@ -38,6 +38,8 @@ VI = {
                     "managed: CNTT triển khai bản cập nhật; notify: ứng dụng báo phiên bản mới."),
     "support_contact": ("Liên hệ hỗ trợ CNTT",
                         "Hiển thị trong Giới thiệu, thông báo cập nhật và hộp thoại lỗi."),
+    "place_name": ("Địa danh trên phiếu in",
+                   "Địa danh ghi trước ngày tháng trên các phiếu in (ví dụ: Mỹ Tho)."),
 }
 
 

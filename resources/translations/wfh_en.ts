@@ -53,6 +53,16 @@
     </message>
 </context>
 <context>
+    <name>DossierWindow</name>
+    <message numerus="yes">
+        <source>%n change(s) you made were not sent; they are kept under rejected changes.</source>
+        <translation>
+            <numerusform>%n change you made was not sent; it is kept under rejected changes.</numerusform>
+            <numerusform>%n changes you made were not sent; they are kept under rejected changes.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QueuePage</name>
     <message numerus="yes">
         <source>%n dossier(s) waiting for an officer</source>

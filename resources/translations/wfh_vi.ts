@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="vi" sourcelanguage="en">
 <context>
+    <name>About</name>
+    <message>
+        <source>development build</source>
+        <translation>bản phát triển</translation>
+    </message>
+    <message>
+        <source>Work from home — one-stop shop</source>
+        <translation>Làm việc tại nhà — Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>Version %1 (build %2)</source>
+        <translation>Phiên bản %1 (bản dựng %2)</translation>
+    </message>
+    <message>
+        <source>Dossiers are kept in an encrypted local cache and synced with the one-stop-shop system.</source>
+        <translation>Hồ sơ được lưu mã hóa trên máy này và đồng bộ với hệ thống một cửa điện tử.</translation>
+    </message>
+    <message>
+        <source>IT support: %1</source>
+        <translation>Hỗ trợ CNTT: %1</translation>
+    </message>
+    <message>
+        <source>IT support: ask your department&apos;s IT staff (your organisation has not set a contact).</source>
+        <translation>Hỗ trợ CNTT: hãy hỏi cán bộ CNTT của đơn vị (đơn vị chưa cài đặt thông tin liên hệ).</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About</source>
+        <translation>Giới thiệu</translation>
+    </message>
+</context>
+<context>
     <name>Action</name>
     <message>
         <source>Add note</source>
@@ -67,126 +101,62 @@
         <translation>Hủy</translation>
     </message>
     <message>
-        <source>The dossier is no longer in the local cache.</source>
-        <translation>Hồ sơ không còn trong bộ nhớ đệm trên máy.</translation>
-    </message>
-    <message>
         <source>The action could not be recorded: %1</source>
         <translation>Không ghi nhận được thao tác: %1</translation>
     </message>
 </context>
 <context>
-    <name>ActionReason</name>
+    <name>ActionRule</name>
     <message>
-        <source>Write the note.</source>
-        <translation>Hãy nhập nội dung ghi chú.</translation>
+        <source>Notes can be added to any dossier that has not been withdrawn.</source>
+        <translation>Có thể thêm ghi chú vào mọi hồ sơ chưa bị rút.</translation>
     </message>
     <message>
-        <source>Choose an officer.</source>
-        <translation>Hãy chọn cán bộ.</translation>
+        <source>Assigning is possible while the dossier is accepted, being processed or awaiting documents, and not submitted for approval.</source>
+        <translation>Chỉ phân công được khi hồ sơ đã tiếp nhận, đang xử lý hoặc đang chờ bổ sung, và chưa trình ký.</translation>
     </message>
     <message>
-        <source>Tick or write at least one missing document.</source>
-        <translation>Hãy đánh dấu hoặc ghi ít nhất một giấy tờ còn thiếu.</translation>
+        <source>Review starts once the dossier is assigned to an officer (or returned for rework).</source>
+        <translation>Chỉ bắt đầu thẩm định được khi hồ sơ đã được phân công cho cán bộ (hoặc bị trả lại để xử lý lại).</translation>
     </message>
     <message>
-        <source>Write the proposed result.</source>
-        <translation>Hãy nhập kết quả đề xuất.</translation>
+        <source>Documents can be requested while the dossier is being processed and not yet submitted for approval.</source>
+        <translation>Chỉ yêu cầu bổ sung hồ sơ được khi hồ sơ đang xử lý và chưa trình ký.</translation>
     </message>
     <message>
-        <source>Choose the proposed decision.</source>
-        <translation>Hãy chọn hướng đề xuất.</translation>
+        <source>Possible only while the dossier waits for the applicant&apos;s documents.</source>
+        <translation>Chỉ thực hiện được khi hồ sơ đang chờ công dân bổ sung.</translation>
     </message>
     <message>
-        <source>Write a comment for the officer.</source>
-        <translation>Hãy nhập ý kiến cho cán bộ.</translation>
+        <source>Start the review first (or rework a returned dossier), then submit it for approval.</source>
+        <translation>Cần bắt đầu thẩm định trước (hoặc xử lý lại hồ sơ bị trả lại), sau đó mới trình ký.</translation>
     </message>
     <message>
-        <source>Write the reason.</source>
-        <translation>Hãy nhập lý do.</translation>
+        <source>Possible once the officer has submitted the dossier for approval.</source>
+        <translation>Chỉ thực hiện được sau khi cán bộ đã trình ký hồ sơ.</translation>
     </message>
     <message>
-        <source>Choose the new appointment date.</source>
-        <translation>Hãy chọn ngày hẹn mới.</translation>
+        <source>Refusal at intake is possible only before processing starts.</source>
+        <translation>Chỉ từ chối tiếp nhận được trước khi hồ sơ bắt đầu được xử lý.</translation>
     </message>
     <message>
-        <source>Choose how the result was returned.</source>
-        <translation>Hãy chọn hình thức trả kết quả.</translation>
+        <source>Processing can be stopped while the dossier is being processed or awaiting documents.</source>
+        <translation>Chỉ dừng xử lý được khi hồ sơ đang xử lý hoặc đang chờ bổ sung.</translation>
     </message>
     <message>
-        <source>Enter the postal tracking number.</source>
-        <translation>Hãy nhập mã vận đơn bưu chính.</translation>
+        <source>An apology is possible while the dossier is accepted, being processed or awaiting documents, at least one working day before the due date.</source>
+        <translation>Chỉ xin lỗi và hẹn lại được khi hồ sơ đã tiếp nhận, đang xử lý hoặc đang chờ bổ sung, và chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
     </message>
     <message>
-        <source>Sign in and synchronise once before acting on dossiers.</source>
-        <translation>Hãy đăng nhập và đồng bộ ít nhất một lần trước khi xử lý hồ sơ.</translation>
-    </message>
-    <message>
-        <source>The cached copy of this dossier cannot be read; synchronise again.</source>
-        <translation>Không đọc được bản lưu của hồ sơ này; hãy đồng bộ lại.</translation>
-    </message>
-    <message>
-        <source>This action is not possible in the current status of the dossier.</source>
-        <translation>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</translation>
-    </message>
-    <message>
-        <source>The dossier belongs to another department.</source>
-        <translation>Hồ sơ thuộc đơn vị khác.</translation>
-    </message>
-    <message>
-        <source>Your role may not perform this action.</source>
-        <translation>Vai trò của bạn không được thực hiện thao tác này.</translation>
-    </message>
-    <message>
-        <source>The dossier is not assigned to you.</source>
-        <translation>Hồ sơ không được phân công cho bạn.</translation>
-    </message>
-    <message>
-        <source>A new appointment date may be set only once.</source>
-        <translation>Chỉ được hẹn lại ngày trả kết quả một lần.</translation>
-    </message>
-    <message>
-        <source>The dossier has no due date to postpone.</source>
-        <translation>Hồ sơ không có ngày hẹn trả để gia hạn.</translation>
-    </message>
-    <message>
-        <source>The new appointment must be later than the current due date.</source>
-        <translation>Ngày hẹn mới phải sau ngày hẹn trả hiện tại.</translation>
-    </message>
-    <message>
-        <source>The apology must be made at least one working day before the due date.</source>
-        <translation>Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
-    </message>
-    <message>
-        <source>The text is too long.</source>
-        <translation>Nội dung quá dài.</translation>
-    </message>
-    <message>
-        <source>Too many items: at most 50 documents per request.</source>
-        <translation>Quá nhiều mục: tối đa 50 giấy tờ mỗi lần yêu cầu.</translation>
-    </message>
-    <message>
-        <source>A missing-document line is empty.</source>
-        <translation>Có dòng giấy tờ còn thiếu để trống.</translation>
-    </message>
-    <message>
-        <source>The date is not valid.</source>
-        <translation>Ngày giờ không hợp lệ.</translation>
-    </message>
-    <message>
-        <source>A value is not allowed.</source>
-        <translation>Có giá trị không được phép.</translation>
-    </message>
-    <message>
-        <source>Unknown action.</source>
-        <translation>Thao tác không xác định.</translation>
+        <source>Possible once the result is ready (approved).</source>
+        <translation>Chỉ thực hiện được khi đã có kết quả (đã phê duyệt).</translation>
     </message>
 </context>
 <context>
     <name>Alerts</name>
     <message>
-        <source>%1 - %2</source>
-        <translation>%1 - %2</translation>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
     </message>
     <message>
         <source>%1 new dossiers: %2</source>
@@ -360,7 +330,7 @@
     <name>BoardPage</name>
     <message>
         <source>Open</source>
-        <translation>Đang giải quyết</translation>
+        <translation>Đang xử lý</translation>
     </message>
     <message>
         <source>Due today</source>
@@ -384,11 +354,11 @@
     </message>
     <message>
         <source>Waiting for approval</source>
-        <translation>Chờ phê duyệt</translation>
+        <translation>Chờ duyệt</translation>
     </message>
     <message>
         <source>Waiting for documents</source>
-        <translation>Chờ bổ sung giấy tờ</translation>
+        <translation>Yêu cầu bổ sung hồ sơ</translation>
     </message>
     <message>
         <source>Deadlines (working time)</source>
@@ -458,10 +428,6 @@
     <message>
         <source>%1 is on leave now.</source>
         <translation>%1 đang nghỉ phép.</translation>
-    </message>
-    <message>
-        <source>The dossier is no longer in the local cache.</source>
-        <translation>Hồ sơ không còn trong bộ nhớ máy này.</translation>
     </message>
     <message numerus="yes">
         <source>%n dossier(s) could not be assigned</source>
@@ -698,12 +664,20 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Không có ghi chú.</translation>
     </message>
     <message>
+        <source>(dossier no longer on this computer)</source>
+        <translation>(hồ sơ không còn trên máy này)</translation>
+    </message>
+    <message>
         <source>Invalid</source>
         <translation>Không hợp lệ</translation>
     </message>
     <message>
         <source>Rejected</source>
         <translation>Bị từ chối</translation>
+    </message>
+    <message>
+        <source>%1 changes put away. They stay in the export.</source>
+        <translation>Đã ẩn %1 thay đổi. Chúng vẫn có trong tệp xuất.</translation>
     </message>
     <message>
         <source>Export rejected changes</source>
@@ -735,7 +709,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Field</source>
-        <translation>Thông tin</translation>
+        <translation>Lĩnh vực</translation>
     </message>
     <message>
         <source>Your version</source>
@@ -751,15 +725,19 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Action</source>
-        <translation>Thao tác</translation>
+        <translation>Nội dung xử lý</translation>
     </message>
     <message>
         <source>When</source>
         <translation>Thời điểm</translation>
     </message>
     <message>
+        <source>Procedure</source>
+        <translation>Thủ tục</translation>
+    </message>
+    <message>
         <source>State</source>
-        <translation>Tình trạng</translation>
+        <translation>Trạng thái</translation>
     </message>
     <message>
         <source>Reason</source>
@@ -788,6 +766,14 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     <message>
         <source>&amp;Export…</source>
         <translation>&amp;Xuất…</translation>
+    </message>
+    <message>
+        <source>&amp;Dismiss the selected</source>
+        <translation>Đã &amp;xem, ẩn các dòng đã chọn</translation>
+    </message>
+    <message>
+        <source>You have read them: they leave this list and the warnings, and stay in the export</source>
+        <translation>Anh/chị đã đọc: các dòng này rời khỏi danh sách và cảnh báo, nhưng vẫn có trong tệp xuất</translation>
     </message>
     <message>
         <source>No conflicts: everything you changed agrees with the server.</source>
@@ -884,7 +870,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Waiting to sync</source>
-        <translation>Đang chờ đồng bộ</translation>
+        <translation>Chờ đồng bộ</translation>
     </message>
 </context>
 <context>
@@ -911,7 +897,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Open</source>
-        <translation>Mở</translation>
+        <translation>Đang xử lý</translation>
     </message>
     <message>
         <source>Save a copy…</source>
@@ -934,6 +920,10 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Tải về không thành công: %1</translation>
     </message>
     <message>
+        <source>No program on this computer can open %1. Ask your IT staff to install a viewer for this kind of file.</source>
+        <translation>Không có chương trình nào trên máy này mở được %1. Hãy nhờ cán bộ CNTT cài chương trình xem loại tệp này.</translation>
+    </message>
+    <message>
         <source>The document cannot be opened: %1</source>
         <translation>Không mở được tài liệu: %1</translation>
     </message>
@@ -948,6 +938,10 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     <message>
         <source>Attach a result document</source>
         <translation>Đính kèm văn bản kết quả</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 MB, the most the server accepts.</source>
+        <translation>%1 lớn hơn %2 MB, mức tối đa máy chủ nhận.</translation>
     </message>
     <message>
         <source>%1 will be uploaded at the next sync.</source>
@@ -970,7 +964,26 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
 </context>
 <context>
+    <name>DossierListView</name>
+    <message>
+        <source>No dossiers found — &lt;a href=&quot;clear&quot;&gt;Clear the filters&lt;/a&gt;</source>
+        <translation>Không tìm thấy hồ sơ nào — &lt;a href=&quot;clear&quot;&gt;Xóa bộ lọc&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>No dossiers in progress — &lt;a href=&quot;all&quot;&gt;Show all dossiers&lt;/a&gt; or &lt;a href=&quot;sync&quot;&gt;sync now&lt;/a&gt; (F5)</source>
+        <translation>Không có hồ sơ nào đang giải quyết — &lt;a href=&quot;all&quot;&gt;Xem tất cả hồ sơ&lt;/a&gt; hoặc &lt;a href=&quot;sync&quot;&gt;đồng bộ ngay&lt;/a&gt; (F5)</translation>
+    </message>
+    <message>
+        <source>No dossiers on this computer yet — &lt;a href=&quot;sync&quot;&gt;Sync now&lt;/a&gt; (F5)</source>
+        <translation>Máy này chưa có hồ sơ nào — &lt;a href=&quot;sync&quot;&gt;Đồng bộ ngay&lt;/a&gt; (F5)</translation>
+    </message>
+</context>
+<context>
     <name>DossierTableModel</name>
+    <message>
+        <source>paused</source>
+        <translation>tạm dừng</translation>
+    </message>
     <message>
         <source>Code</source>
         <translation>Mã hồ sơ</translation>
@@ -985,7 +998,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Received</source>
-        <translation>Ngày nhận</translation>
+        <translation>Ngày tiếp nhận</translation>
     </message>
     <message>
         <source>Due</source>
@@ -1000,8 +1013,16 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Trạng thái</translation>
     </message>
     <message>
+        <source>Step</source>
+        <translation>Bước xử lý</translation>
+    </message>
+    <message>
         <source>Sync</source>
         <translation>Đồng bộ</translation>
+    </message>
+    <message>
+        <source>Changed by someone else since you last opened it</source>
+        <translation>Có thay đổi của người khác từ lần anh/chị mở gần nhất</translation>
     </message>
 </context>
 <context>
@@ -1035,6 +1056,14 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Xuất phiếu xin lỗi và hẹn lại ra PDF…</translation>
     </message>
     <message>
+        <source>Print the request for documents (Form 02)…</source>
+        <translation>In phiếu yêu cầu bổ sung hồ sơ (Mẫu 02)…</translation>
+    </message>
+    <message>
+        <source>Export the request for documents (Form 02) to PDF…</source>
+        <translation>Xuất phiếu yêu cầu bổ sung hồ sơ (Mẫu 02) ra PDF…</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>Đóng</translation>
     </message>
@@ -1055,16 +1084,34 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Ghi chú</translation>
     </message>
     <message>
-        <source>This dossier is no longer in the local cache.</source>
-        <translation>Hồ sơ này không còn trong bộ nhớ đệm trên máy.</translation>
+        <source>Show the rejected changes…</source>
+        <translation>Xem các thay đổi bị từ chối…</translation>
     </message>
     <message>
         <source>The dossier cannot be read: %1</source>
         <translation>Không đọc được hồ sơ: %1</translation>
     </message>
     <message>
+        <source>This dossier is no longer yours: it was reassigned to another officer or withdrawn, and it has left your list.</source>
+        <translation>Hồ sơ này không còn là của anh/chị: đã được phân công cho cán bộ khác hoặc đã bị rút, và đã rời khỏi danh sách của anh/chị.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) you made were not sent; they are kept under rejected changes.</source>
+        <translation>
+            <numerusform>%n thay đổi anh/chị đã thực hiện chưa được gửi; chúng được giữ lại trong mục thay đổi bị từ chối.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This dossier has just been reassigned to another officer. It leaves your list at the next sync; changes not sent yet will be kept under rejected changes.</source>
+        <translation>Hồ sơ này vừa được phân công cho cán bộ khác. Hồ sơ sẽ rời khỏi danh sách ở lần đồng bộ tới; các thay đổi chưa gửi được giữ lại trong mục thay đổi bị từ chối.</translation>
+    </message>
+    <message>
         <source>Apology slip</source>
         <translation>Phiếu xin lỗi</translation>
+    </message>
+    <message>
+        <source>Request for documents</source>
+        <translation>Phiếu yêu cầu bổ sung</translation>
     </message>
     <message>
         <source>Export to PDF</source>
@@ -1094,6 +1141,30 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Tất cả trạng thái</translation>
     </message>
     <message>
+        <source>%1 statuses</source>
+        <translation>%1 trạng thái</translation>
+    </message>
+    <message>
+        <source>Show dossiers of any status; tick several to combine</source>
+        <translation>Hiện hồ sơ ở mọi trạng thái; đánh dấu nhiều trạng thái để kết hợp</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>Đang giải quyết</translation>
+    </message>
+    <message>
+        <source>To do</source>
+        <translation>Việc cần làm</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Đã đóng</translation>
+    </message>
+    <message>
+        <source>All dossiers</source>
+        <translation>Tất cả hồ sơ</translation>
+    </message>
+    <message>
         <source>Any deadline</source>
         <translation>Mọi thời hạn</translation>
     </message>
@@ -1108,6 +1179,10 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     <message>
         <source>Due within 3 working days</source>
         <translation>Đến hạn trong 3 ngày làm việc</translation>
+    </message>
+    <message>
+        <source>In progress: dossiers not closed yet. To do: the ones waiting for you. Closed: finished, refused or withdrawn.</source>
+        <translation>Đang giải quyết: hồ sơ chưa kết thúc. Việc cần làm: hồ sơ đang chờ anh/chị. Đã kết thúc: đã xong, bị từ chối hoặc đã rút.</translation>
     </message>
     <message>
         <source>Unsent changes</source>
@@ -1162,6 +1237,13 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
 </context>
 <context>
+    <name>GuideDialog</name>
+    <message>
+        <source>User guide</source>
+        <translation>Hướng dẫn sử dụng</translation>
+    </message>
+</context>
+<context>
     <name>HeadModels</name>
     <message>
         <source>Code</source>
@@ -1181,7 +1263,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Received</source>
-        <translation>Ngày nhận</translation>
+        <translation>Ngày tiếp nhận</translation>
     </message>
     <message>
         <source>Due</source>
@@ -1205,7 +1287,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Submitted</source>
-        <translation>Trình lúc</translation>
+        <translation>Mới đăng ký</translation>
     </message>
     <message>
         <source>Open</source>
@@ -1237,7 +1319,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Late</source>
-        <translation>Trễ hạn</translation>
+        <translation>Quá hạn</translation>
     </message>
     <message>
         <source>Total</source>
@@ -1264,6 +1346,14 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Tháng</translation>
     </message>
     <message>
+        <source>Counted from</source>
+        <translation>Tính từ ngày</translation>
+    </message>
+    <message>
+        <source>Outside a window</source>
+        <translation>Ngoài khung giờ</translation>
+    </message>
+    <message>
         <source>Made offline</source>
         <translation>Điểm danh ngoại tuyến</translation>
     </message>
@@ -1277,7 +1367,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Refuse</source>
-        <translation>Từ chối</translation>
+        <translation>Từ chối tiếp nhận</translation>
     </message>
     <message>
         <source>unknown</source>
@@ -1308,7 +1398,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Officer</source>
-        <translation>Cán bộ xử lý</translation>
+        <translation>Cán bộ</translation>
     </message>
 </context>
 <context>
@@ -1369,12 +1459,12 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Đăng &amp;nhập</translation>
     </message>
     <message>
-        <source>Sign in - Work from home</source>
-        <translation>Đăng nhập - Làm việc tại nhà</translation>
+        <source>Sign in — Work from home</source>
+        <translation>Đăng nhập — Làm việc tại nhà</translation>
     </message>
     <message>
         <source>One-stop shop: work from home</source>
-        <translation>Một cửa: làm việc tại nhà</translation>
+        <translation>Bộ phận Một cửa — làm việc tại nhà</translation>
     </message>
     <message>
         <source>Sign in with your one-stop-shop account. Your dossiers are kept encrypted on this computer so you can keep working offline.</source>
@@ -1408,6 +1498,10 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
 <context>
     <name>MainStatusBar</name>
     <message>
+        <source>Signed in: %1</source>
+        <translation>Đăng nhập: %1</translation>
+    </message>
+    <message>
         <source>Online</source>
         <translation>Trực tuyến</translation>
     </message>
@@ -1418,6 +1512,30 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     <message>
         <source>Syncing…</source>
         <translation>Đang đồng bộ…</translation>
+    </message>
+    <message>
+        <source>This computer has no network connection.</source>
+        <translation>Máy tính không có kết nối mạng.</translation>
+    </message>
+    <message>
+        <source>The server stopped answering; the app keeps trying.</source>
+        <translation>Máy chủ không trả lời; ứng dụng vẫn đang thử kết nối lại.</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached; the app keeps trying.</source>
+        <translation>Không kết nối được máy chủ; ứng dụng vẫn đang thử lại.</translation>
+    </message>
+    <message>
+        <source>Your work is kept on this computer and sent later.</source>
+        <translation>Công việc của anh/chị được lưu trên máy này và gửi đi sau.</translation>
+    </message>
+    <message>
+        <source>Exchanging changes with the server.</source>
+        <translation>Đang trao đổi thay đổi với máy chủ.</translation>
+    </message>
+    <message>
+        <source>Connected to the server: recalls and assignments arrive at once.</source>
+        <translation>Đã kết nối máy chủ: lệnh triệu tập và phân công đến ngay lập tức.</translation>
     </message>
     <message>
         <source>Shown: %1 / %2</source>
@@ -1491,8 +1609,16 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>Ứng dụng tiếp tục chạy ở khay hệ thống để vẫn nhận lệnh triệu tập và đồng bộ. Chọn Thoát để đóng hẳn.</translation>
     </message>
     <message>
-        <source>Dossiers - Work from home</source>
-        <translation>Hồ sơ - Làm việc tại nhà</translation>
+        <source>Dossiers — Work from home</source>
+        <translation>Hồ sơ — Làm việc tại nhà</translation>
+    </message>
+    <message>
+        <source>head</source>
+        <translation>lãnh đạo</translation>
+    </message>
+    <message>
+        <source>officer</source>
+        <translation>chuyên viên</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -1563,8 +1689,20 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
         <translation>&amp;Làm mới danh sách</translation>
     </message>
     <message>
+        <source>Sort by &amp;urgency</source>
+        <translation>Sắp xếp theo mức &amp;khẩn</translation>
+    </message>
+    <message>
+        <source>Show my &amp;to-do list</source>
+        <translation>Xem &amp;việc cần làm</translation>
+    </message>
+    <message>
         <source>&amp;Language</source>
         <translation>&amp;Ngôn ngữ</translation>
+    </message>
+    <message>
+        <source>&amp;User guide</source>
+        <translation>&amp;Hướng dẫn sử dụng</translation>
     </message>
     <message>
         <source>&amp;What this app records…</source>
@@ -1573,16 +1711,6 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     <message>
         <source>&amp;About</source>
         <translation>&amp;Giới thiệu</translation>
-    </message>
-    <message>
-        <source>About</source>
-        <translation>Giới thiệu</translation>
-    </message>
-    <message>
-        <source>Work-from-home client for the one-stop shop.
-Dossiers are kept in an encrypted local cache and synced with the one-stop-shop system.</source>
-        <translation>Ứng dụng làm việc tại nhà cho bộ phận một cửa.
-Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng bộ với hệ thống một cửa điện tử.</translation>
     </message>
 </context>
 <context>
@@ -1648,8 +1776,64 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Đã hủy đồng bộ; lần sau sẽ tiếp tục từ chỗ đã dừng.</translation>
     </message>
     <message>
+        <source>The downloaded file is damaged (its checksum does not match), so it was thrown away. Download it again.</source>
+        <translation>Tệp tải về bị hỏng (mã kiểm tra không khớp) nên đã bị loại bỏ. Hãy tải lại.</translation>
+    </message>
+    <message>
+        <source>The file is not on this computer yet: download it first.</source>
+        <translation>Tệp chưa có trên máy này: hãy tải về trước.</translation>
+    </message>
+    <message>
+        <source>Stopped, as you asked.</source>
+        <translation>Đã dừng theo yêu cầu của bạn.</translation>
+    </message>
+    <message>
+        <source>The dossier is no longer on this computer (it left your list).</source>
+        <translation>Hồ sơ không còn trên máy này (đã ra khỏi danh sách của bạn).</translation>
+    </message>
+    <message>
+        <source>Your organisation manages this setting; it cannot be changed here.</source>
+        <translation>Cơ quan của bạn quản lý thiết lập này; không thay đổi được ở đây.</translation>
+    </message>
+    <message>
+        <source>This value is not allowed.</source>
+        <translation>Giá trị này không được phép.</translation>
+    </message>
+    <message>
+        <source>This was not accepted: check what you entered and try again.</source>
+        <translation>Không được chấp nhận: hãy kiểm tra nội dung đã nhập rồi thử lại.</translation>
+    </message>
+    <message>
         <source>Unexpected error: %1</source>
         <translation>Lỗi không mong đợi: %1</translation>
+    </message>
+    <message>
+        <source>The disk is full: free some space and try again.</source>
+        <translation>Ổ đĩa đã đầy: hãy giải phóng bớt dung lượng rồi thử lại.</translation>
+    </message>
+    <message>
+        <source>You may not write or read there. Choose another folder.</source>
+        <translation>Bạn không có quyền ghi hoặc đọc ở đó. Hãy chọn thư mục khác.</translation>
+    </message>
+    <message>
+        <source>The file or folder does not exist.</source>
+        <translation>Tệp hoặc thư mục không tồn tại.</translation>
+    </message>
+    <message>
+        <source>That is a folder: choose a file name.</source>
+        <translation>Đó là một thư mục: hãy chọn tên tệp.</translation>
+    </message>
+    <message>
+        <source>The file could not be read or written (system error %1).</source>
+        <translation>Không đọc hoặc ghi được tệp (lỗi hệ thống %1).</translation>
+    </message>
+    <message>
+        <source>The server cannot be reached, so you cannot sign in yet. Check that this computer is on the network; if it is, contact your IT staff: the server address may be wrong or the server may be down.</source>
+        <translation>Không kết nối được máy chủ nên chưa đăng nhập được. Hãy kiểm tra máy tính đã vào mạng chưa; nếu mạng vẫn tốt, hãy liên hệ cán bộ CNTT: địa chỉ máy chủ có thể sai hoặc máy chủ đang tạm ngừng.</translation>
+    </message>
+    <message>
+        <source>IT support: %1</source>
+        <translation>Hỗ trợ CNTT: %1</translation>
     </message>
     <message>
         <source>The file is empty.</source>
@@ -1748,6 +1932,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Hồ sơ không còn do bạn xử lý (đã giao cho người khác hoặc đã rút).</translation>
     </message>
     <message>
+        <source>The dossier is no longer yours: it was reassigned to someone else or withdrawn.</source>
+        <translation>Hồ sơ không còn là của anh/chị: đã được phân công cho người khác hoặc đã bị rút.</translation>
+    </message>
+    <message>
         <source>You kept the server&apos;s version instead.</source>
         <translation>Bạn đã chọn giữ bản của máy chủ.</translation>
     </message>
@@ -1756,40 +1944,76 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Hồ sơ liên tục thay đổi trên máy chủ.</translation>
     </message>
     <message>
-        <source>The server&apos;s copy of the dossier could not be read.</source>
-        <translation>Không đọc được bản hồ sơ của máy chủ.</translation>
+        <source>The copy of this dossier cannot be read; synchronise again.</source>
+        <translation>Không đọc được bản sao của hồ sơ này; hãy đồng bộ lại.</translation>
     </message>
     <message>
-        <source>The dossier is no longer at a step where this action is possible.</source>
-        <translation>Hồ sơ không còn ở bước cho phép thao tác này.</translation>
+        <source>This action is not possible in the current status of the dossier.</source>
+        <translation>Không thể thực hiện thao tác này ở trạng thái hiện tại của hồ sơ.</translation>
     </message>
     <message>
-        <source>The dossier is assigned to someone else.</source>
-        <translation>Hồ sơ đã được giao cho người khác.</translation>
+        <source>The dossier is not assigned to you.</source>
+        <translation>Hồ sơ không được phân công cho bạn.</translation>
+    </message>
+    <message>
+        <source>Your role may not perform this action.</source>
+        <translation>Vai trò của bạn không được thực hiện thao tác này.</translation>
+    </message>
+    <message>
+        <source>The new appointment must be later than the current due date.</source>
+        <translation>Ngày hẹn mới phải sau ngày hẹn trả hiện tại.</translation>
+    </message>
+    <message>
+        <source>Unknown action.</source>
+        <translation>Thao tác không xác định.</translation>
+    </message>
+    <message>
+        <source>The officer chosen is not an active officer of this department.</source>
+        <translation>Cán bộ được chọn không phải là cán bộ đang làm việc của phòng này.</translation>
+    </message>
+    <message>
+        <source>A value is not allowed.</source>
+        <translation>Có giá trị không được phép.</translation>
+    </message>
+    <message>
+        <source>The date is not valid.</source>
+        <translation>Ngày giờ không hợp lệ.</translation>
+    </message>
+    <message>
+        <source>The text is too long.</source>
+        <translation>Nội dung quá dài.</translation>
+    </message>
+    <message>
+        <source>Too many items: at most 50 documents per request.</source>
+        <translation>Quá nhiều mục: tối đa 50 giấy tờ mỗi lần yêu cầu.</translation>
+    </message>
+    <message>
+        <source>A missing-document line is empty.</source>
+        <translation>Có dòng giấy tờ còn thiếu để trống.</translation>
+    </message>
+    <message>
+        <source>Sign in and synchronise once before acting on dossiers.</source>
+        <translation>Hãy đăng nhập và đồng bộ ít nhất một lần trước khi xử lý hồ sơ.</translation>
+    </message>
+    <message>
+        <source>Select a dossier first.</source>
+        <translation>Hãy chọn một hồ sơ trước.</translation>
     </message>
     <message>
         <source>The dossier belongs to another department.</source>
         <translation>Hồ sơ thuộc đơn vị khác.</translation>
     </message>
     <message>
-        <source>Your role may not do this.</source>
-        <translation>Vai trò của bạn không được làm việc này.</translation>
-    </message>
-    <message>
         <source>A new appointment date may be set only once.</source>
         <translation>Chỉ được hẹn lại ngày trả kết quả một lần.</translation>
     </message>
     <message>
+        <source>The apology must be made at least one working day before the due date.</source>
+        <translation>Phải xin lỗi và hẹn lại chậm nhất một ngày làm việc trước ngày hẹn trả.</translation>
+    </message>
+    <message>
         <source>The dossier has no due date to postpone.</source>
         <translation>Hồ sơ không có hạn xử lý để lùi.</translation>
-    </message>
-    <message>
-        <source>The new date must be later than the current due date.</source>
-        <translation>Ngày hẹn mới phải sau hạn xử lý hiện tại.</translation>
-    </message>
-    <message>
-        <source>This version of the server does not know the action.</source>
-        <translation>Phiên bản máy chủ này không hỗ trợ thao tác.</translation>
     </message>
     <message>
         <source>The server does not allow you to act on this dossier.</source>
@@ -1804,12 +2028,60 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Máy chủ xác định thao tác không hợp lệ.</translation>
     </message>
     <message>
+        <source>The file is larger than the server accepts (20 MB).</source>
+        <translation>Tệp lớn hơn mức máy chủ chấp nhận (20 MB).</translation>
+    </message>
+    <message>
         <source>The server&apos;s answer to this change expired before it reached this computer; check the dossier to see whether it was applied.</source>
         <translation>Câu trả lời của máy chủ cho thay đổi này đã hết hạn trước khi về tới máy; hãy xem lại hồ sơ để biết thay đổi đã được ghi nhận chưa.</translation>
     </message>
     <message>
         <source>The text contains a character that is not allowed (a control or text-direction character).</source>
         <translation>Văn bản có ký tự không được phép (ký tự điều khiển hoặc ký tự đổi chiều văn bản).</translation>
+    </message>
+    <message>
+        <source>The change was refused (%1).</source>
+        <translation>Thay đổi bị từ chối (%1).</translation>
+    </message>
+    <message>
+        <source>Write the note.</source>
+        <translation>Hãy nhập nội dung ghi chú.</translation>
+    </message>
+    <message>
+        <source>Choose an officer.</source>
+        <translation>Hãy chọn cán bộ.</translation>
+    </message>
+    <message>
+        <source>Tick or write at least one missing document.</source>
+        <translation>Hãy đánh dấu hoặc ghi ít nhất một giấy tờ còn thiếu.</translation>
+    </message>
+    <message>
+        <source>Write the proposed result.</source>
+        <translation>Hãy nhập kết quả đề xuất.</translation>
+    </message>
+    <message>
+        <source>Choose the proposed decision.</source>
+        <translation>Hãy chọn hướng đề xuất.</translation>
+    </message>
+    <message>
+        <source>Write a comment for the officer.</source>
+        <translation>Hãy nhập ý kiến cho cán bộ.</translation>
+    </message>
+    <message>
+        <source>Write the reason.</source>
+        <translation>Hãy nhập lý do.</translation>
+    </message>
+    <message>
+        <source>Choose the new appointment date.</source>
+        <translation>Hãy chọn ngày hẹn mới.</translation>
+    </message>
+    <message>
+        <source>Choose how the result was returned.</source>
+        <translation>Hãy chọn hình thức trả kết quả.</translation>
+    </message>
+    <message>
+        <source>Enter the postal tracking number.</source>
+        <translation>Hãy nhập mã vận đơn bưu chính.</translation>
     </message>
     <message>
         <source>A required field is missing: %1</source>
@@ -1918,11 +2190,11 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>Approved</source>
-        <translation>Đã duyệt</translation>
+        <translation>Đã phê duyệt</translation>
     </message>
     <message>
         <source>Rejected</source>
-        <translation>Từ chối</translation>
+        <translation>Bị từ chối</translation>
     </message>
     <message>
         <source>%1 (arrives %2)</source>
@@ -1988,6 +2260,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Đã ghi nhận câu trả lời; sẽ gửi ngay khi kết nối được máy chủ.</translation>
     </message>
     <message>
+        <source>This recall is closed or was already answered.</source>
+        <translation>Lệnh triệu tập này đã đóng hoặc đã được trả lời.</translation>
+    </message>
+    <message>
         <source>Your answer was sent: you will arrive at %1.</source>
         <translation>Đã gửi câu trả lời: bạn sẽ đến lúc %1.</translation>
     </message>
@@ -1996,28 +2272,8 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Đã gửi câu trả lời: bạn không thể đến.</translation>
     </message>
     <message>
-        <source>● Connected</source>
-        <translation>● Đã kết nối</translation>
-    </message>
-    <message>
-        <source>Recalls and assignments arrive within a second.</source>
-        <translation>Lệnh triệu tập và phân công đến trong vòng một giây.</translation>
-    </message>
-    <message>
-        <source>● Reconnecting…</source>
-        <translation>● Đang kết nối lại…</translation>
-    </message>
-    <message>
-        <source>The live connection to the server is down; the app keeps trying. Check-ins and answers are queued.</source>
-        <translation>Mất kết nối trực tiếp tới máy chủ; ứng dụng vẫn đang thử lại. Điểm danh và câu trả lời được xếp hàng chờ gửi.</translation>
-    </message>
-    <message>
-        <source>● Connecting…</source>
-        <translation>● Đang kết nối…</translation>
-    </message>
-    <message>
-        <source>On call: %1/%2</source>
-        <translation>Trực: %1/%2</translation>
+        <source>Check-ins today: %1/%2</source>
+        <translation>Điểm danh hôm nay: %1/%2</translation>
     </message>
     <message>
         <source>%1 missed</source>
@@ -2061,10 +2317,21 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
 </context>
 <context>
+    <name>Operation</name>
+    <message>
+        <source>Error</source>
+        <translation>Lỗi</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Hủy</translation>
+    </message>
+</context>
+<context>
     <name>OverviewPanel</name>
     <message>
         <source>Applicant</source>
-        <translation>Người nộp hồ sơ</translation>
+        <translation>Người nộp</translation>
     </message>
     <message>
         <source>Receipt and deadline</source>
@@ -2073,6 +2340,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Content</source>
         <translation>Nội dung</translation>
+    </message>
+    <message>
+        <source>Documents requested from the applicant (Form 02)</source>
+        <translation>Hồ sơ yêu cầu công dân bổ sung (Mẫu 02)</translation>
     </message>
     <message>
         <source>Name:</source>
@@ -2125,6 +2396,18 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Fees:</source>
         <translation>Phí, lệ phí:</translation>
+    </message>
+    <message>
+        <source>Asked on %1 by %2; waiting for the applicant.</source>
+        <translation>Yêu cầu lúc %1, cán bộ %2; đang chờ công dân bổ sung.</translation>
+    </message>
+    <message>
+        <source>Asked on %1 by %2; the documents have been received.</source>
+        <translation>Yêu cầu lúc %1, cán bộ %2; đã nhận đủ hồ sơ bổ sung.</translation>
+    </message>
+    <message>
+        <source>Reason: %1</source>
+        <translation>Lý do: %1</translation>
     </message>
     <message>
         <source>(postponed from %1)</source>
@@ -2242,7 +2525,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>From:</source>
-        <translation>Người gọi:</translation>
+        <translation>Từ ngày:</translation>
     </message>
     <message>
         <source>Report by:</source>
@@ -2273,7 +2556,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
         <translation>Tôi sẽ đế&amp;n</translation>
     </message>
     <message>
-        <source>I &amp;cannot come</source>
+        <source>I ca&amp;nnot come</source>
         <translation>&amp;Không thể đến</translation>
     </message>
 </context>
@@ -2293,7 +2576,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>To:</source>
-        <translation>Gửi tới:</translation>
+        <translation>Đến ngày:</translation>
     </message>
     <message>
         <source>&amp;Message:</source>
@@ -2309,7 +2592,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>e.g. Citizens are waiting at the counter; please come to the office.</source>
-        <translation>ví dụ: Công dân đang chờ ở bộ phận một cửa; đề nghị về cơ quan.</translation>
+        <translation>ví dụ: Công dân đang chờ ở Bộ phận Một cửa; đề nghị về cơ quan.</translation>
     </message>
     <message>
         <source>Send &amp;recall</source>
@@ -2420,7 +2703,7 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     </message>
     <message>
         <source>Late</source>
-        <translation>Trễ hạn</translation>
+        <translation>Quá hạn</translation>
     </message>
     <message>
         <source>On-time rate by %1</source>
@@ -2469,6 +2752,10 @@ Hồ sơ được lưu trong bộ nhớ đệm mã hóa trên máy và đồng b
     <message>
         <source>Saved %1</source>
         <translation>Đã lưu %1</translation>
+    </message>
+    <message>
+        <source>Saving the report…</source>
+        <translation>Đang lưu báo cáo…</translation>
     </message>
     <message>
         <source>The file could not be saved: %1</source>
@@ -2575,6 +2862,37 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Save a copy</source>
         <translation>Lưu một bản sao</translation>
+    </message>
+</context>
+<context>
+    <name>Saved</name>
+    <message>
+        <source>Cannot open</source>
+        <translation>Không mở được</translation>
+    </message>
+    <message>
+        <source>No program on this computer can open %1. Ask your IT staff to install one.</source>
+        <translation>Không có chương trình nào trên máy này mở được %1. Hãy nhờ cán bộ CNTT cài đặt.</translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation>Đã lưu</translation>
+    </message>
+    <message>
+        <source>Saved — %1</source>
+        <translation>Đã lưu — %1</translation>
+    </message>
+    <message>
+        <source>&amp;Open file</source>
+        <translation>&amp;Mở tệp</translation>
+    </message>
+    <message>
+        <source>Show &amp;folder</source>
+        <translation>Mở &amp;thư mục</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>Đó&amp;ng</translation>
     </message>
 </context>
 <context>
@@ -2726,6 +3044,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>SOCIALIST REPUBLIC OF VIETNAM</source>
+        <extracomment>Vietnamese terms a line must not split (glued with no-break spaces in titles and headers)</extracomment>
         <translation>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</translation>
     </message>
     <message>
@@ -2738,7 +3057,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>To</source>
-        <translation>Người nhận</translation>
+        <translation>Người nhận / bước tiếp theo</translation>
     </message>
     <message>
         <source>No handover yet.</source>
@@ -2747,6 +3066,10 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>HANDED OVER BY</source>
         <translation>NGƯỜI GIAO</translation>
+    </message>
+    <message>
+        <source>OFFICER IN CHARGE</source>
+        <translation>CÁN BỘ XỬ LÝ</translation>
     </message>
     <message>
         <source>RECEIVED BY</source>
@@ -2788,6 +3111,38 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
         <source>(Form 04, Circular 01/2018/TT-VPCP)</source>
         <translation>(Mẫu số 04, Thông tư 01/2018/TT-VPCP)</translation>
     </message>
+    <message>
+        <source>After review, the dossier is not yet complete. Please supplement it with the following documents:</source>
+        <translation>Sau khi xem xét, hồ sơ chưa đầy đủ. Đề nghị Ông/Bà/đơn vị bổ sung, hoàn thiện các giấy tờ sau:</translation>
+    </message>
+    <message>
+        <source>The time limit restarts from the day the complete dossier is received. This request is made once: no other document will be asked for.</source>
+        <translation>Thời hạn giải quyết được tính lại từ ngày nhận đủ hồ sơ. Yêu cầu này chỉ đưa ra một lần: không yêu cầu thêm giấy tờ nào khác.</translation>
+    </message>
+    <message>
+        <source>Requested on %1 by %2.</source>
+        <translation>Yêu cầu lúc %1, cán bộ %2.</translation>
+    </message>
+    <message>
+        <source>REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER</source>
+        <translation>PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ</translation>
+    </message>
+    <message>
+        <source>(Form 02, Circular 01/2018/TT-VPCP)</source>
+        <translation>(Mẫu số 02, Thông tư 01/2018/TT-VPCP)</translation>
+    </message>
+    <message>
+        <source>Head of %1</source>
+        <translation>Lãnh đạo %1</translation>
+    </message>
+    <message>
+        <source>One-stop desk</source>
+        <translation>Bộ phận Một cửa</translation>
+    </message>
+    <message>
+        <source>Head of the department</source>
+        <translation>Lãnh đạo đơn vị</translation>
+    </message>
 </context>
 <context>
     <name>StartReviewDialog</name>
@@ -2816,7 +3171,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>Awaiting documents</source>
-        <translation>Yêu cầu bổ sung giấy tờ</translation>
+        <translation>Yêu cầu bổ sung hồ sơ</translation>
     </message>
     <message>
         <source>Awaiting fees</source>
@@ -2864,6 +3219,22 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     <message>
         <source>Approved</source>
         <translation>Đã phê duyệt</translation>
+    </message>
+    <message>
+        <source>Waiting for the head&apos;s approval</source>
+        <translation>Chờ lãnh đạo phê duyệt</translation>
+    </message>
+    <message>
+        <source>Waiting to be assigned</source>
+        <translation>Chờ phân công</translation>
+    </message>
+    <message>
+        <source>Waiting for the applicant&apos;s fees</source>
+        <translation>Chờ công dân nộp phí</translation>
+    </message>
+    <message>
+        <source>Waiting for the applicant&apos;s documents</source>
+        <translation>Chờ công dân bổ sung hồ sơ</translation>
     </message>
 </context>
 <context>
@@ -3180,8 +3551,8 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
 <context>
     <name>TrayController</name>
     <message>
-        <source>Work from home - one-stop shop</source>
-        <translation>Làm việc tại nhà - Một cửa</translation>
+        <source>Work from home — one-stop shop</source>
+        <translation>Làm việc tại nhà — Bộ phận Một cửa</translation>
     </message>
     <message>
         <source>Show window</source>

@@ -205,7 +205,7 @@ def test_reports_fetch_and_export_round_trip(server: RunningServer, head: SyncCl
         rep = fetch_ontime(head.session, group, start, today)  # type: ignore[arg-type]
         assert rep.department_id == DEPT and rep.group == group and rep.start == start
         assert rep.total.total == sum(r.total for r in rep.rows) > 0
-        tables.append(export.ontime_table(rep))
+        tables.append(export.ontime_table(rep, department="Sở Tài nguyên và Môi trường"))
     checkins = fetch_checkins(head.session, today - timedelta(days=6), today)
     assert len(checkins.rows) == 5
     tables.append(export.checkins_table(checkins, lang="en"))
@@ -217,7 +217,11 @@ def test_reports_fetch_and_export_round_trip(server: RunningServer, head: SyncCl
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     with path.open(encoding="utf-8-sig", newline="") as f:
         read = list(csv.reader(f))
-    assert read[0] == ["Cán bộ", "Đúng hạn", "Trễ hạn", "Tổng số", "Tỷ lệ đúng hạn (%)",
+    # what the file is: its title, the department and the period, then the table
+    assert read[:4] == [["Tỷ lệ đúng hạn theo cán bộ"], ["Đơn vị: Sở Tài nguyên và Môi trường"],
+                        [f"Kỳ báo cáo: {start:%d/%m/%Y} – {today:%d/%m/%Y}"], []]
+    read = read[4:]
+    assert read[0] == ["Cán bộ", "Đúng hạn", "Quá hạn", "Tổng số", "Tỷ lệ đúng hạn (%)",
                        "Có xin lỗi, hẹn lại"]
     assert len(read) == len(officer_table.rows) + 1 and read[-1][0] == "Tổng cộng"
     for line, row in zip(read[1:], officer_table.rows, strict=True):
@@ -231,12 +235,15 @@ def test_reports_fetch_and_export_round_trip(server: RunningServer, head: SyncCl
     assert all(len(name) <= 31 for name in wb.sheetnames)
     for name, table in zip(wb.sheetnames, tables, strict=True):
         ws = wb[name]
-        header = [c.value for c in ws[1]]
+        head = export.header_row(table)
+        assert [ws.cell(row=r + 1, column=1).value for r in range(len(table.preamble))] == \
+            table.preamble
+        header = [c.value for c in ws[head]]
         assert header == [c.header for c in table.columns]
-        assert all(c.font.bold for c in ws[1]) and ws.freeze_panes == "A2"
+        assert all(c.font.bold for c in ws[head]) and ws.freeze_panes == f"A{head + 1}"
         assert all((ws.column_dimensions[chr(65 + i)].width or 0) >= 6
                    for i in range(len(table.columns)))
-        for r, row in enumerate(table.rows, start=2):
+        for r, row in enumerate(table.rows, start=head + 1):
             for col, column in enumerate(table.columns, start=1):
                 cell = ws.cell(row=r, column=col)
                 value = row.get(column.key)
@@ -249,4 +256,4 @@ def test_reports_fetch_and_export_round_trip(server: RunningServer, head: SyncCl
                     assert isinstance(cell.value, int) and cell.value == value
                 else:
                     assert cell.value == (value if value != "" else None)
-        assert ws.max_row == len(table.rows) + 1
+        assert ws.max_row == head + len(table.rows)

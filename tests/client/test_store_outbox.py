@@ -145,3 +145,26 @@ def test_counts_and_state(keyless_cache: Cache, dossier_factory: Doc) -> None:
     assert get_state(db, "account") == {"user": {"id": 7, "name": "Đức"}}
     assert get_state(db, "missing", 5) == 5
     assert keyless_cache.write(lambda w: prune_applied(w, "9999")) == 1
+
+
+def test_entries_keep_the_dossier_label_and_refused_ones_can_be_dismissed(
+        keyless_cache: Cache, dossier_factory: Doc, tmp_path: Path) -> None:
+    from wfh_client.store.dossiers import remove_dossier
+    from wfh_client.store.outbox import dismiss, needs_attention
+
+    doc = dossier_factory()
+    keyless_cache.write(lambda db: put_server_copy(db, doc))
+    entry = keyless_cache.write(lambda db: enqueue(db, doc["id"], "note", {"text": "x"}, 1))
+    assert (entry.dossier_code, entry.dossier_title) == (doc["code"], doc["procedure_name"])
+    keyless_cache.write(lambda db: remove_dossier(db, doc["id"]))  # it left the scope
+    keyless_cache.write(lambda db: mark(db, entry.client_id, "rejected",
+                                        last_error_code="left_scope"))
+    db = keyless_cache.reader()
+    (kept,) = needs_attention(db)
+    assert kept.dossier_code == doc["code"]  # still named after the dossier is gone
+    assert counts(db).rejected == 1
+    assert keyless_cache.write(lambda w: dismiss(w, entry.client_id))
+    assert not keyless_cache.write(lambda w: dismiss(w, entry.client_id))  # once
+    assert needs_attention(keyless_cache.reader()) == []
+    assert counts(keyless_cache.reader()).rejected == 0
+    assert export_rejected(keyless_cache.reader(), tmp_path / "out.json") == 1  # still exported

@@ -315,12 +315,23 @@ def _checkin(c: Client, **extra: Any) -> None:
     assert r.status_code == 200, r.text
 
 
+def start_duty(head: Client, day: date) -> None:
+    """The department's on-call duty starts on ``day`` (the seed starts it on its own day)."""
+    policy = head.get("/api/v1/oncall/policy").json()
+    body = {k: policy[k] for k in ("time_zone", "periods", "overrides", "checkin", "recall")}
+    assert head.put("/api/v1/oncall/policy",
+                    json={**body, "starts_on": day.isoformat()}).status_code == 200
+
+
 def test_checkin_compliance_and_team_load(rep: Reporting) -> None:
-    tue, wed = date(2026, 3, 17), date(2026, 3, 18)
+    mon, tue, wed = date(2026, 3, 16), date(2026, 3, 17), date(2026, 3, 18)
     peek = rep.peek
     assert peek.scalar("SELECT COUNT(*) FROM checkins") == 0
+    # duty started on Monday (the seed starts it on its own day): everybody signs in then
+    rep.clock.set(_local(mon, 6))
     a, b, c = (login(rep.srv, f"cv.tnmt{n}") for n in (1, 2, 3))
     head = rep.head("stnmt")
+    start_duty(head, mon)
     leave = c.post("/api/v1/oncall/leave", json={
         "starts_at": _z(_local(tue, 0)), "ends_at": _z(_local(date(2026, 3, 19), 0)),
         "reason": "Nghỉ phép năm"})
@@ -344,7 +355,7 @@ def test_checkin_compliance_and_team_load(rep: Reporting) -> None:
     assert len(rows) == 5
     windows = 9  # 07, 08, 09, 10, 11, 13:30, 14:30, 15:30, 16:30 (hourly, 10 minutes' grace)
     ua, ub, uc = (x.user["id"] for x in (a, b, c))
-    assert (rows[ua]["done"], rows[ua]["missed"]) == (2, 7)
+    assert (rows[ua]["done"], rows[ua]["missed"], rows[ua]["outside"]) == (2, 7, 0)
     assert rows[ua]["rate"] == pytest.approx(2 / 9)
     assert (rows[ub]["done"], rows[ub]["missed"], rows[ub]["suspended"]) == (2, 7, 0)
     assert (rows[uc]["done"], rows[uc]["missed"], rows[uc]["suspended"]) == (0, 0, windows)
@@ -368,6 +379,37 @@ def test_checkin_compliance_and_team_load(rep: Reporting) -> None:
     assert people[ub]["checked_in_recently"] is False
     assert people[uc]["on_leave_now"] is True and people[ua]["on_leave_now"] is False
     _assert_load_counts(peek, body, "stnmt", rep.clock.now())
+
+
+def test_checkin_report_counts_from_each_persons_duty_start(rep: Reporting) -> None:
+    """Six months of report on a department whose duty started on the seed's day (Wednesday
+    18/03, 10:00 now): nobody is charged with the months before; a person who starts working
+    from home on Thursday counts from Thursday; a check-in between windows is listed apart."""
+    wed, thu = date(2026, 3, 18), date(2026, 3, 19)
+    head = rep.head("stnmt")
+    late = "cv.tnmt4"
+    rep.clock.set(_local(thu, 7, 2))
+    newcomer = login(rep.srv, late)  # first sign-in to the app: Thursday 07:02
+    _checkin(newcomer)  # inside the 07:00-07:10 window
+    rep.clock.set(_local(thu, 7, 40))
+    _checkin(newcomer)  # between windows
+    rep.clock.set(_local(thu, 9, 30))
+    body = head.get("/api/v1/reports/checkins").json()  # default range: six months
+    assert body["from"] == "2025-10-01"
+    rows = {row["full_name"]: row for row in body["rows"]}
+    closed_wed = 9  # every window of Wednesday, the seed's day (duty starts at its midnight)
+    closed_thu = 3  # 07:00, 08:00 and 09:00 of Thursday have closed by 09:30
+    me = next(r for r in body["rows"] if r["user_id"] == newcomer.user["id"])
+    assert me["counted_from"] == thu.isoformat()
+    assert (me["done"], me["missed"], me["outside"]) == (1, closed_thu - 1, 1)
+    assert me["windows"] == closed_thu
+    for name, row in rows.items():
+        if row["user_id"] == newcomer.user["id"]:
+            continue
+        # never signed in: counted from the policy's start, the seed's day, not from October
+        assert row["counted_from"] == wed.isoformat(), name
+        assert row["windows"] == closed_wed + closed_thu, name
+        assert row["outside"] == 0
 
 
 def _assert_load_counts(peek: Peek, body: dict[str, Any], dept: str, now: datetime) -> None:
@@ -435,9 +477,11 @@ def test_reports_are_fast_on_ten_thousand_dossiers(tmp_path: Path) -> None:
 def test_offline_checkins_and_their_delay_are_visible_in_the_report(rep: Reporting) -> None:
     """Issue 10.10: the client declares ``offline`` and its own time; the head sees which
     windows were done offline and how late they reached the server (backdating shows)."""
-    tue = date(2026, 3, 17)
+    mon, tue = date(2026, 3, 16), date(2026, 3, 17)
+    rep.clock.set(_local(mon, 6))  # duty (and the app) started on Monday
     a, b = (login(rep.srv, f"cv.tnmt{n}") for n in (1, 2))
     head = rep.head("stnmt")
+    start_duty(head, mon)
     rep.clock.set(_local(tue, 7, 5))
     _checkin(a)  # online, on time
     rep.clock.set(_local(tue, 10, 40))  # "made" at 08:03 and 09:02, sent hours later

@@ -39,6 +39,9 @@ class Client:
     def post(self, path: str, **kw: Any) -> requests.Response:
         return self.http.post(self.url(path), timeout=30, **kw)
 
+    def put(self, path: str, **kw: Any) -> requests.Response:
+        return self.http.put(self.url(path), timeout=30, **kw)
+
     def action(
         self, dossier_id: str, type_: str, base_version: int, payload: dict[str, Any] | None = None,
         key: str | None = None,

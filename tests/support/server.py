@@ -117,8 +117,14 @@ def running_server(db: Database, blob_dir: Path, **kwargs: Any) -> Iterator[Runn
 def server_copy(template: tuple[Path, Path], tmp_path: Path, **kwargs: Any) -> Iterator[RunningServer]:
     """A fresh copy of a seeded (database, blobs) template in ``tmp_path``, served with
     ``start_server(**kwargs)`` (a clock, limits, policies...) and stopped afterwards."""
-    db_path, blobs = tmp_path / "server.db", tmp_path / "blobs"
+    with running_server(*copy_seeded(template, tmp_path), **kwargs) as srv:
+        yield srv
+
+
+def copy_seeded(template: tuple[Path, Path], into: Path) -> tuple[Path, Path]:
+    """A private copy of a seeded (database, blob folder) pair, for a test that changes the
+    data before serving it (else :func:`server_copy`)."""
+    db_path, blobs = into / "server.db", into / "blobs"
     shutil.copy(template[0], db_path)
     shutil.copytree(template[1], blobs)
-    with running_server(db_path, blobs, **kwargs) as srv:
-        yield srv
+    return db_path, blobs

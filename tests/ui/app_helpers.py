@@ -81,6 +81,8 @@ def sign_in(qtbot: Any, launcher: Launcher, username: str, password: str = PASSW
 
 
 def model_ids(launcher: Launcher) -> set[str]:
+    """Every dossier the list can show (the "all" view: closed ones too)."""
     assert launcher.shell is not None
+    launcher.shell.window.filter_bar.set_view("all")
     model = launcher.shell.window.model
     return {model.dossier_id_at(r) for r in range(model.rowCount())}

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.ui.shells import shells as shells  # the running-app fixture, for every UI test
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.events import EventBus
 from wfh_client.store import Cache

@@ -219,3 +219,21 @@ def test_actions_follow_allowed_actions_and_have_shortcuts(
     current[0] = None
     assert actions.update_enabled() == []
     assert not any(a.isEnabled() for a in actions)
+
+
+def test_apology_extension_of_exactly_five_working_days(
+        qtbot: Any, desk_factory: Callable[..., Desk]) -> None:
+    """The due instant has seconds (from the server), the picker has minutes: choosing the same
+    minute five working days later must read "5 ngày", not "4 ngày 7 giờ" (issue 12.6)."""
+    from wfh_client.domain.timefmt import to_iso_utc
+    from wfh_client.ui.i18n import format_remaining
+
+    calendar = desk_factory().ctx.calendar
+    due = calendar.add_working_time(NOW, days=6).replace(second=27)
+    desk = desk_factory(due_at=to_iso_utc(due))
+    dialog = ApologyDialog(desk.ctx, desk.id)
+    qtbot.addWidget(dialog)
+    dialog.set_new_date(calendar.add_working_time(due, days=5))
+    five = format_remaining(timedelta(hours=40), calendar.hours_per_day)
+    assert five == "5 ngày"
+    assert dialog.extension.text() == dialog.tr("%1 of working time later").replace("%1", five)

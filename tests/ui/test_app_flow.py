@@ -146,6 +146,7 @@ def test_sync_now_shows_a_server_side_change(qtbot: Any, server: RunningServer,
         r = head.action(dossier_id, "stop", version, {"reason": "Thiếu căn cứ pháp lý"})
         assert r.status_code == 200, r.text
         shell.window.act_sync.trigger()  # F5
+        shell.window.filter_bar.set_view("all")  # a stopped dossier is closed: shown under "all"
         model = shell.window.model
 
         def row_status() -> Any:

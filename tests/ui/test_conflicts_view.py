@@ -90,7 +90,7 @@ def test_both_sides_then_take_theirs(qtbot: Any, conflicted: Any, tmp_path: Path
     assert record is not None and record.local_state == "synced" and record.data["status"] == 8
     # the discarded action is listed as rejected and can be exported
     qtbot.waitUntil(lambda: view.rejected_table.rowCount() == 1, timeout=10_000)
-    assert view.rejected_table.item(0, 4).text() == "Bạn đã chọn giữ bản của máy chủ."  # type: ignore[union-attr]
+    assert view.rejected_table.item(0, 5).text() == "Bạn đã chọn giữ bản của máy chủ."  # type: ignore[union-attr]
     target = tmp_path / "rejected.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *a, **k: (str(target), "")))
@@ -117,8 +117,8 @@ def test_keep_mine_sends_again_and_the_server_refuses_it(qtbot: Any, conflicted:
     assert view.conflict_list.count() == 0
     entry = store_outbox.entries(client.cache.reader(), dossier_id=dossier_id)[-1]
     assert entry.state == "invalid"
-    assert view.rejected_table.item(0, 3).text() == "Không hợp lệ"  # type: ignore[union-attr]
-    assert view.rejected_table.item(0, 4).text()  # the server's reason, in plain words  # type: ignore[union-attr]
+    assert view.rejected_table.item(0, 4).text() == "Không hợp lệ"  # type: ignore[union-attr]
+    assert view.rejected_table.item(0, 5).text()  # the server's reason, in plain words  # type: ignore[union-attr]
 
 
 def test_merged_notes_keep_both_sides(qtbot: Any, conflicted: Any) -> None:

@@ -56,9 +56,13 @@ def test_detail_shows_the_dossier(qtbot: Any, desk_factory: Callable[..., Desk])
         assert timeline.item(3, 5).text() == "quá hạn"
         assert timeline.item(3, 5).foreground().color().name() == "#b3261e"
         assert window.notes.list.count() == 1
-        # the toolbar/menu offer what the domain allows for this officer and state
-        visible = {a.data() for a in window.actions_list if a.isVisible()}
-        assert visible == {"note", "request_documents", "submit_for_approval", "stop", "apology"}
+        # the toolbar offers what the domain allows for this officer and state now; the menu
+        # also lists the officer's other actions, disabled
+        toolbar = {a.data() for a in window.toolbar.actions()}
+        assert toolbar == {"note", "request_documents", "submit_for_approval", "stop", "apology"}
+        enabled = {a.data() for a in window.actions_list if a.isEnabled()}
+        assert enabled == toolbar
+        assert not window.actions_list.action_for("approve").isVisible()  # heads only
         assert not window.act_print_apology.isEnabled()  # no apology made yet
     finally:
         close(window)
@@ -114,8 +118,9 @@ def test_refreshes_on_dossiers_changed_with_the_optimistic_state(
         last = window.timeline.rowCount() - 1
         assert "(đang chờ đồng bộ)" in window.timeline.item(last, 3).text()
         assert window.timeline.item(last, 5).text() == "trước hạn"  # classified by the domain
-        visible = {a.data() for a in window.actions_list if a.isVisible()}
-        assert "submit_for_approval" not in visible
+        toolbar = {a.data() for a in window.toolbar.actions()}
+        assert "submit_for_approval" not in toolbar
+        assert not window.actions_list.action_for("submit_for_approval").isEnabled()
     finally:
         close(window)
 

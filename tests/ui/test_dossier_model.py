@@ -11,8 +11,8 @@ from tests.ui.conftest import BIG, NOW
 from tests.ui.helpers import due_within, matching, model_ids, overdue
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.store.dossiers import set_local_state
+from wfh_client.store.listing import DossierFilter
 from wfh_client.store.outbox import record_conflict
-from wfh_client.ui.models.dossier_query import DossierFilter
 from wfh_client.ui.models.dossier_table import (
     COLUMNS,
     DossierIdRole,
@@ -120,11 +120,11 @@ def test_search_name_prefix_and_nothing(big: Any, calendar: WorkingCalendar) -> 
 def test_status_and_field_filters(big: Any, calendar: WorkingCalendar) -> None:
     cache, docs = big
     model = make_model(cache, calendar)
-    model.set_filter(DossierFilter(status=5))
+    model.set_filter(DossierFilter(statuses=frozenset({5})))
     assert set(model_ids(model)) == {d["id"] for d in docs if d["status"] == 5}
     model.set_filter(DossierFilter(field="Hộ tịch"))
     assert set(model_ids(model)) == {d["id"] for d in docs if d["field_name"] == "Hộ tịch"}
-    model.set_filter(DossierFilter(field="Đất đai", status=4, text="nguyen"))
+    model.set_filter(DossierFilter(field="Đất đai", statuses=frozenset({4}), text="nguyen"))
     expected = {d["id"] for d in docs if d["field_name"] == "Đất đai" and d["status"] == 4}
     assert set(model_ids(model)) == expected & matching(docs, "nguyen")
 

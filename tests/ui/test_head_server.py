@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from tests.client.sync_helpers import SyncClient, client_for
 from tests.server.util import Peek
@@ -278,8 +278,23 @@ def test_reports_chart_and_exports(qtbot: Any, qtmodeltester: Any, server: Runni
         qtbot.mouseClick(page.csv_button, Qt.MouseButton.LeftButton)
     with csv_path.open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
+    # the file says what it is: title, department, period; then the table
+    assert table[0] == ["Tỷ lệ đúng hạn theo tháng"]
+    assert table[1] == [f"Đơn vị: {tnmt.session.user['department_name']}"]  # type: ignore[index]
+    assert table[2][0].startswith("Kỳ báo cáo: ") and table[3] == []
+    table = table[4:]
     assert table[0][0] == "Tháng"
     assert len(table) == len(page.ontime.rows) + 2  # header, rows, total
+    notice = page.saved_notice
+    assert notice is not None and notice.isVisible()
+    assert notice.text() == "Đã lưu — bao-cao.csv"
+    opened = _FileUrls()
+    QDesktopServices.setUrlHandler("file", opened, "open")  # the desktop's "open this file"
+    try:
+        qtbot.mouseClick(notice.findChild(QPushButton, "openFile"), Qt.MouseButton.LeftButton)
+    finally:
+        QDesktopServices.unsetUrlHandler("file")
+    assert [Path(u.toLocalFile()) for u in opened.urls] == [csv_path]
     monkeypatch.setattr(QFileDialog, "getSaveFileName",
                         staticmethod(lambda *_a, **_k: (str(xlsx_path), "")))
     with qtbot.waitSignal(page.exported, timeout=10_000):
@@ -288,5 +303,19 @@ def test_reports_chart_and_exports(qtbot: Any, qtmodeltester: Any, server: Runni
     book = openpyxl.load_workbook(xlsx_path)
     assert len(book.sheetnames) == 2
     ontime, checkins = (book[n] for n in book.sheetnames)
-    assert ontime.max_row == len(page.ontime.rows) + 2
-    assert checkins.max_row == len(page.checkins.rows) + 1
+    assert ontime.cell(row=1, column=1).value == "Tỷ lệ đúng hạn theo tháng"
+    assert str(ontime.cell(row=3, column=1).value).startswith("Kỳ báo cáo: ")
+    assert ontime.max_row == 5 + len(page.ontime.rows) + 1  # preamble, blank, header, rows
+    assert checkins.max_row == 5 + len(page.checkins.rows)
+
+
+class _FileUrls(QObject):
+    """Receives the file URLs the app asks the desktop to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url)

@@ -12,12 +12,13 @@ from PySide6.QtCore import Qt
 from tests.ui.conftest import NOW
 from tests.ui.helpers import due_within, overdue
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.events import EventBus
 from wfh_client.store.dossiers import put_server_copy, set_local_state
+from wfh_client.store.listing import CLOSED_STATUSES, ListCounts
 from wfh_client.store.outbox import record_conflict
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, set_state
 from wfh_client.ui.app import ClientApp, create_application
-from wfh_client.ui.models.dossier_query import ListCounts
 from wfh_client.ui.models.dossier_table import COLUMNS
 
 
@@ -76,7 +77,8 @@ def test_status_bar_counts(qtbot: Any, make_shell: Any, small: Any,
                                 len(due_within(docs, calendar, NOW, 1)), 1, 1,
                                 "2026-03-10T01:30:00Z")
     text = shell.window.status.counts_text()
-    assert f"Hiển thị: {len(docs)} / {len(docs)}" in text
+    open_docs = [d for d in docs if d["status"] not in CLOSED_STATUSES]  # the default view
+    assert f"Hiển thị: {len(open_docs)} / {len(docs)}" in text
     assert f"Quá hạn: {counts.overdue}" in text and "Chưa gửi: 1" in text
     assert shell.window.status.last_sync_label.text() == "Đồng bộ lần cuối: 10/03/2026 08:30"
     shell.window.filter_bar.search.setText("dang ky dat dai")
@@ -90,14 +92,19 @@ def test_filter_bar_drives_model(qtbot: Any, make_shell: Any, small: Any) -> Non
     cache, docs = small
     shell = make_shell(cache)
     bar, model = shell.window.filter_bar, shell.window.model
-    bar.status.setCurrentIndex(bar.status.findData(4))
-    assert model.filter.status == 4
+    bar.status_actions[4].trigger()
+    assert model.filter.statuses == {4}
     assert model.rowCount() == sum(d["status"] == 4 for d in docs)
+    bar.status_actions[5].trigger()  # several statuses at once
+    assert model.rowCount() == sum(d["status"] in (4, 5) for d in docs)
+    bar.status_actions[5].trigger()
     bar.field.setCurrentIndex(bar.field.findData("Hộ tịch"))
     bar.due.setCurrentIndex(bar.due.findData("overdue"))
     bar.unsent.setChecked(True)
     assert model.filter.field == "Hộ tịch" and model.filter.due == "overdue" and model.filter.unsent
     bar.clear()
+    assert model.rowCount() == sum(d["status"] not in CLOSED_STATUSES for d in docs)
+    bar.set_view("all")
     assert model.rowCount() == len(docs)
 
 
@@ -109,15 +116,14 @@ def test_refresh_on_event_keeps_selection(qtbot: Any, make_shell: Any, small: An
     view, model = shell.window.list_view, shell.window.model
     target = model.dossier_id_at(10)
     view.selectRow(10)
-    # another dossier's due date moves to the very top of the list
-    moved = dict(next(d for d in docs if d["id"] != target))
+    # another running dossier's due date moves to the very top of the (urgency-ordered) list
+    moved = dict(next(d for d in docs if d["id"] != target and clock_running(d["status"])))
     moved.update(version=moved["version"] + 1, due_at="2020-01-01T00:00:00Z")
     cache.writer.run(lambda db: put_server_copy(db, moved))
     worker = threading.Thread(target=lambda: bus.publish("dossiers.changed", ids=[moved["id"]]))
-    with qtbot.waitSignal(view.refreshed, timeout=5000):
-        worker.start()
+    worker.start()
     worker.join()
-    assert model.dossier_id_at(0) == moved["id"]
+    qtbot.waitUntil(lambda: model.dossier_id_at(0) == moved["id"], timeout=10_000)
     assert view.selected_dossier_ids() == [target]
     assert view.current_dossier_id() == target
 
@@ -183,14 +189,14 @@ def test_language_switch_live(qtbot: Any, make_shell: Any, small: Any) -> None:
     cache, _docs = small
     shell = make_shell(cache)
     w = shell.window
-    assert w.windowTitle() == "Hồ sơ - Làm việc tại nhà"
+    assert w.windowTitle() == "Hồ sơ — Làm việc tại nhà"
     assert w.model.headerData(0, Qt.Orientation.Horizontal) == "Mã hồ sơ"
     assert w.filter_bar.unsent.text() == "Thay đổi chưa gửi"
     assert w.sync_menu.title() == "Đồng &bộ"
     status_col = COLUMNS.index("status")
     vi_status = w.model.data(w.model.index(0, status_col))
     shell.set_language("en")
-    qtbot.waitUntil(lambda: w.windowTitle() == "Dossiers - Work from home")
+    qtbot.waitUntil(lambda: w.windowTitle() == "Dossiers — Work from home")
     assert w.model.headerData(0, Qt.Orientation.Horizontal) == "Code"
     assert w.filter_bar.unsent.text() == "Unsent changes"
     assert w.act_sync.text() == "Sync &now"
@@ -198,4 +204,4 @@ def test_language_switch_live(qtbot: Any, make_shell: Any, small: Any) -> None:
     assert en_status != vi_status and en_status.isascii()
     assert w.status.counts_text().startswith("Shown: ")
     shell.set_language("vi")
-    qtbot.waitUntil(lambda: w.windowTitle() == "Hồ sơ - Làm việc tại nhà")
+    qtbot.waitUntil(lambda: w.windowTitle() == "Hồ sơ — Làm việc tại nhà")

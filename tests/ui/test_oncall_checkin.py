@@ -76,11 +76,13 @@ def test_offline_check_in_is_queued_then_sent(qtbot: Any, oncall: OncallServer,
     with app_for(qtbot, oncall, "cv.nn3", tmp_path) as app:
         ui = app.ui
         wait_today(qtbot, app, _open_now)
-        qtbot.waitUntil(lambda: ui.feed_state == "connected")
-        assert ui.feed_label.isVisible() or not app.shell.window.isVisible()
+        status = app.shell.window.status
+        qtbot.waitUntil(lambda: app.client.feed.connected is True)
+        qtbot.waitUntil(lambda: status.state == "online")
         server_down(oncall)
-        qtbot.waitUntil(lambda: ui.feed_state == "reconnecting", timeout=10_000)
-        assert ui.feed_label.text() == ui.tr("● Reconnecting…")
+        # one connection indicator: the feed's lost server shows as offline in the status bar
+        qtbot.waitUntil(lambda: status.state == "offline", timeout=10_000)
+        assert status.state_label.text() == "Ngoại tuyến"
 
         prompt = ui.show_prompt(None, "manual")
         qtbot.mouseClick(prompt.working_button, Qt.MouseButton.LeftButton)
@@ -98,7 +100,7 @@ def test_offline_check_in_is_queued_then_sent(qtbot: Any, oncall: OncallServer,
         server_up(oncall)
         qtbot.waitUntil(lambda: bool(app.checkins()), timeout=15_000)
         assert app.checkins() == [("working", None, True)]  # counted at its client time
-        qtbot.waitUntil(lambda: ui.feed_state == "connected", timeout=10_000)
+        qtbot.waitUntil(lambda: status.state == "online", timeout=10_000)
         wait_today(qtbot, app, lambda ws: any(w["state"] == "done" and not w["pending"]
                                               for w in ws))
         qtbot.waitUntil(lambda: not dialog.queued_label.text())

@@ -1,4 +1,5 @@
-"""The recall alert: modal, on top, audible until answered, answers reach the server.
+"""The recall alert: on top, audible until answered, answers reach the server; never answered
+by a stray Enter and never blocking the rest of the app.
 
 The head issues recalls over HTTP on the frozen-clock server; the officer's real client (feed +
 on-call core + ``ClientApp``) raises the alert. The sound player is a recording script run as a
@@ -52,13 +53,12 @@ def wait_alert(qtbot: Any, app: OfficerApp, rid: int) -> RecallAlert:
     return alert
 
 
-def test_alert_is_modal_on_top_audible_and_acknowledged(
+def test_alert_is_on_top_audible_and_acknowledged(
         qtbot: Any, oncall: OncallServer, tmp_path: Path, sound_player: Player) -> None:
     with app_for(qtbot, oncall, "cv.nn1", tmp_path) as app:
         app.shell.window.hide()  # in the tray: the alert still comes (@immediate)
         rid = recall(app)
         alert = wait_alert(qtbot, app, rid)
-        assert alert.isModal() and alert.windowModality() == Qt.WindowModality.ApplicationModal
         assert alert.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
         assert alert.from_label.text() == login(app.server.srv, "truongphong.nn").user["full_name"]
         assert "14:00" in alert.message.text()
@@ -139,3 +139,30 @@ def test_an_alert_that_was_answered_comes_back_for_a_new_recall(
         assert again is not alert and again.message.text() == "Lần 2"
         qtbot.mouseClick(again.coming_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: server_state(app, second)[0] == "acknowledged", timeout=10_000)
+
+
+def test_a_stray_enter_does_not_answer_and_the_app_stays_usable(
+        qtbot: Any, oncall: OncallServer, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.helpers import press
+
+    with app_for(qtbot, oncall, "cv.nn5", tmp_path) as app:
+        app.shell.window.show()
+        rid = recall(app)
+        alert = wait_alert(qtbot, app, rid)
+        qtbot.waitUntil(lambda: server_state(app, rid)[0] == "seen", timeout=10_000)
+        # large, on top, and not blocking: the main window still takes input
+        assert alert.width() >= 680 and alert.height() >= 460
+        assert not alert.isModal() and QApplication.activeModalWidget() is None
+        assert not alert.coming_button.isDefault() and not alert.coming_button.autoDefault()
+        # Enter and Space, wherever the focus sits in the alert, answer nothing
+        for target in (alert, alert.arrival, alert.coming_button):
+            press(qtbot, target, "Return")
+            press(qtbot, target, "Enter")
+        press(qtbot, alert.coming_button, "Space")
+        assert alert.isVisible() and server_state(app, rid)[0] == "seen"
+        # a deliberate shortcut with a modifier answers (Vietnamese: "Tôi sẽ đế&n")
+        press(qtbot, alert, "Alt+N")
+        qtbot.waitUntil(lambda: server_state(app, rid)[0] == "acknowledged", timeout=10_000)
+        qtbot.waitUntil(lambda: gone(alert), timeout=10_000)

@@ -29,8 +29,8 @@ def test_feed_and_oncall_follow_the_session(qtbot: Any, server: RunningServer,
         session = shell.oncall.session
         assert session is not None and session.feed is not None
         feed, service = session.feed, session.service
-        qtbot.waitUntil(lambda: shell.oncall.feed_state == "connected", timeout=15_000)
-        assert shell.oncall.feed_label.isVisible()
+        qtbot.waitUntil(lambda: feed.connected is True, timeout=15_000)
+        qtbot.waitUntil(lambda: shell.window.status.state == "online", timeout=15_000)
         assert service.worker._thread is not None and service.worker._thread.is_alive()
 
         # the head hands the officer a dossier: the feed's assignment event syncs it now

@@ -18,6 +18,7 @@ from wfh_client.domain.workflow import (
     Transition,
     allowed_actions,
     apply_action,
+    unavailable_reason,
     validate_action,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "state_from_document",
     "state_to_document",
     "step_timeliness",
+    "unavailable_reason",
     "validate_action",
 ]

@@ -3,9 +3,12 @@
 Definitions (the server's ``/team/load`` and the client's offline board use the same ones):
 
 * **Open**: status 2, 4, 5 or 6 (accepted, processing, awaiting documents, awaiting fees).
-* **Clock running**: open and not status 5; a dossier awaiting the applicant's documents has its
+* **Clock running** (:func:`clock_running`, THE definition: the officer's list and its colours,
+  the status-bar counts, the alerts, the dossier window, the head's board and the server's team
+  load all use it): open and not status 5; a dossier awaiting the applicant's documents has its
   clock stopped, so it is never counted as due or overdue (its due date restarts when the
-  documents come back).
+  documents come back). Status 1 (submitted, not yet accepted) has no clock yet: it starts at
+  receipt. SQL callers take the same set as :data:`CLOCK_RUNNING_STATUSES`.
 * **Overdue**: clock running and ``due_at < now``.
 * **Due today**: clock running, ``now <= due_at`` and ``due_at`` before the next local midnight.
 * **Due within N working days**: clock running and ``now <= due_at <= now + N working days``
@@ -32,6 +35,7 @@ from wfh_client.domain.timefmt import ensure_aware
 
 __all__ = [
     "CLOCK_RUNNING_STATUSES",
+    "clock_running",
     "OPEN_STATUSES",
     "Bucket",
     "Thresholds",
@@ -42,7 +46,15 @@ __all__ = [
 OPEN_STATUSES = frozenset(
     {Status.ACCEPTED, Status.PROCESSING, Status.AWAITING_SUPPLEMENT, Status.AWAITING_FEES}
 )
-CLOCK_RUNNING_STATUSES = OPEN_STATUSES - {Status.AWAITING_SUPPLEMENT}
+
+
+def clock_running(status: int | None) -> bool:
+    """Whether a dossier in ``status`` has its deadline clock running (see the module doc)."""
+    return status in OPEN_STATUSES and status != Status.AWAITING_SUPPLEMENT
+
+
+#: the statuses :func:`clock_running` accepts, for SQL ``IN (...)`` clauses
+CLOCK_RUNNING_STATUSES = frozenset(s for s in Status if clock_running(s))
 
 
 class Bucket:
@@ -90,7 +102,7 @@ def buckets(
     apology_count: int = 0,
 ) -> set[str]:
     """The board buckets one dossier falls in (the reference for the SQL versions)."""
-    if status not in CLOCK_RUNNING_STATUSES or due_at is None:
+    if not clock_running(status) or due_at is None:
         return set()
     due = ensure_aware(due_at, "due_at")
     out: set[str] = set()

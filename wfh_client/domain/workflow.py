@@ -11,7 +11,7 @@ process-control-slip row (:class:`HistoryEntry`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -36,8 +36,11 @@ __all__ = [
     "RESULT_ATTACHABLE_STATUSES",
     "allowed_actions",
     "apply_action",
+    "SupplementRequest",
     "may_attach_result",
     "parse_action",
+    "supplement_request",
+    "unavailable_reason",
     "validate_action",
 ]
 
@@ -201,13 +204,32 @@ def _check_state(t: Transition, state: DossierState) -> None:
         )
 
 
+def _apology_blocked(
+    state: DossierState, calendar: WorkingCalendar | None, now: datetime | None
+) -> ActionInvalid | None:
+    """The apology's own rules, payload aside (the time limit only with a calendar and now)."""
+    if state.apology_count > 0:
+        return ActionInvalid("apology_already_made", "A new appointment date may be set only once.")
+    if state.due_at is None:
+        return ActionInvalid("no_due_date", "The dossier has no due date to postpone.")
+    if calendar is not None and now is not None:
+        as_of = state.clock_stopped_at or now  # the clock does not run while awaiting documents
+        if calendar.remaining(as_of, state.due_at) < calendar.working_length(1):
+            return ActionInvalid(
+                "apology_too_late",
+                "The apology must be made at least one working day before the due date.",
+                {"due_at": state.due_at.isoformat()},
+            )
+    return None
+
+
 def _check_apology(
     payload: Mapping[str, Any], state: DossierState, calendar: WorkingCalendar, now: datetime
 ) -> None:
-    if state.apology_count > 0:
-        raise ActionInvalid("apology_already_made", "A new appointment date may be set only once.")
-    if state.due_at is None:
-        raise ActionInvalid("no_due_date", "The dossier has no due date to postpone.")
+    blocked = _apology_blocked(state, None, None)
+    if blocked is not None:
+        raise blocked
+    assert state.due_at is not None
     new_due = parse_instant(payload["new_due_at"])
     if new_due <= state.due_at:
         raise ActionInvalid(
@@ -215,13 +237,9 @@ def _check_apology(
             "The new appointment must be later than the current due date.",
             {"due_at": state.due_at.isoformat()},
         )
-    as_of = state.clock_stopped_at or now  # the clock does not run while awaiting documents
-    if calendar.remaining(as_of, state.due_at) < calendar.working_length(1):
-        raise ActionInvalid(
-            "apology_too_late",
-            "The apology must be made at least one working day before the due date.",
-            {"due_at": state.due_at.isoformat()},
-        )
+    blocked = _apology_blocked(state, calendar, now)
+    if blocked is not None:
+        raise blocked
 
 
 def validate_action(
@@ -244,6 +262,32 @@ def validate_action(
     return normalised
 
 
+def unavailable_reason(
+    action: ActionType | str,
+    state: DossierState,
+    actor: Actor,
+    *,
+    calendar: WorkingCalendar | None = None,
+    now: datetime | None = None,
+) -> ActionError | None:
+    """Why ``actor`` may not start ``action`` on this state now (payload aside), or None.
+
+    The same checks as :func:`validate_action` without a payload; with ``calendar`` and
+    ``now`` the apology's time limit is checked too. The UI shows the error's code in words
+    next to a disabled action, so the user learns the rule instead of guessing.
+    """
+    kind = parse_action(action)
+    t = TRANSITIONS[kind]
+    try:
+        _check_actor(t, state, actor)
+        _check_state(t, state)
+    except ActionError as err:
+        return err
+    if kind is ActionType.APOLOGY:
+        return _apology_blocked(state, calendar, now)
+    return None
+
+
 def allowed_actions(
     state: DossierState,
     actor: Actor,
@@ -255,35 +299,55 @@ def allowed_actions(
 
     With ``calendar`` and ``now`` the apology's time limit is also checked.
     """
-    result: list[ActionType] = []
-    for kind, t in TRANSITIONS.items():
-        try:
-            _check_actor(t, state, actor)
-            _check_state(t, state)
-        except ActionError:
+    return [
+        kind
+        for kind in TRANSITIONS
+        if unavailable_reason(kind, state, actor, calendar=calendar, now=now) is None
+    ]
+
+
+# The slip row of a request for documents: its text is also how the request travels in the API
+# (the server and the seed write it this way), so :func:`supplement_request` reads it back.
+_REQUEST_PREFIX = "Yêu cầu bổ sung: "
+_REASON_SEP = ". Lý do: "
+_ITEM_SEP = "; "
+
+
+@dataclass(frozen=True)
+class SupplementRequest:
+    """A request for documents (Mẫu 02) as the slip records it."""
+
+    missing: tuple[str, ...]
+    reason: str
+    at: str | None  # ISO instant of the slip row
+    by: str  # who asked (the actor's name)
+
+
+def supplement_request(history: Sequence[Mapping[str, Any]]) -> SupplementRequest | None:
+    """The latest request for documents in a dossier's slip rows, or None."""
+    for row in reversed(history):
+        if row.get("action") != ActionType.REQUEST_DOCUMENTS.value:
             continue
-        if kind is ActionType.APOLOGY:
-            if state.apology_count > 0 or state.due_at is None:
-                continue
-            if calendar is not None and now is not None:
-                as_of = state.clock_stopped_at or now
-                if calendar.remaining(as_of, state.due_at) < calendar.working_length(1):
-                    continue
-        result.append(kind)
-    return result
+        text = str(row.get("content") or "")
+        body = text.removeprefix(_REQUEST_PREFIX)
+        items, _sep, reason = body.partition(_REASON_SEP)
+        missing = tuple(i.strip() for i in items.split(_ITEM_SEP) if i.strip())
+        return SupplementRequest(missing, reason.strip(), row.get("at"),
+                                 str(row.get("actor_name") or ""))
+    return None
 
 
 def _content(
     kind: ActionType, p: Mapping[str, Any], calendar: WorkingCalendar, new: DossierState
 ) -> str:
-    reason = f". Lý do: {p['reason']}" if p.get("reason") else ""
+    reason = f"{_REASON_SEP}{p['reason']}" if p.get("reason") else ""
     comment = f": {p['comment']}" if p.get("comment") else ""
     if kind is ActionType.ASSIGN:
         return f"Phân công cán bộ xử lý (người dùng #{p['assignee_id']})"
     if kind is ActionType.START_REVIEW:
         return "Bắt đầu thẩm định hồ sơ"
     if kind is ActionType.REQUEST_DOCUMENTS:
-        return "Yêu cầu bổ sung: " + "; ".join(p["missing"]) + reason
+        return _REQUEST_PREFIX + _ITEM_SEP.join(p["missing"]) + reason
     if kind is ActionType.DOCUMENTS_RECEIVED:
         due = format_local(calendar, new.due_at) if new.due_at else ""
         return f"Đã nhận đủ hồ sơ bổ sung; thời hạn tính lại từ đầu, hẹn trả mới: {due}"

@@ -11,7 +11,6 @@ from wfh_client.store.cache import (
     AccountPaths,
     Cache,
     account_paths,
-    default_data_dir,
     remove_all_open_copies,
     wipe_account,
 )
@@ -40,7 +39,6 @@ __all__ = [
     "Writer",
     "account_id",
     "account_paths",
-    "default_data_dir",
     "remove_all_open_copies",
     "wipe_account",
 ]

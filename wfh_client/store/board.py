@@ -13,7 +13,8 @@ of ``wfh_client.domain.deadlines`` (the server's ``/team/load`` uses the same on
   ``unassigned``; ordered by due date (most urgent first);
 * ``awaiting_approval``: status 4, step ``submitted_for_approval``; oldest submission first.
 
-:func:`bucket_ids` returns the dossier ids behind any count for the click-through. The local
+:func:`bucket_ids` returns the dossier ids behind any count for the click-through and
+:func:`dossier_rows` their list rows; :func:`assignees` names the officers the cache knows. The local
 (optimistic) state is what is counted, so an assignment made offline leaves the queue at once.
 """
 
@@ -38,6 +39,9 @@ from wfh_client.domain.statuses import Status, Step
 from wfh_client.domain.timefmt import parse_instant
 
 __all__ = [
+    "DossierRow",
+    "assignees",
+    "dossier_rows",
     "BUCKETS",
     "ApprovalItem",
     "Board",
@@ -208,6 +212,58 @@ def bucket_ids(
         f"SELECT d.id {_FROM} WHERE {where} "
         "ORDER BY d.due_at IS NULL, d.due_at, d.code", args)
     return [str(r[0]) for r in rows]
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    """One dossier of a board list."""
+
+    id: str
+    code: str
+    procedure_name: str
+    applicant_name: str
+    assignee_name: str
+    status: int | None
+    step: str | None
+    due_at: str | None
+    remaining_hours: float | None
+    local_state: str
+
+
+_CHUNK = 500  # ids per IN (...) list: under SQLite's parameter limit
+
+
+def dossier_rows(db: Database, calendar: WorkingCalendar, now: datetime,
+                 ids: Sequence[str]) -> list[DossierRow]:
+    """The list rows of ``ids``, in that order (ids not in the cache are left out)."""
+    found: dict[str, DossierRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start:start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = db.execute(
+            "SELECT d.id, d.code, d.procedure_name, d.applicant_name, "  # noqa: S608 - marks
+            "json_extract(j.data, '$.assignee_name'), d.status, d.step, d.due_at, d.local_state "
+            f"FROM dossiers d JOIN dossier_json j ON j.rid = d.rid WHERE d.id IN ({marks})",
+            chunk).fetchall()
+        for r in rows:
+            found[str(r[0])] = DossierRow(
+                id=str(r[0]), code=r[1] or "", procedure_name=r[2] or "",
+                applicant_name=r[3] or "", assignee_name=r[4] or "",
+                status=None if r[5] is None else int(r[5]), step=r[6], due_at=r[7],
+                remaining_hours=_remaining(calendar, now, r[7]), local_state=r[8])
+    return [found[i] for i in ids if i in found]
+
+
+def assignees(db: Database) -> list[tuple[int, str]]:
+    """(id, name) of every officer a cached dossier is assigned to, by name."""
+    names: dict[int, str] = {}
+    for user_id, name in db.execute(
+            "SELECT DISTINCT d.assignee_id, json_extract(j.data, '$.assignee_name') "
+            "FROM dossiers d JOIN dossier_json j ON j.rid = d.rid "
+            "WHERE d.assignee_id IS NOT NULL"):
+        if name:
+            names[int(user_id)] = str(name)
+    return sorted(names.items(), key=lambda p: (p[1], p[0]))
 
 
 def _remaining(calendar: WorkingCalendar, now: datetime, due: str | None) -> float | None:

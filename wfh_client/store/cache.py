@@ -6,8 +6,8 @@ Layout (one account = one server URL + username, see ``keys.account_id``)::
     <data_dir>/accounts/<account id>/documents/                  AES-GCM document files
     <private runtime dir>/open/<account id>/                     decrypted copies (transient)
 
-``data_dir`` defaults to ``platformdirs.user_data_path("wfh-client")`` (the CLI passes
-``--data-dir`` / ``WFH_CLIENT_DATA_DIR``). The database key is a random 256-bit key in the OS
+``data_dir`` is resolved by ``wfh_client.config.resolve_data_dir`` like everywhere else
+(``--data-dir``, then ``WFH_CLIENT_DATA_DIR``, then the platform's user data folder). The database key is a random 256-bit key in the OS
 keyring (``cache-key:<account id>``, service ``wfh-client``); the documents key is derived
 from it with HKDF. A plaintext cache exists only when the caller passes ``plaintext=True``
 AND the policy flag ``allow_plaintext=True`` (its documents key then lives in the database).
@@ -32,7 +32,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-import platformdirs
 import sqlcipher3
 from sqlite_utils import Database
 
@@ -55,7 +54,6 @@ __all__ = [
     "AccountPaths",
     "Cache",
     "account_paths",
-    "default_data_dir",
     "is_corruption",
     "quick_check",
     "remove_all_open_copies",
@@ -68,10 +66,6 @@ WAL_AUTOCHECKPOINT_PAGES = 8192
 #: here at ~0.3 s for 16 MiB (about 2,000 dossiers) and ~15 s for a 100,000-dossier cache.
 VERIFY_AT_OPEN_MAX_BYTES = 16 * 1024 * 1024
 _DOCS_KEY_STATE = "documents_key"  # plaintext caches only
-
-
-def default_data_dir() -> Path:
-    return platformdirs.user_data_path("wfh-client", appauthor=False)
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,12 @@ class AccountPaths:
 
 
 def account_paths(account: str, data_dir: Path | str | None = None) -> AccountPaths:
-    root = Path(data_dir if data_dir is not None else default_data_dir()) / "accounts" / account
+    # one rule for where data lives (--data-dir, WFH_CLIENT_DATA_DIR, the platform's folder)
+    # Imported here: wfh_client.config imports wfh_client.store.keys, so a module-level import
+    # would make config -> store/__init__ -> cache -> config a cycle.
+    from wfh_client.config import resolve_data_dir
+
+    root = resolve_data_dir(data_dir) / "accounts" / account
     return AccountPaths(account, root, root / "cache.db", root / "documents")
 
 

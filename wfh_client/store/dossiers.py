@@ -25,10 +25,11 @@ from typing import Any, Literal
 
 from sqlite_utils import Database
 
-from wfh_client.store.fts import index_text
+from wfh_client.store.fts import digit_tokens, index_text
 from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_iso, set_state
 
 __all__ = [
+    "reindex_search",
     "LOCAL_STATES",
     "DossierRecord",
     "Merge",
@@ -127,7 +128,12 @@ def dossier_ids_with_pending_edits(db: Database) -> list[str]:
 def _fts_values(doc: Mapping[str, Any]) -> list[str]:
     applicant = doc.get("applicant") or {}
     who = " ".join(_s(applicant.get(k)) for k in ("name", "id_number", "phone", "email"))
-    return [index_text(_s(doc.get("code"))), index_text(who),
+    numbers = digit_tokens(_s(applicant.get("id_number"))) + digit_tokens(
+        _s(applicant.get("phone")))
+    who_text = index_text(who)
+    if numbers:
+        who_text = f"{who_text} {' '.join(numbers)}"
+    return [index_text(_s(doc.get("code"))), who_text,
             index_text(doc.get("procedure_name")), index_text(applicant.get("address")),
             index_text(doc.get("summary"))]
 
@@ -468,3 +474,13 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
     if new_cursor is not None:
         set_state(db, KEY_CURSOR, new_cursor)
     return result
+
+
+def reindex_search(db: Database) -> int:
+    """Rebuild every dossier's search row from its local document (after the indexed text
+    changed shape); returns how many. A migration runs it once."""
+    rows = db.execute("SELECT d.rid, j.data FROM dossiers d JOIN dossier_json j "
+                      "ON j.rid = d.rid").fetchall()
+    for rid, data in rows:
+        db.execute(_FTS_SQL, [rid, *_fts_values(json.loads(data))])
+    return len(rows)

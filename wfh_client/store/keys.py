@@ -8,6 +8,11 @@ collide and :func:`delete_account_secrets` can remove them all when the account 
 
 The cache key is 32 random bytes stored as hex. The documents key is derived from it with
 HKDF-SHA256 (:func:`derive_key`), so one keyring entry protects both the database and files.
+
+:func:`get_secret`, :func:`set_secret` and :func:`delete_secret` are the one place the client
+talks to the ``keyring`` package (``sync.auth.TokenStore`` keeps the refresh token through
+them): any backend failure, including the Secret Service's own exception types, becomes
+:class:`~wfh_client.store.errors.KeyringUnavailable` naming the backend and what failed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import hashlib
 import secrets
 
 import keyring
+import keyring.backend
 import keyring.errors
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -25,6 +31,8 @@ from wfh_client.store.errors import CacheLocked, KeyringUnavailable
 __all__ = [
     "ACCOUNT_SECRET_KINDS",
     "CACHE_KEY",
+    "KEYRING_ERRORS",
+    "backend_name",
     "KEY_BYTES",
     "SERVICE",
     "account_id",
@@ -74,30 +82,64 @@ def secret_name(kind: str, account: str) -> str:
     return f"{kind}:{account}"
 
 
-def get_secret(kind: str, account: str) -> str | None:
+def _keyring_error_types() -> tuple[type[BaseException], ...]:
+    """What a keyring backend may raise (the Secret Service's own types are not wrapped)."""
+    types: list[type[BaseException]] = [keyring.errors.KeyringError, RuntimeError, OSError]
+    try:
+        from secretstorage.exceptions import SecretStorageException
+
+        types.append(SecretStorageException)
+    except ImportError:
+        pass
+    try:
+        from jeepney.wrappers import DBusErrorResponse
+
+        types.append(DBusErrorResponse)
+    except ImportError:
+        pass
+    return tuple(types)
+
+
+KEYRING_ERRORS = _keyring_error_types()
+Backend = keyring.backend.KeyringBackend
+
+
+def backend_name(backend: Backend | None = None) -> str:
+    b = backend or keyring.get_keyring()
+    return f"{type(b).__module__}.{type(b).__qualname__}"
+
+
+def _unavailable(action: str, backend: Backend | None, exc: BaseException) -> KeyringUnavailable:
+    return KeyringUnavailable(
+        f"The OS keyring ({backend_name(backend)}) could not {action}: {type(exc).__name__}: "
+        f"{str(exc).rstrip('.')}. {_NO_KEYRING}")
+
+
+def get_secret(kind: str, account: str, *, backend: Backend | None = None) -> str | None:
     """Read a per-account secret; ``None`` when absent. :class:`KeyringUnavailable` if no keyring."""
     try:
-        return keyring.get_password(SERVICE, secret_name(kind, account))
-    except keyring.errors.KeyringError as exc:
-        raise KeyringUnavailable(_NO_KEYRING) from exc
+        return (backend or keyring.get_keyring()).get_password(SERVICE, secret_name(kind, account))
+    except KEYRING_ERRORS as exc:
+        raise _unavailable("be read", backend, exc) from exc
 
 
-def set_secret(kind: str, account: str, value: str) -> None:
+def set_secret(kind: str, account: str, value: str, *, backend: Backend | None = None) -> None:
     """Store a per-account secret (overwriting)."""
     try:
-        keyring.set_password(SERVICE, secret_name(kind, account), value)
-    except keyring.errors.KeyringError as exc:
-        raise KeyringUnavailable(_NO_KEYRING) from exc
+        (backend or keyring.get_keyring()).set_password(SERVICE, secret_name(kind, account),
+                                                        value)
+    except KEYRING_ERRORS as exc:
+        raise _unavailable("store a secret", backend, exc) from exc
 
 
-def delete_secret(kind: str, account: str) -> bool:
+def delete_secret(kind: str, account: str, *, backend: Backend | None = None) -> bool:
     """Delete a per-account secret; ``False`` if it did not exist."""
     try:
-        keyring.delete_password(SERVICE, secret_name(kind, account))
+        (backend or keyring.get_keyring()).delete_password(SERVICE, secret_name(kind, account))
     except keyring.errors.PasswordDeleteError:
         return False
-    except keyring.errors.KeyringError as exc:
-        raise KeyringUnavailable(_NO_KEYRING) from exc
+    except KEYRING_ERRORS as exc:
+        raise _unavailable("delete a secret", backend, exc) from exc
     return True
 
 

@@ -15,7 +15,7 @@ synced server copy (the three-way-merge base), NULL when identical to ``data``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -157,7 +157,15 @@ CREATE TABLE oncall_recalls (
   updated_at TEXT NOT NULL
 )"""
 
-MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
+def _reindex_search(db: Database) -> None:
+    from wfh_client.store.dossiers import reindex_search  # the store's own indexing rule
+
+    reindex_search(db)
+
+
+#: (name, steps): a step is an SQL statement or, where SQL cannot say it (text folding), a
+#: function of the connection; all of a migration's steps run in one transaction.
+MIGRATIONS: tuple[tuple[str, Sequence[str | Callable[[Database], None]]], ...] = (
     ("0001_initial", (
         _DOSSIERS,
         *(f"CREATE INDEX ix_dossiers_{col} ON dossiers({col})" for col in (
@@ -191,6 +199,21 @@ MIGRATIONS: tuple[tuple[str, Sequence[str]], ...] = (
     ("0003_outbox_dismissed", (
         "ALTER TABLE outbox ADD COLUMN dismissed_at TEXT",
     )),
+    # every entry keeps the dossier's code and title: a dossier that left the scope is purged
+    # from the cache, and its refused changes must still say which dossier they were about
+    ("0004_outbox_labels", (
+        "ALTER TABLE outbox ADD COLUMN dossier_code TEXT",
+        "ALTER TABLE outbox ADD COLUMN dossier_title TEXT",
+        "UPDATE outbox SET dossier_code = (SELECT code FROM dossiers d WHERE d.id = "
+        "outbox.dossier_id), dossier_title = (SELECT procedure_name FROM dossiers d "
+        "WHERE d.id = outbox.dossier_id)",
+    )),
+    # when the user last looked at each dossier (the list's unread marker)
+    ("0005_dossier_seen", (
+        "CREATE TABLE dossier_seen (dossier_id TEXT PRIMARY KEY, seen_at TEXT NOT NULL)",
+    )),
+    # phone and ID numbers searchable by their middle and end (store.fts.digit_tokens)
+    ("0006_search_numbers", (_reindex_search,)),
 )
 
 
@@ -207,7 +230,8 @@ def applied_migrations(db: Database) -> list[tuple[str, str]]:
 
 
 def migrate(db: Database,
-            migrations: Sequence[tuple[str, Sequence[str]]] = MIGRATIONS) -> list[str]:
+            migrations: Sequence[tuple[str, Sequence[str | Callable[[Database], None]]]]
+            = MIGRATIONS) -> list[str]:
     """Apply the pending migrations (each in one transaction); return the names applied."""
     db.execute("CREATE TABLE IF NOT EXISTS migrations "
                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
@@ -221,8 +245,11 @@ def migrate(db: Database,
             if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
                 db.execute("ROLLBACK")  # another process got there first
                 continue
-            for sql in statements:
-                db.execute(sql)
+            for step in statements:
+                if isinstance(step, str):
+                    db.execute(step)
+                else:
+                    step(db)
             db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", [name, _now()])
             db.execute("COMMIT")
         except BaseException:

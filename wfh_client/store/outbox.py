@@ -5,6 +5,9 @@ Entry states: ``pending`` (waiting) -> ``sending`` (in flight) -> ``applied`` | 
 ``rejected`` (forbidden, or the dossier left the scope). ``client_id`` (uuid4 hex) is the
 ``Idempotency-Key``; a rebased resend uses ``f"{client_id}.r{rebase_count}"``.
 Entries are never deleted by dossier removal; :func:`prune_applied` trims old applied ones.
+Each entry keeps the dossier's code and title as they were when it was recorded (the dossier
+itself may leave the cache later). A refused entry (invalid / rejected) the user has read can
+be dismissed (:func:`dismiss`): it leaves the counts and the list but stays in the export.
 
 :func:`record_action` is what the UI calls for an offline action: enqueue + optimistic local
 document, in the caller's single writer transaction.
@@ -28,6 +31,7 @@ from wfh_client.store.state import iso_z, now_iso
 
 __all__ = [
     "OUTBOX_STATES",
+    "REFUSED_STATES",
     "Conflict",
     "OutboxEntry",
     "enqueue",
@@ -48,11 +52,12 @@ __all__ = [
 ]
 
 OUTBOX_STATES = ("pending", "sending", "applied", "conflict", "invalid", "rejected")
+REFUSED_STATES = ("invalid", "rejected")  # the server will never apply these
 _MARK_FIELDS = frozenset({"attempts", "last_error_code", "last_error_message", "server_answer",
                           "rebase_count", "payload", "base_version"})
 _COLS = ("seq", "client_id", "dossier_id", "action", "payload", "base_version", "state",
          "attempts", "last_error_code", "last_error_message", "server_answer", "rebase_count",
-         "created_at", "updated_at")
+         "created_at", "updated_at", "dossier_code", "dossier_title", "dismissed_at")
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,9 @@ class OutboxEntry:
     rebase_count: int
     created_at: str
     updated_at: str
+    dossier_code: str | None = None  # as when recorded (the dossier may have left the cache)
+    dossier_title: str | None = None  # the procedure's name
+    dismissed_at: str | None = None  # refused entries the user has put away
 
 
 def _entry(row: tuple[Any, ...]) -> OutboxEntry:
@@ -93,9 +101,11 @@ def enqueue(db: Database, dossier_id: str, action: str, payload: Mapping[str, An
     now = now_iso() if created_at is None else iso_z(created_at)
     row = db.execute(
         f"INSERT INTO outbox (client_id, dossier_id, action, payload, base_version, state, "  # noqa: S608
-        f"created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING {', '.join(_COLS)}",
+        f"created_at, updated_at, dossier_code, dossier_title) VALUES (?, ?, ?, ?, ?, 'pending', "
+        f"?, ?, (SELECT code FROM dossiers WHERE id = ?), "
+        f"(SELECT procedure_name FROM dossiers WHERE id = ?)) RETURNING {', '.join(_COLS)}",
         [client_id or new_client_id(), dossier_id, str(action), _dumps(dict(payload)),
-         base_version, now, now]).fetchone()
+         base_version, now, now, dossier_id, dossier_id]).fetchone()
     return _entry(row)
 
 
@@ -179,11 +189,14 @@ def dismiss(db: Database, client_id: str) -> bool:
                       [now_iso(), now_iso(), client_id]).rowcount == 1
 
 
-def needs_attention(db: Database) -> list[OutboxEntry]:
-    """Entries that will never apply and that the user has not dismissed yet."""
+def needs_attention(db: Database, dossier_id: str | None = None) -> list[OutboxEntry]:
+    """Entries that will never apply (``REFUSED_STATES``) and that the user has not dismissed
+    yet, oldest first (of one dossier, or of all)."""
+    where = " AND dossier_id = ?" if dossier_id is not None else ""
     return [_entry(r) for r in db.execute(
         f"SELECT {', '.join(_COLS)} FROM outbox WHERE state IN ('invalid', 'rejected') "  # noqa: S608
-        "AND dismissed_at IS NULL ORDER BY seq")]
+        f"AND dismissed_at IS NULL{where} ORDER BY seq",
+        [] if dossier_id is None else [dossier_id])]
 
 
 def prune_applied(db: Database, before: str) -> int:
@@ -194,7 +207,7 @@ def prune_applied(db: Database, before: str) -> int:
 
 def export_rejected(db: Database, path: Path) -> int:
     """Write the invalid/rejected entries to ``path`` as JSON (0600); return how many."""
-    rows = [asdict(e) for e in entries(db, ("invalid", "rejected"))]
+    rows = [asdict(e) for e in entries(db, REFUSED_STATES)]
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -36,11 +36,12 @@ from typing import Any
 
 import keyring
 import keyring.backend
-import keyring.errors
 import requests
 
 from wfh_client.config import Config, device_id
-from wfh_client.store.keys import ACCOUNT_SECRET_KINDS, SERVICE, secret_name
+from wfh_client.store import keys as store_keys
+from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
+from wfh_client.store.keys import ACCOUNT_SECRET_KINDS
 from wfh_client.sync.account import Account, current_account
 from wfh_client.sync.errors import (
     ClientError,
@@ -66,28 +67,9 @@ LOGOUT_PATH = "/api/v1/auth/logout"
 RevokedCallback = Callable[[str], None]
 
 
-def _keyring_error_types() -> tuple[type[BaseException], ...]:
-    types: list[type[BaseException]] = [keyring.errors.KeyringError, RuntimeError, OSError]
-    try:
-        from secretstorage.exceptions import SecretStorageException
-
-        types.append(SecretStorageException)
-    except ImportError:
-        pass
-    try:
-        from jeepney.wrappers import DBusErrorResponse
-
-        types.append(DBusErrorResponse)
-    except ImportError:
-        pass
-    return tuple(types)
-
-
-_KEYRING_ERRORS = _keyring_error_types()
-
-
 class TokenStore:
-    """Per-account secrets in the OS keyring. ``backend=None`` uses keyring's current backend."""
+    """The refresh token (and the account's other secrets) in the OS keyring, through the
+    store's keyring functions. ``backend=None`` uses keyring's current backend."""
 
     def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
         self._backend = backend
@@ -98,37 +80,27 @@ class TokenStore:
 
     @property
     def backend_name(self) -> str:
-        b = self.backend
-        return f"{type(b).__module__}.{type(b).__qualname__}"
+        return store_keys.backend_name(self._backend)
 
-    def _fail(self, action: str, exc: BaseException) -> KeyringUnavailable:
-        return KeyringUnavailable(
-            f"The OS keyring ({self.backend_name}) could not {action}: "
-            f"{type(exc).__name__}: {str(exc).rstrip('.')}. Unlock or install a keyring (Secret Service, "
-            "Keychain, Credential Manager) and try again."
-        )
-
+    # the one keyring wrapper is the store's; its errors become this layer's
     def get(self, kind: str, account_id: str) -> str | None:
         try:
-            return self.backend.get_password(SERVICE, secret_name(kind, account_id))
-        except _KEYRING_ERRORS as exc:
-            raise self._fail("be read", exc) from exc
+            return store_keys.get_secret(kind, account_id, backend=self._backend)
+        except StoreKeyringUnavailable as exc:
+            raise KeyringUnavailable(str(exc)) from exc
 
     def set(self, kind: str, account_id: str, value: str) -> None:
         try:
-            self.backend.set_password(SERVICE, secret_name(kind, account_id), value)
-        except _KEYRING_ERRORS as exc:
-            raise self._fail("store a secret", exc) from exc
+            store_keys.set_secret(kind, account_id, value, backend=self._backend)
+        except StoreKeyringUnavailable as exc:
+            raise KeyringUnavailable(str(exc)) from exc
 
     def delete(self, kind: str, account_id: str) -> bool:
         """Delete an entry; ``False`` if there was none."""
         try:
-            self.backend.delete_password(SERVICE, secret_name(kind, account_id))
-        except keyring.errors.PasswordDeleteError:
-            return False
-        except _KEYRING_ERRORS as exc:
-            raise self._fail("delete a secret", exc) from exc
-        return True
+            return store_keys.delete_secret(kind, account_id, backend=self._backend)
+        except StoreKeyringUnavailable as exc:
+            raise KeyringUnavailable(str(exc)) from exc
 
     def get_refresh(self, account_id: str) -> str | None:
         return self.get(REFRESH_KIND, account_id)

@@ -1,8 +1,10 @@
 """Export report tables to CSV and XLSX (no Qt; run off the GUI thread for big tables).
 
-A :class:`Table` is a title, typed :class:`Column` s and rows (mappings by column key).
-:func:`ontime_table`, :func:`checkins_table` and :func:`load_table` build them from the report
-dataclasses of ``wfh_client.sync.reports`` with Vietnamese or English headers.
+A :class:`Table` is a title, lines that say what it covers (the department, the period),
+typed :class:`Column` s and rows (mappings by column key). :func:`ontime_table`,
+:func:`checkins_table` and :func:`load_table` build them from the report dataclasses of
+``wfh_client.sync.reports`` with Vietnamese or English headers; both writers put the title and
+those lines above the column headers, so a file read later says what it is.
 
 * :func:`export_csv` writes one table as UTF-8 **with a BOM** (Excel otherwise reads Vietnamese
   as mojibake), comma-separated, CRLF line ends; integers as digits, rates as a percentage with
@@ -34,6 +36,7 @@ __all__ = [
     "Column",
     "Table",
     "checkins_table",
+    "header_row",
     "export_csv",
     "export_xlsx",
     "load_table",
@@ -60,6 +63,12 @@ class Table:
     title: str
     columns: tuple[Column, ...]
     rows: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    about: tuple[str, ...] = ()  # "Đơn vị: ...", "Kỳ báo cáo: ..." (above the headers)
+
+    @property
+    def preamble(self) -> list[str]:
+        """The lines above the column headers: the title, then :attr:`about`."""
+        return [self.title, *self.about]
 
 
 # ---- building tables from reports -------------------------------------------------------------
@@ -69,7 +78,7 @@ _T: dict[str, tuple[str, str]] = {
     "field": ("Lĩnh vực", "Field"),
     "month": ("Tháng", "Month"),
     "on_time": ("Đúng hạn", "On time"),
-    "late": ("Trễ hạn", "Late"),
+    "late": ("Quá hạn", "Late"),
     "total": ("Tổng số", "Total"),
     "rate": ("Tỷ lệ đúng hạn", "On-time rate"),
     "apologised": ("Có xin lỗi, hẹn lại", "With apology"),
@@ -78,6 +87,8 @@ _T: dict[str, tuple[str, str]] = {
     "missed": ("Bỏ lỡ", "Missed"),
     "suspended": ("Nghỉ phép", "On leave"),
     "checkin_rate": ("Tỷ lệ điểm danh", "Check-in rate"),
+    "outside": ("Điểm danh ngoài khung giờ", "Checked in outside a window"),
+    "counted_from": ("Tính từ ngày", "Counted from"),
     "offline": ("Điểm danh ngoại tuyến", "Made offline"),
     "offline_max_delay": ("Độ trễ ngoại tuyến lớn nhất (phút)", "Longest offline delay (min)"),
     "open": ("Đang xử lý", "Open"),
@@ -93,6 +104,9 @@ _T: dict[str, tuple[str, str]] = {
     "title_ontime": ("Tỷ lệ đúng hạn theo {group}", "On-time rate by {group}"),
     "title_checkins": ("Điểm danh", "Check-ins"),
     "title_load": ("Khối lượng công việc", "Workload"),
+    "department": ("Đơn vị: {}", "Department: {}"),
+    "period": ("Kỳ báo cáo: {} – {}", "Period: {} – {}"),
+    "as_of": ("Số liệu lúc: {}", "As of: {}"),
 }
 
 
@@ -101,7 +115,27 @@ def _t(key: str, lang: Lang) -> str:
     return vi if lang == "vi" else en
 
 
-def ontime_table(report: OnTimeReport, *, lang: Lang = "vi") -> Table:
+def _about(lang: Lang, department: str, start: Any = None, end: Any = None,
+           as_of: str | None = None) -> tuple[str, ...]:
+    lines = []
+    if department:
+        lines.append(_t("department", lang).format(department))
+    if start is not None and end is not None:
+        lines.append(_t("period", lang).format(f"{start:%d/%m/%Y}", f"{end:%d/%m/%Y}"))
+    if as_of:
+        lines.append(_t("as_of", lang).format(as_of))
+    return tuple(lines)
+
+
+def _day(iso_day: str | None) -> str:
+    """``YYYY-MM-DD`` as the app writes dates (dd/mm/yyyy)."""
+    if not iso_day:
+        return ""
+    y, m, d = iso_day.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def ontime_table(report: OnTimeReport, *, lang: Lang = "vi", department: str = "") -> Table:
     """Rows of the on-time report plus a total row."""
     group = report.group if report.group in ("officer", "field", "month") else "officer"
 
@@ -119,30 +153,36 @@ def ontime_table(report: OnTimeReport, *, lang: Lang = "vi") -> Table:
             Column("apologised", _t("apologised", lang), "int"),
         ),
         rows=(*[row(r) for r in report.rows], row(report.total, _t("grand_total", lang))),
+        about=_about(lang, department, report.start, report.end),
     )
 
 
-def checkins_table(report: CheckinReport, *, lang: Lang = "vi") -> Table:
+def checkins_table(report: CheckinReport, *, lang: Lang = "vi", department: str = "") -> Table:
     return Table(
         title=_t("title_checkins", lang),
         columns=(
-            Column("full_name", _t("officer", lang)), Column("windows", _t("windows", lang), "int"),
+            Column("full_name", _t("officer", lang)),
+            Column("counted_from", _t("counted_from", lang)),
+            Column("windows", _t("windows", lang), "int"),
             Column("done", _t("done", lang), "int"), Column("missed", _t("missed", lang), "int"),
             Column("suspended", _t("suspended", lang), "int"),
             Column("rate", _t("checkin_rate", lang), "rate"),
+            Column("outside", _t("outside", lang), "int"),
             Column("offline", _t("offline", lang), "int"),
             Column("offline_max_delay", _t("offline_max_delay", lang), "int"),
         ),
-        rows=tuple({"full_name": r.full_name, "windows": r.windows, "done": r.done,
-                    "missed": r.missed, "suspended": r.suspended, "rate": r.rate,
+        rows=tuple({"full_name": r.full_name, "counted_from": _day(r.counted_from),
+                    "windows": r.windows, "done": r.done, "missed": r.missed,
+                    "suspended": r.suspended, "rate": r.rate, "outside": r.outside,
                     "offline": r.offline,
                     "offline_max_delay": None if r.offline_max_delay_seconds is None
                     else r.offline_max_delay_seconds // 60}
                    for r in report.rows),
+        about=_about(lang, department, report.start, report.end),
     )
 
 
-def load_table(load: TeamLoad, *, lang: Lang = "vi") -> Table:
+def load_table(load: TeamLoad, *, lang: Lang = "vi", department: str = "") -> Table:
     def yes(value: bool) -> str:
         return _t("yes" if value else "no", lang)
 
@@ -163,6 +203,7 @@ def load_table(load: TeamLoad, *, lang: Lang = "vi") -> Table:
                     "checked_in_recently": yes(o.checked_in_recently),
                     "last_checkin_at": o.last_checkin_at or ""}
                    for o in load.officers),
+        about=_about(lang, department, as_of=load.generated_at),
     )
 
 
@@ -188,6 +229,9 @@ def export_csv(table: Table, path: Path | str) -> Path:
     target = Path(path)
     with target.open("w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f, lineterminator="\r\n")
+        for line in table.preamble:
+            writer.writerow([line])
+        writer.writerow([])
         writer.writerow([csv_header(c) for c in table.columns])
         for row in table.rows:
             writer.writerow([_csv_cell(c, row.get(c.key)) for c in table.columns])
@@ -215,6 +259,11 @@ def _xlsx_value(column: Column, value: Any) -> Any:
     return str(value)
 
 
+def header_row(table: Table) -> int:
+    """The 1-based row of the column headers (after the preamble and a blank line)."""
+    return len(table.preamble) + 2
+
+
 def export_xlsx(tables: Table | Sequence[Table], path: Path | str) -> Path:
     """Write one sheet per table to an .xlsx workbook; returns the path."""
     target = Path(path)
@@ -228,12 +277,15 @@ def export_xlsx(tables: Table | Sequence[Table], path: Path | str) -> Path:
     for table in items:
         ws = wb.create_sheet(_sheet_name(table.title, taken))
         widths = [max(len(c.header), 6) for c in table.columns]
+        for r, line in enumerate(table.preamble, start=1):
+            ws.cell(row=r, column=1, value=line).font = Font(bold=r == 1, size=13 if r == 1 else 11)
+        head = header_row(table)
         for col, column in enumerate(table.columns, start=1):
-            cell = ws.cell(row=1, column=col, value=column.header)
+            cell = ws.cell(row=head, column=col, value=column.header)
             cell.font = bold
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(table.rows, start=2):
+        for r, row in enumerate(table.rows, start=head + 1):
             for col, column in enumerate(table.columns, start=1):
                 value = _xlsx_value(column, row.get(column.key))
                 cell = ws.cell(row=r, column=col, value=value)
@@ -245,8 +297,9 @@ def export_xlsx(tables: Table | Sequence[Table], path: Path | str) -> Path:
         for col, column in enumerate(table.columns, start=1):
             width = column.width or min(widths[col - 1] + 2, 60)
             ws.column_dimensions[get_column_letter(col)].width = width
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{head + 1}"
         if table.rows:
-            ws.auto_filter.ref = ws.dimensions
+            last = get_column_letter(len(table.columns))
+            ws.auto_filter.ref = f"A{head}:{last}{head + len(table.rows)}"
     wb.save(target)
     return target

@@ -36,6 +36,7 @@ from requests.adapters import HTTPAdapter
 
 from wfh_client import __version__
 from wfh_client.config import Config, check_server_url
+from wfh_client.pacing import exponential
 from wfh_client.sync.errors import ApiError, InsecureServerUrl, ServerUnreachable, TlsError
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class RetryPolicy:
         """Seconds to wait before retry number ``retry_number`` (1 for the first retry)."""
         if retry_number < 1:
             return 0.0
-        value = self.backoff_factor * (2 ** (retry_number - 1))
+        value = exponential(retry_number, self.backoff_factor)
         if self.jitter > 0:
             value += rand() * self.jitter
         return float(max(0.0, min(self.backoff_max, value)))

@@ -18,7 +18,7 @@ from wfh_client.store import outbox as store_outbox
 from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.local import UNSENT_STATES, apply_locally, replay
 
-__all__ = ["keep_mine", "record_action", "take_theirs"]
+__all__ = ["dismiss_entry", "dismiss_refused", "keep_mine", "record_action", "take_theirs"]
 
 USER_DISCARDED = "user_took_theirs"
 
@@ -52,6 +52,55 @@ def record_action(engine: SyncEngine, dossier_id: str, action: str,
     return entry
 
 
+def _settle(engine: SyncEngine, db: Database, theirs: dict[str, Any]) -> None:
+    """Store the server's copy as the dossier's base with what is still unsent replayed on top
+    (state conflict / pending / synced accordingly)."""
+    dossier_id = str(theirs["id"])
+    unsent = store_outbox.entries(db, UNSENT_STATES, dossier_id=dossier_id)
+    if store_outbox.open_conflicts(db, dossier_id):
+        state = "conflict"
+    else:
+        state = "pending" if unsent else "synced"
+    data, _ = replay(theirs, unsent, engine.profile())
+    store_dossiers.put_server_copy(db, theirs, data=data, local_state=state)
+
+
+def dismiss_refused(engine: SyncEngine, client_ids: list[str]) -> int:
+    """The user has read these refused changes (quarantined or rejected: they will never
+    apply): put them away; returns how many. They leave the warnings and the list but stay in
+    the table and the export; a queued upload's bytes are deleted with it. A cached dossier
+    marked rejected whose refused changes are all put away goes back to the server's copy
+    (with anything still unsent replayed), so its row stops warning too."""
+    wanted_ids = set(client_ids)
+
+    def write(db: Database) -> tuple[list[store_outbox.OutboxEntry], list[str]]:
+        wanted = [e for e in store_outbox.needs_attention(db) if e.client_id in wanted_ids]
+        done = [e for e in wanted if store_outbox.dismiss(db, e.client_id)]
+        settled = []
+        for dossier_id in sorted({e.dossier_id for e in done}):
+            record = store_dossiers.get_dossier(db, dossier_id)
+            if record is None or record.local_state != "rejected" or \
+                    store_outbox.needs_attention(db, dossier_id):
+                continue
+            _settle(engine, db, record.base if record.base is not None else record.data)
+            settled.append(dossier_id)
+        return done, settled
+
+    done, settled = engine.cache.write(write)
+    uploads = [e for e in done if e.action == "upload_result"]
+    if uploads:
+        from wfh_client.sync.documents import discard_upload_bytes
+
+        for entry in uploads:
+            discard_upload_bytes(engine, entry)
+    if done:
+        engine.bus.publish("outbox.changed",
+                           dossier_id=done[0].dossier_id if len(done) == 1 else None)
+    if settled:
+        engine.bus.publish("dossiers.changed", ids=settled)
+    return len(done)
+
+
 def _resolve(engine: SyncEngine, conflict_id: int, resolution: str) -> str:
     def write(db: Database) -> str:
         conflict = next((c for c in store_outbox.open_conflicts(db) if c.id == conflict_id), None)
@@ -77,13 +126,7 @@ def _resolve(engine: SyncEngine, conflict_id: int, resolution: str) -> str:
                                   last_error_message="Discarded: the server's version was kept.")
         store_outbox.resolve_conflict(db, conflict_id, resolution)
         if store_dossiers.get_dossier(db, conflict.dossier_id) is not None:
-            unsent = store_outbox.entries(db, UNSENT_STATES, dossier_id=conflict.dossier_id)
-            if store_outbox.open_conflicts(db, conflict.dossier_id):
-                state = "conflict"
-            else:
-                state = "pending" if unsent else "synced"
-            data, _ = replay(theirs, unsent, engine.profile())
-            store_dossiers.put_server_copy(db, theirs, data=data, local_state=state)
+            _settle(engine, db, theirs)
         return conflict.dossier_id
 
     dossier_id = engine.cache.write(write)
@@ -104,17 +147,6 @@ def take_theirs(engine: SyncEngine, conflict_id: int) -> str:
 
 
 def dismiss_entry(engine: SyncEngine, client_id: str) -> bool:
-    """The user discards an entry that will never apply (quarantined or rejected): it stops
-    being shown as needing attention; a queued upload's bytes are deleted with it. The row
-    itself stays (export, audit). False if it is not such an entry (or already dismissed)."""
-    entry = store_outbox.get_entry(engine.cache.reader(), client_id)
-    if entry is None:
-        return False
-    done = engine.cache.write(lambda db: store_outbox.dismiss(db, client_id))
-    if done and entry.action == "upload_result":
-        from wfh_client.sync.documents import discard_upload_bytes
-
-        discard_upload_bytes(engine, entry)
-    if done:
-        engine.bus.publish("outbox.changed", dossier_id=entry.dossier_id)
-    return done
+    """:func:`dismiss_refused` for one entry: False if it is not one that will never apply
+    (or was already dismissed)."""
+    return dismiss_refused(engine, [client_id]) == 1

@@ -77,6 +77,8 @@ class CheckinRow:
     missed: int
     suspended: int
     rate: float | None
+    outside: int = 0  # check-ins that fell in no window
+    counted_from: str | None = None  # YYYY-MM-DD: the person's duty start, as counted
     # done windows whose check-in was made offline (it counts at the client's own time), and
     # how long after that time it reached the server: a long delay may be a backdated check-in
     offline: int = 0
@@ -185,6 +187,8 @@ def fetch_checkins(
                     windows=int(r["windows"]), done=int(r["done"]), missed=int(r["missed"]),
                     suspended=int(r["suspended"]),
                     rate=None if r.get("rate") is None else float(r["rate"]),
+                    outside=int(r.get("outside") or 0),
+                    counted_from=str(r["counted_from"]) if r.get("counted_from") else None,
                     offline=int(r.get("offline") or 0),
                     offline_max_delay_seconds=_seconds(r.get("offline_max_delay_seconds")),
                     offline_median_delay_seconds=_seconds(r.get("offline_median_delay_seconds")),

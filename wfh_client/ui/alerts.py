@@ -2,7 +2,10 @@
 
 - **New dossier assigned**: ``dossiers.changed`` for an id that was not in the cache before
   (the known ids are read once at start). Nothing is announced while the first download (a
-  snapshot) is still running, nor before the account has ever synced.
+  snapshot) is still running, nor before the account has ever synced. Arrivals are gathered
+  for :data:`NEW_DEBOUNCE_MS`, and a balloon shown within :data:`NEW_RECENT_MS` of the previous
+  one counts both: three dossiers assigned at once often reach the app in two syncs (each
+  assignment event starts one), and the second balloon, which replaces the first, must say 3.
 - **Due within a working day**: after each successful sync, running dossiers due between now
   and one working day from now (the department's calendar); each dossier at most once a day.
 - **Sync failing**: when every pass has failed for :data:`FAILING_AFTER` (a cancelled pass does
@@ -14,28 +17,25 @@ Reads run on the worker pool; :attr:`Alerts.notified` carries every (title, text
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
+from wfh_client.store import listing
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, KEY_SNAPSHOT_IN_PROGRESS, get_state
 from wfh_client.sync.engine import SyncCancelled
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.i18n import format_datetime, parse_iso
 from wfh_client.ui.messages import describe_error
-from wfh_client.ui.models.dossier_query import DEADLINE_STATUSES
 from wfh_client.ui.ops import run_in_background
 
 __all__ = ["FAILING_AFTER", "Alerts"]
 
 FAILING_AFTER = timedelta(minutes=15)
+NEW_DEBOUNCE_MS = 1500
+NEW_RECENT_MS = 30_000
 MAX_LISTED = 3
-_RUNNING = ", ".join(str(s) for s in DEADLINE_STATUSES)
-
-
-def _iso(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Alerts(QObject):
@@ -55,11 +55,22 @@ class Alerts(QObject):
         self.due_notified: dict[str, str] = {}  # dossier id -> local day it was announced
         self.failing_since: datetime | None = None
         self.failing_announced = False
+        self._arrived: dict[str, tuple[str, str]] = {}  # id -> (code, applicant), not shown yet
+        self._shown: dict[str, tuple[str, str]] = {}  # in the last balloon
+        self._shown_at = QElapsedTimer()
+        self._new_timer = QTimer(self)
+        self._new_timer.setSingleShot(True)
+        self._new_timer.setInterval(NEW_DEBOUNCE_MS)
+        self._new_timer.timeout.connect(self._announce_new)
         cache = ctx.cache
-        run_in_background(lambda: {r[0] for r in cache.reader().execute(
-            "SELECT id FROM dossiers")}, self._set_known, lambda _e: self._set_known(set()),
-            guard=self)
+        run_in_background(lambda: listing.cached_ids(cache.reader()), self._set_known,
+                          lambda _e: self._set_known(set()), guard=self)
         ctx.bridge.register(self)
+
+    def stop(self) -> None:
+        """Nothing more to announce (the session is ending)."""
+        self._new_timer.stop()
+        self._arrived = {}
 
     def announce(self, title: str, text: str, *, critical: bool = False) -> None:
         self.notified.emit(title, text)
@@ -86,10 +97,7 @@ class Alerts(QObject):
             db = cache.reader()
             quiet = bool(get_state(db, KEY_SNAPSHOT_IN_PROGRESS)) or \
                 get_state(db, KEY_LAST_SUCCESS_AT) is None
-            marks = ", ".join("?" * len(fresh))
-            rows = db.execute(f"SELECT id, code, applicant_name FROM dossiers "  # noqa: S608
-                              f"WHERE id IN ({marks}) ORDER BY code", fresh).fetchall()
-            return quiet, [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
+            return quiet, listing.labels(db, fresh)
 
         run_in_background(lookup, self._new_found, guard=self)
 
@@ -97,10 +105,23 @@ class Alerts(QObject):
         quiet, rows = result
         if quiet or not rows:
             return
+        for dossier_id, code, applicant in rows:
+            self._arrived[dossier_id] = (code, applicant)
+        self._new_timer.start()  # gather what arrives together into one balloon
+
+    def _announce_new(self) -> None:
+        if not self._arrived:
+            return
+        recent = self._shown_at.isValid() and self._shown_at.elapsed() < NEW_RECENT_MS
+        shown = {**(self._shown if recent else {}), **self._arrived}
+        self._arrived = {}
+        self._shown = shown
+        self._shown_at.start()
+        rows = sorted(shown.values())
         if len(rows) == 1:
-            text = self.tr("%1 - %2").replace("%1", rows[0][1]).replace("%2", rows[0][2])
+            text = self.tr("%1 — %2").replace("%1", rows[0][0]).replace("%2", rows[0][1])
         else:
-            codes = ", ".join(r[1] for r in rows[:MAX_LISTED])
+            codes = ", ".join(r[0] for r in rows[:MAX_LISTED])
             more = "…" if len(rows) > MAX_LISTED else ""
             text = self.tr("%1 new dossiers: %2").replace("%1", str(len(rows))) \
                 .replace("%2", codes + more)
@@ -117,15 +138,8 @@ class Alerts(QObject):
         calendar = self.ctx.calendar
         limit = calendar.add_working_time(now, days=1)
         cache = self.ctx.cache
-        start, end = _iso(now), _iso(limit)
-
-        def query() -> list[tuple[str, str, str]]:
-            rows = cache.reader().execute(
-                f"SELECT id, code, due_at FROM dossiers WHERE status IN ({_RUNNING}) "  # noqa: S608
-                "AND due_at >= ? AND due_at <= ? ORDER BY due_at", [start, end]).fetchall()
-            return [(str(r[0]), str(r[1] or ""), str(r[2] or "")) for r in rows]
-
-        run_in_background(query, lambda rows: self._due_found(rows, now), guard=self)
+        run_in_background(lambda: listing.running_due_between(cache.reader(), now, limit),
+                          lambda rows: self._due_found(rows, now), guard=self)
 
     def _due_found(self, rows: list[tuple[str, str, str]], now: datetime) -> None:
         tz = self.ctx.calendar.tz

@@ -179,6 +179,7 @@ class ClientApp(QObject):
         if self._shut:
             return
         self._shut = True
+        self.alerts.stop()
         self.oncall.shutdown()  # stops the events feed and the on-call core (cache still open)
         self.sync.shutdown()
         ops.shutdown(wait=True)
@@ -193,7 +194,11 @@ def run(config: Config, argv: Sequence[str] | None = None, *,
         instance_name: str | None = None) -> int:
     """Run the desktop client until Quit (shared by :func:`main` and demo mode)."""
     from wfh_client.ui.launcher import Launcher
+    from wfh_client.ui.platform_check import platform_problem
 
+    if QApplication.instance() is None and (problem := platform_problem()):
+        print(problem, file=sys.stderr, flush=True)  # instead of Qt's abort
+        return 3
     app = create_application(argv, language=str(config.get("language")))
     single = SingleInstance(instance_name)
     if not single.start():

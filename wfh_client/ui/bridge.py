@@ -14,7 +14,8 @@ Handlers of a ``QWidget`` that is hidden when the event arrives are not called a
 event is queued on the widget and replayed when it is next shown (a ``Show`` event filter), so
 hidden views do not refresh for nothing. Mark a handler with :func:`immediate` to run it even
 while hidden (tray, auth revocation). Registered objects are held weakly and dropped when Qt
-destroys them.
+destroys them. :meth:`EventBridge.register` raises ``UnknownEvent`` for a handler whose name
+matches no :class:`wfh_client.events.Event` (``on_event_dossier_changed`` would never fire).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
-from wfh_client.events import EventBus
+from wfh_client.events import Event, EventBus, UnknownEvent
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,10 @@ _MAX_DEFERRED = 200  # per widget; beyond this the oldest deferred events are dr
 def handler_name(event: str) -> str:
     """``"sync.progress"`` -> ``"on_event_sync_progress"``."""
     return _PREFIX + event.replace(".", "_").replace("-", "_")
+
+
+_KNOWN_HANDLERS = frozenset(_PREFIX + e.value.replace(".", "_").replace("-", "_")
+                            for e in Event)
 
 
 def immediate(fn: F) -> F:
@@ -77,6 +82,10 @@ class EventBridge(QObject):
     def register(self, obj: QObject) -> None:
         """Connect every ``on_event_<name>`` method of ``obj`` (call from the GUI thread)."""
         names = [n for n in dir(type(obj)) if n.startswith(_PREFIX)]
+        unknown = [n for n in names if n not in _KNOWN_HANDLERS]
+        if unknown:
+            raise UnknownEvent(f"{type(obj).__name__} handles no known event with "
+                               f"{', '.join(unknown)}: see wfh_client.events.Event")
         ref = weakref.ref(obj)
         for name in names:
             self._targets[name].append(ref)

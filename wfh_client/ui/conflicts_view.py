@@ -9,8 +9,12 @@ whichever side wins. **Keep mine** sends the user's action again on the server's
 the action stays listed as rejected). Both run on the worker pool (they write through the
 cache's writer themselves).
 
-**Rejected changes** tab: invalid and rejected outbox entries (dossier, action, when, the
-server's reason in plain words) and **Export…** to a JSON file (``store.outbox.export_rejected``).
+**Rejected changes** tab: invalid and rejected outbox entries (the dossier's code and procedure
+as they were when the change was made - the dossier itself may have left the cache -, action,
+when, the reason in plain words), **Dismiss** for the selected ones once read
+(``operations.dismiss_refused``: they leave the list and the warnings, not the export) and
+**Export…** to a JSON file (``store.outbox.export_rejected``). The view opens on the tab that
+has something to show.
 
 Reloads on ``outbox.changed`` / ``dossiers.changed`` through the bridge (deferred while hidden).
 """
@@ -34,6 +38,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -48,9 +53,12 @@ from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.sync import operations
 from wfh_client.ui.context import AppContext
+from wfh_client.ui.dialogs.common import engine_of
 from wfh_client.ui.i18n import format_datetime, parse_iso, status_name
-from wfh_client.ui.messages import action_name, describe_error, reason_text
+from wfh_client.ui.messages import action_name, reason_text
+from wfh_client.ui.operation import Op
 from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.widgets.saved import confirm_saved
 
 log = logging.getLogger(__name__)
 
@@ -77,26 +85,17 @@ def _step(step: Any) -> str:
     return step_name(step)
 
 
-def _short(dossier_id: str) -> str:
-    return dossier_id[:8] + "…"
-
-
 def _load(ctx: AppContext) -> _Data:
     db = ctx.cache.reader()
     conflicts = store_outbox.open_conflicts(db)
     entries = {c.client_id: e for c in conflicts if c.client_id
                and (e := store_outbox.get_entry(db, c.client_id)) is not None}
-    rejected = store_outbox.entries(db, ("invalid", "rejected"))
-    ids = sorted({c.dossier_id for c in conflicts} | {e.dossier_id for e in rejected})
-    codes: dict[str, str] = {}
+    rejected = store_outbox.needs_attention(db)
+    codes: dict[str, str] = {e.dossier_id: e.dossier_code for e in rejected if e.dossier_code}
     for c in conflicts:
         for side in (c.theirs, c.mine):
             if isinstance(side, dict) and side.get("code"):
                 codes.setdefault(c.dossier_id, str(side["code"]))
-    if ids:
-        marks = ", ".join("?" * len(ids))
-        codes.update({str(r[0]): str(r[1]) for r in db.execute(
-            f"SELECT id, code FROM dossiers WHERE id IN ({marks})", ids)})  # noqa: S608
     local = {c.dossier_id: r.data for c in conflicts
              if (r := store_dossiers.get_dossier(db, c.dossier_id)) is not None}
     return _Data(conflicts, entries, rejected, codes, local)
@@ -109,6 +108,8 @@ class ConflictsView(QDialog):
     resolved = Signal(int, str)
     # export finished: (path, count)
     exported = Signal(str, int)
+    # rejected changes were put away: how many
+    dismissed = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,6 +117,8 @@ class ConflictsView(QDialog):
         self.ctx = ctx
         self.data = _Data([], {}, [], {}, {})
         self.busy = False
+        self._first_load = True
+        self.saved_notice: QMessageBox | None = None
         self.tabs = QTabWidget(self)
         # conflicts tab
         self.conflict_list = QListWidget(self)
@@ -161,20 +164,29 @@ class ConflictsView(QDialog):
         cl.addWidget(self.empty_label)
         cl.addWidget(self.split, 1)
         # rejected tab
-        self.rejected_table = QTableWidget(0, 5, self)
+        self.rejected_table = QTableWidget(0, 6, self)
+        self.rejected_table.setObjectName("rejectedTable")
         self.rejected_table.verticalHeader().hide()
         self.rejected_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.rejected_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rejected_table.setSelectionMode(
+            QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.rejected_table.setWordWrap(True)
         self.rejected_table.horizontalHeader().setStretchLastSection(True)
+        self.rejected_table.itemSelectionChanged.connect(self._update_dismiss)
         self.rejected_info = QLabel(self)
         self.rejected_info.setWordWrap(True)
         self.export_button = QPushButton(self)
         self.export_button.clicked.connect(self.choose_export)
+        self.dismiss_button = QPushButton(self)
+        self.dismiss_button.setObjectName("dismiss")
+        self.dismiss_button.clicked.connect(self.dismiss_selected)
         rejected_tab = QWidget(self)
         rt = QVBoxLayout(rejected_tab)
         rt.addWidget(self.rejected_info)
         rt.addWidget(self.rejected_table, 1)
         eb = QHBoxLayout()
+        eb.addWidget(self.dismiss_button)
         eb.addStretch(1)
         eb.addWidget(self.export_button)
         rt.addLayout(eb)
@@ -204,7 +216,7 @@ class ConflictsView(QDialog):
         for c in data.conflicts:
             entry = data.entries.get(c.client_id or "")
             what = action_name(entry.action) if entry else self.tr("Local changes")
-            item = QListWidgetItem(f"{data.codes.get(c.dossier_id, _short(c.dossier_id))}\n{what}")
+            item = QListWidgetItem(f"{self._code(c.dossier_id)}\n{what}")
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             self.conflict_list.addItem(item)
         self.conflict_list.blockSignals(False)
@@ -218,6 +230,9 @@ class ConflictsView(QDialog):
             self._show_conflict(row)
         self._fill_rejected()
         self.retranslate_tabs()
+        if self._first_load:  # open where there is something to read
+            self._first_load = False
+            self.tabs.setCurrentIndex(1 if data.rejected and not data.conflicts else 0)
         self.loaded.emit()
 
     def current_conflict(self) -> store_outbox.Conflict | None:
@@ -331,16 +346,16 @@ class ConflictsView(QDialog):
     # ------------------------------------------------------------------ resolving
     def resolve(self, resolution: str) -> bool:
         """Keep mine / take theirs for the selected conflict, on the worker pool."""
-        conflict, engine = self.current_conflict(), self.ctx.engine
+        conflict, engine = self.current_conflict(), engine_of(self.ctx)
         if conflict is None or engine is None or self.busy:
             return False
         fn = operations.keep_mine if resolution == "mine" else operations.take_theirs
         self.busy = True
         self._show_conflict(self.conflict_list.currentRow())
         conflict_id = conflict.id
-        run_in_background(lambda: fn(engine, conflict_id),  # type: ignore[arg-type]
-                          lambda _d: self._resolved(conflict_id, resolution),
-                          self._resolve_failed, guard=self)
+        Op(self, lambda: fn(engine, conflict_id)) \
+            .success(lambda _d: self._resolved(conflict_id, resolution)) \
+            .failure(self._resolve_failed).run()
         return True
 
     def _resolved(self, conflict_id: int, resolution: str) -> None:
@@ -348,12 +363,15 @@ class ConflictsView(QDialog):
         self.resolved.emit(conflict_id, resolution)
         self.reload()
 
-    def _resolve_failed(self, exc: BaseException) -> None:
+    def _resolve_failed(self, _exc: BaseException, words: str) -> None:
         self.busy = False
-        self.explain.setText(describe_error(exc))
+        self.explain.setText(words)
         self.reload()
 
     # ------------------------------------------------------------------ rejected
+    def _code(self, dossier_id: str) -> str:
+        return self.data.codes.get(dossier_id) or self.tr("(dossier no longer on this computer)")
+
     def _fill_rejected(self) -> None:
         rows = self.data.rejected
         table = self.rejected_table
@@ -361,15 +379,52 @@ class ConflictsView(QDialog):
         tz = self.ctx.calendar.tz
         for r, e in enumerate(rows):
             state = self.tr("Invalid") if e.state == "invalid" else self.tr("Rejected")
-            values = [self.data.codes.get(e.dossier_id, _short(e.dossier_id)), action_name(e.action),
+            values = [self._code(e.dossier_id), e.dossier_title or "", action_name(e.action),
                       format_datetime(parse_iso(e.created_at), tz), state,
                       reason_text(e.last_error_code, e.last_error_message)]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
+                item.setData(Qt.ItemDataRole.UserRole, e.client_id)
                 table.setItem(r, c, item)
         table.resizeColumnsToContents()
+        table.setColumnWidth(1, min(table.columnWidth(1), 260))
+        table.resizeRowsToContents()
         self.export_button.setEnabled(bool(rows))
+        self._update_dismiss()
+
+    def selected_rejected(self) -> list[str]:
+        """Client ids of the selected rejected changes."""
+        rows = sorted({i.row() for i in self.rejected_table.selectedIndexes()})
+        return [self.data.rejected[r].client_id for r in rows if r < len(self.data.rejected)]
+
+    def _update_dismiss(self) -> None:
+        self.dismiss_button.setEnabled(bool(self.selected_rejected()) and
+                                       self.ctx.engine is not None and not self.busy)
+
+    def dismiss_selected(self) -> bool:
+        """Put the selected rejected changes away (read; still in the export)."""
+        ids, engine = self.selected_rejected(), engine_of(self.ctx)
+        if not ids or engine is None or self.busy:
+            return False
+        self.busy = True
+        self._update_dismiss()
+
+        def done(count: int) -> None:
+            self.busy = False
+            self.rejected_info.setText(self.tr("%1 changes put away. They stay in the export.")
+                                       .replace("%1", str(count)))
+            self.dismissed.emit(count)
+            self.reload()
+
+        def failed(_exc: BaseException, words: str) -> None:
+            self.busy = False
+            self.rejected_info.setText(words)
+            self.reload()
+
+        Op(self, lambda: operations.dismiss_refused(engine, ids)).success(done) \
+            .failure(failed).run()
+        return True
 
     def choose_export(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
@@ -380,15 +435,15 @@ class ConflictsView(QDialog):
 
     def export_rejected(self, path: Path) -> None:
         cache = self.ctx.cache
-        run_in_background(lambda: store_outbox.export_rejected(cache.reader(), path),
-                          lambda n: self._exported(path, n),
-                          lambda exc: self.rejected_info.setText(
-                              self.tr("The file could not be written: %1").replace("%1", str(exc))),
-                          guard=self)
+        Op(self, lambda: store_outbox.export_rejected(cache.reader(), path)) \
+            .success(lambda n: self._exported(path, n)) \
+            .failure(lambda _exc, words: self.rejected_info.setText(
+                self.tr("The file could not be written: %1").replace("%1", words))).run()
 
     def _exported(self, path: Path, count: int) -> None:
         self.rejected_info.setText(self.tr("%1 changes exported to %2")
                                    .replace("%1", str(count)).replace("%2", str(path)))
+        self.saved_notice = confirm_saved(self, path)
         self.exported.emit(str(path), count)
 
     # ------------------------------------------------------------------ events
@@ -411,8 +466,8 @@ class ConflictsView(QDialog):
         self.compare.setHorizontalHeaderLabels(
             [self.tr("Field"), self.tr("Your version"), self.tr("Server's version")])
         self.rejected_table.setHorizontalHeaderLabels(
-            [self.tr("Dossier"), self.tr("Action"), self.tr("When"), self.tr("State"),
-             self.tr("Reason")])
+            [self.tr("Dossier"), self.tr("Procedure"), self.tr("Action"), self.tr("When"),
+             self.tr("State"), self.tr("Reason")])
         self.notes_label.setText(self.tr("Notes never conflict: the notes of both sides are "
                                          "kept (merged)."))
         self.keep_mine_button.setText(self.tr("&Keep mine (send again)"))
@@ -422,6 +477,9 @@ class ConflictsView(QDialog):
         self.take_theirs_button.setToolTip(self.tr("Discard your change and keep the server's "
                                                    "version; it stays listed as rejected"))
         self.export_button.setText(self.tr("&Export…"))
+        self.dismiss_button.setText(self.tr("&Dismiss the selected"))
+        self.dismiss_button.setToolTip(self.tr("You have read them: they leave this list and "
+                                               "the warnings, and stay in the export"))
         self.empty_label.setText(self.tr("No conflicts: everything you changed agrees with "
                                          "the server."))
         self.rejected_info.setText(self.tr("Changes the server will never accept. They are "

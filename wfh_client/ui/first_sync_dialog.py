@@ -2,9 +2,10 @@
 
 Shown once after signing in on an empty cache. It asks the
 :class:`~wfh_client.ui.sync_controller.SyncController` for one pass and follows its
-``progress(done, total, phase)``: a determinate bar while the total is known, a busy bar before
-the first page. **Cancel** stops the pass at its next step (``SyncController.cancel`` -> the
-engine raises ``SyncCancelled``); every page already received is committed, so the app opens
+``progress(done, total, phase)``: a determinate bar while the total is known, an empty one
+before the first page (never an indeterminate bar, which some styles draw full). **Cancel**
+stops the pass at its next step (``SyncController.cancel`` -> the engine raises
+``SyncCancelled``); every page already received is committed, so the app opens
 with what is there and the next sync continues from where it stopped. A failure is shown in
 plain words with **Retry** and **Continue offline**.
 
@@ -56,8 +57,8 @@ class FirstSyncDialog(QDialog):
         self.explain.setWordWrap(True)
         self.explain.setMinimumWidth(460)
         self.bar = QProgressBar(self)
-        self.bar.setRange(0, 0)
         self.bar.setMinimumWidth(420)
+        self._connecting_bar()
         self.count_label = QLabel(self)
         self.count_label.setObjectName("count")
         self.error_label = QLabel(self)
@@ -86,9 +87,18 @@ class FirstSyncDialog(QDialog):
         sync.finished.connect(self._on_finished)
         self.retranslate_ui()
 
+    def _connecting_bar(self) -> None:
+        """Empty until the server says how many dossiers come: an indeterminate bar looks
+        full (100 %) in styles that do not animate it, which is a lie while connecting."""
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.bar.setTextVisible(False)
+
     def start(self) -> bool:
         """Start (or retry) the download."""
         self.error_text = ""
+        if self.total <= 0:
+            self._connecting_bar()
         self.error_label.hide()
         self.retry_button.hide()
         self.cancelling = False
@@ -118,6 +128,7 @@ class FirstSyncDialog(QDialog):
             return  # nothing to push on a new account; keep the download figures
         self.done_count, self.total, self.phase = done, total, phase
         if total > 0:
+            self.bar.setTextVisible(True)
             self.bar.setRange(0, total)
             self.bar.setValue(min(done, total))
         self._update_count()

@@ -5,6 +5,12 @@ Source strings are English; ``resources/translations/wfh_<lang>.qm`` (compiled f
 :func:`set_language` swaps the installed ``QTranslator`` at run time: Qt then sends
 ``QEvent.LanguageChange`` to every widget, whose ``changeEvent`` calls its ``retranslate_ui``.
 
+Qt's own dialogs (file, print, the standard buttons, the text fields' menus) follow too: the
+default ``QLocale`` becomes vi_VN / en_GB (month and day names of the calendar popups) and a
+second translator loads Qt's catalogue - ``qt_<lang>.qm`` from the app's resources (Qt ships no
+Vietnamese one, so ``resources/translations/qt_vi.ts`` translates the strings those dialogs
+show), else Qt's own ``qtbase_<lang>.qm``.
+
 Dates are always ``dd/MM/yyyy`` and times 24-hour ``HH:mm`` in the calendar's time zone,
 formatted with explicit patterns (never the locale's defaults).
 """
@@ -14,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QCoreApplication, QObject, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
 from wfh_client.assets import resources_dir
 
@@ -28,7 +34,10 @@ RESOURCES_DIR = resources_dir()
 TRANSLATIONS_DIR = RESOURCES_DIR / "translations"
 
 _translator: QTranslator | None = None
+_qt_translator: QTranslator | None = None
 _language = "vi"
+_LOCALES = {"vi": QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam),
+            "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)}
 
 
 def set_language(language: str) -> bool:
@@ -48,8 +57,24 @@ def set_language(language: str) -> bool:
     if loaded:
         QCoreApplication.installTranslator(translator)
         _translator = translator
+    _install_qt_catalogue(app, language)
+    QLocale.setDefault(_LOCALES[language])
     _language = language
     return loaded
+
+
+def _install_qt_catalogue(app: QCoreApplication, language: str) -> None:
+    """Qt's own strings (see the module docstring)."""
+    global _qt_translator
+    if _qt_translator is not None:
+        QCoreApplication.removeTranslator(_qt_translator)
+        _qt_translator.deleteLater()
+        _qt_translator = None
+    translator = QTranslator(app)
+    if translator.load(f"qt_{language}", str(TRANSLATIONS_DIR)) or translator.load(
+            f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        QCoreApplication.installTranslator(translator)
+        _qt_translator = translator
 
 
 def current_language() -> str:
@@ -125,13 +150,15 @@ _remaining: Remaining | None = None
 
 
 def format_remaining(remaining: timedelta, hours_per_day: float) -> str:
-    """Working time left as "2 days 3 hours" / "overdue 1 day" (localised, rounded down)."""
+    """Working time left as "2 days 3 hours" / "overdue 1 day" (localised): the total is
+    rounded to the nearest minute first (a due instant with seconds against a date picked to the
+    minute must not read "4 days 7 hours" for five days), then shown in whole days and hours."""
     global _remaining
     if _remaining is None:
         _remaining = Remaining()
     phrases = _remaining
     overdue = remaining < timedelta(0)
-    minutes = int(abs(remaining).total_seconds() // 60)
+    minutes = round(abs(remaining).total_seconds() / 60)
     day_minutes = max(1, round(hours_per_day * 60))
     days, rest = divmod(minutes, day_minutes)
     hours, mins = divmod(rest, 60)

@@ -198,7 +198,8 @@ class Launcher(QObject):
             username = current.account.username if current else ""
         dialog = LoginDialog(self._login, server_url=server or "",
                              server_locked=self.config.locked("server_url"),
-                             username=username, notice=notice)
+                             username=username, notice=notice,
+                             support=str(self.config.get("support_contact") or ""))
         dialog.logged_in.connect(self._run)
         dialog.rejected.connect(self._login_cancelled)
         self.login_dialog = dialog

@@ -6,7 +6,9 @@ plain ``http://`` is refused unless it points at this computer (the demo), and t
 suggests it. The user name is remembered (``account.json``); the
 password never leaves this dialog except in the login request. While signing in, the inputs
 are disabled and a busy bar runs; errors are shown in plain words with what to do next
-(:func:`wfh_client.ui.messages.describe_error`).
+(:func:`wfh_client.ui.messages.describe_login_error`: an unreachable server on a sign-in sends
+the user to IT, with the organisation's ``support`` contact, since nothing is on this computer
+yet to keep working on).
 
 The dialog does not know what happens after the login: it calls ``login_fn(server, username,
 password)`` on the background pool and emits :attr:`LoginDialog.logged_in` with its result
@@ -37,8 +39,8 @@ from PySide6.QtWidgets import (
 
 from wfh_client.config import REGISTRY, is_loopback_host
 from wfh_client.ui.icons import icon
-from wfh_client.ui.messages import describe_error
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.messages import describe_login_error
+from wfh_client.ui.operation import Op
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +56,13 @@ class LoginDialog(QDialog):
     failed = Signal(str)
 
     def __init__(self, login_fn: LoginFn, *, server_url: str = "", server_locked: bool = False,
-                 username: str = "", notice: str = "", parent: QWidget | None = None) -> None:
+                 username: str = "", notice: str = "", support: str = "",
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
         self.setWindowIcon(icon("app"))
         self.login_fn = login_fn
+        self.support = support
         self.busy = False
         self.error: BaseException | None = None
         self.heading = QLabel(self)
@@ -148,8 +152,8 @@ class LoginDialog(QDialog):
             return False
         self._set_busy(True)
         self.error_label.hide()
-        run_in_background(lambda: self.login_fn(server, username, password),
-                          self._succeeded, self._failed, guard=self)
+        Op(self, lambda: self.login_fn(server, username, password)) \
+            .success(self._succeeded).failure(self._failed).run()
         return True
 
     def _check(self, server: str, username: str, password: str) -> str:
@@ -175,13 +179,13 @@ class LoginDialog(QDialog):
         self.logged_in.emit(result)
         self.accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, _words: str) -> None:
         log.info("login failed: %s", type(exc).__name__)
         self.error = exc
         self._set_busy(False)
         self.password.selectAll()
         self.password.setFocus()
-        self.show_error(describe_error(exc))
+        self.show_error(describe_login_error(exc, self.support))
 
     def show_error(self, text: str) -> None:
         self.error_label.setText(text)
@@ -208,7 +212,7 @@ class LoginDialog(QDialog):
 
     # ------------------------------------------------------------------ translation
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(self.tr("Sign in - Work from home"))
+        self.setWindowTitle(self.tr("Sign in — Work from home"))
         self.heading.setText(self.tr("One-stop shop: work from home"))
         self.subheading.setText(self.tr("Sign in with your one-stop-shop account. Your "
                                         "dossiers are kept encrypted on this computer so you "
@@ -222,7 +226,7 @@ class LoginDialog(QDialog):
         self.sign_in.setText(self.tr("Signing in…") if self.busy else self.tr("&Sign in"))
         self.quit_button.setText(self.tr("&Quit"))
         if self.error is not None and self.error_label.isVisible():
-            self.error_label.setText(describe_error(self.error))
+            self.error_label.setText(describe_login_error(self.error, self.support))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

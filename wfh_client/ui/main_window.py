@@ -8,6 +8,10 @@ bar's conflicts button. Every action has a keyboard shortcut or a mnemonic, show
 Closing the window hides it to the tray when there is one (with a one-time notification);
 Quit really exits; Sign out (File menu) is handled by the launcher through
 :attr:`MainWindow.logout_requested`.
+
+The list opens on the open dossiers, most urgent first; unread markers count from the first
+time this cache's list was shown. The list's column layout is kept per account in
+``<data dir>/ui-state.ini`` (:data:`LAYOUT_FILE`).
 """
 
 from __future__ import annotations
@@ -15,28 +19,36 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
-    QMessageBox,
+    QMenu,
     QVBoxLayout,
     QWidget,
 )
 
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.store.listing import (
+    ListCounts,
+    Thresholds,
+    Viewer,
+    distinct_fields,
+    ensure_unread_baseline,
+    list_counts,
+)
 from wfh_client.store.state import counts as store_counts
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.conflicts_view import ConflictsView
 from wfh_client.ui.context import AppContext
+from wfh_client.ui.help import AboutDialog, GuideDialog
 from wfh_client.ui.i18n import current_language
 from wfh_client.ui.icons import icon
-from wfh_client.ui.models.dossier_query import ListCounts, Thresholds, distinct_fields, list_counts
 from wfh_client.ui.models.dossier_table import DossierTableModel
 from wfh_client.ui.oncall.privacy import PrivacyDialog
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.ops import run_in_background, run_in_db_writer
 from wfh_client.ui.sync_controller import SyncController
 from wfh_client.ui.tray import TrayController
 from wfh_client.ui.views.dossier_list import DossierListView
@@ -48,6 +60,7 @@ log = logging.getLogger(__name__)
 __all__ = ["MainWindow"]
 
 TICK_MS = 60_000  # deadline colours and counts follow the clock once a minute
+LAYOUT_FILE = "ui-state.ini"
 
 
 class MainWindow(QMainWindow):
@@ -64,8 +77,10 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("mainWindow")
         self.setWindowIcon(icon("app"))
-        self.model = DossierTableModel(ctx.cache, ctx.calendar, self, clock=ctx.clock)
+        self.model = DossierTableModel(ctx.cache, ctx.calendar, self, clock=ctx.clock,
+                                       viewer=self._viewer(None))
         self.filter_bar = FilterBar(self)
+        self.model.set_filter(self.filter_bar.current())  # the open dossiers, by urgency
         self.list_view = DossierListView(self.model, self)
         self.status = MainStatusBar(ctx.calendar.tz, self)
         self.setStatusBar(self.status)
@@ -82,6 +97,10 @@ class MainWindow(QMainWindow):
         self.sync = sync or SyncController(ctx, self)
         self._quitting = False
         self.conflicts_view: ConflictsView | None = None
+        self.dossier_actions: list[QAction] = []
+        self.guide: GuideDialog | None = None
+        self.about: AboutDialog | None = None
+        self.row_menu: QMenu | None = None
         self._tray_hint_shown = False
         self._build_actions()
         # --- department head workspace (wfh_client.ui.head): a menu for heads only ---
@@ -91,7 +110,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self.retranslate_ui()
         self.status.set_shown(self.model.rowCount())
-        self.status.set_state(self.sync.state)
+        self.status.set_state(self.sync.state, self.sync.source)
+        user = ctx.user or {}
+        self.status.set_user(str(user.get("full_name") or ""), str(user.get("title") or ""))
         self.filter_bar.set_fields(distinct_fields(ctx.cache.reader()))
         self.refresh_counts()
         self._tick = QTimer(self)
@@ -101,6 +122,13 @@ class MainWindow(QMainWindow):
         ctx.bridge.register(self)
         ctx.bridge.register(self.list_view)
         self.resize(1280, 760)
+        self.restore_layout()
+        # unread markers count from the first time this cache's list was shown
+        now = ctx.clock()
+        run_in_db_writer(ctx.cache, lambda db: ensure_unread_baseline(db, now),
+                         lambda since: self.list_view.changing(
+                             lambda: self.model.set_viewer(self._viewer(since))),
+                         lambda exc: log.warning("unread markers: %s", exc), guard=self)
 
     # -------------------------------------------------------------------- building
     def _action(self, menu: Any,
@@ -137,6 +165,9 @@ class MainWindow(QMainWindow):
                                      self.focus_search)
         self.act_clear = self._action(self.view_menu, "Ctrl+Shift+X", self.filter_bar.clear)
         self.act_refresh = self._action(self.view_menu, "Ctrl+R", self.refresh_all)
+        self.act_urgency = self._action(self.view_menu, "Ctrl+U", self.sort_by_urgency)
+        self.act_todo = self._action(self.view_menu, "Ctrl+T",
+                                     lambda: self.filter_bar.set_view("todo"))
         self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         group = QActionGroup(self)
@@ -148,30 +179,73 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        self.act_guide = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
+                                      self.show_guide)
         self.act_privacy = self._action(self.help_menu, None, self._show_privacy)
-        self.act_about = self._action(self.help_menu, QKeySequence.StandardKey.HelpContents,
-                                      self._show_about)
-
-    def _state_tooltip(self, _state: str) -> None:
-        self.tray.set_state_tooltip(self.status.state_label.text())
+        self.help_menu.addSeparator()
+        self.act_about = self._action(self.help_menu, None, self.show_about)
 
     def _connect(self) -> None:
         self.filter_bar.changed.connect(self.list_view.apply_filter)
-        self.filter_bar.search.returnPressed.connect(self.filter_bar.flush)
+        self.filter_bar.to_list.connect(self.list_view.focus_rows)
+        self.list_view.clear_requested.connect(self.filter_bar.clear)
+        self.list_view.view_requested.connect(self.filter_bar.set_view)
+        self.list_view.sync_requested.connect(self.sync.sync_now)
         self.list_view.refreshed.connect(self.status.set_shown)
         self.list_view.open_requested.connect(self.open_requested)
+        # the workflow actions follow the current row (computed again at each change)
+        self.list_view.selectionModel().currentChanged.connect(lambda *_a: self.update_actions())
+        # after a refresh the view restores the selection once the model is reset: look then
+        self.list_view.refreshed.connect(lambda _n: QTimer.singleShot(0, self, self.update_actions))
+        self.list_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list_view.customContextMenuRequested.connect(self.show_row_menu)
         self.model.busy.connect(self._busy)
-        self.sync.state_changed.connect(self.status.set_state)
-        # a bound method (not a lambda): Qt drops the connection when the window is deleted
-        self.sync.state_changed.connect(self._state_tooltip)
-        self.sync.progress.connect(lambda done, total, _p: self.status.set_progress(done, total))
+        self.sync.state_changed.connect(self._connection_changed)
+        # bound methods, not lambdas: Qt drops them when this window is destroyed, while the
+        # sync controller (owned by the app) lives on
+        self.sync.state_changed.connect(self._sync_state_changed)
+        self.sync.progress.connect(self._sync_progress)
         self.sync.finished.connect(self._sync_finished)
         self.status.issues_clicked.connect(self.open_conflicts)
         self.tray.show_requested.connect(self.bring_to_front)
         self.tray.sync_requested.connect(self.sync.sync_now)
         self.tray.quit_requested.connect(self.quit_requested.emit)
-        self.tray.notified.connect(lambda title, text: self.status.showMessage(
-            f"{title}: {text}", 10_000))
+        self.tray.notified.connect(self._tray_notified)
+
+    # ---------------------------------------------------------------------- list
+    def _viewer(self, unread_since: str | None) -> Viewer:
+        user = self.ctx.user or {}
+        try:
+            user_id = int(user["id"]) if user.get("id") is not None else None
+        except (TypeError, ValueError):
+            user_id = None
+        return Viewer(user_id, user.get("role"), str(user.get("full_name") or ""), unread_since)
+
+    def sort_by_urgency(self) -> None:
+        """The default order back: running dossiers first, the most urgent on top."""
+        self.list_view.changing(self.model.sort_by_urgency)
+        self.list_view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+
+    def _layout_settings(self) -> QSettings | None:
+        config = self.ctx.config
+        if config is None:
+            return None
+        return QSettings(str(config.data_dir / LAYOUT_FILE), QSettings.Format.IniFormat)
+
+    def save_layout(self) -> None:
+        """Keep the list's columns (order, widths, which are shown) for the next start."""
+        settings = self._layout_settings()
+        if settings is not None:
+            settings.setValue("dossier_list/header", self.list_view.save_layout())
+            settings.sync()
+
+    def restore_layout(self) -> None:
+        settings = self._layout_settings()
+        if settings is None:
+            return
+        state = settings.value("dossier_list/header")
+        if isinstance(state, QByteArray | bytes) and state:
+            self.list_view.restore_layout(state)
 
     # ---------------------------------------------------------------------- API
     def notify(self, title: str, text: str, *, critical: bool = False) -> None:
@@ -251,13 +325,42 @@ class MainWindow(QMainWindow):
         return self.conflicts_view
 
     def add_dossier_actions(self, actions: list[QAction]) -> None:
-        """Workflow actions (from the action dialogs) at the end of the Dossier menu."""
+        """Workflow actions (from the action dialogs) at the end of the Dossier menu and in the
+        rows' context menu; they follow the current row (and the dossier's changes)."""
         if actions:
             self.dossier_menu.addSeparator()
         for action in actions:
             action.setShortcutVisibleInContextMenu(True)
             self.dossier_menu.addAction(action)
             self.addAction(action)  # shortcuts work wherever the focus is in the window
+        self.dossier_actions = actions
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        """Enable the workflow actions the domain allows for the current row, now."""
+        update = getattr(self.dossier_actions, "update_enabled", None)
+        if update is not None:
+            update()
+        has_row = self.list_view.current_dossier_id() is not None
+        self.act_open.setEnabled(has_row)
+        self.act_copy_code.setEnabled(has_row)
+
+    def show_row_menu(self, pos: QPoint) -> QMenu:
+        """The rows' context menu: open, copy the code and the workflow actions."""
+        self.update_actions()
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        menu.addAction(self.act_open)
+        menu.addAction(self.act_copy_code)
+        visible = [a for a in self.dossier_actions if a.isVisible()]
+        if visible:
+            menu.addSeparator()
+        for action in visible:
+            menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.row_menu = menu
+        menu.popup(self.list_view.viewport().mapToGlobal(pos))
+        return menu
 
     def allow_quit(self) -> None:
         """The next close really closes (Quit, session end)."""
@@ -267,9 +370,11 @@ class MainWindow(QMainWindow):
     def on_event_dossiers_changed(self, **_: Any) -> None:
         self.filter_bar.set_fields(distinct_fields(self.ctx.cache.reader()))
         self.refresh_counts()
+        self.update_actions()
 
     def on_event_outbox_changed(self, **_: Any) -> None:
         self.refresh_counts()
+        self.update_actions()
 
     def on_event_sync_finished(self, **_: Any) -> None:
         self.refresh_counts()
@@ -285,10 +390,22 @@ class MainWindow(QMainWindow):
             self.model.tick()
             self.refresh_counts()
 
+    def _tray_notified(self, title: str, text: str) -> None:
+        self.status.flash(f"{title}: {text}", 10_000)
+
+    def _connection_changed(self, state: str) -> None:
+        self.status.set_state(state, self.sync.source)
+
+    def _sync_state_changed(self, _state: str) -> None:
+        self.tray.set_state_tooltip(self.status.state_label.text())
+
+    def _sync_progress(self, done: int, total: int, _phase: str) -> None:
+        self.status.set_progress(done, total)
+
     def _sync_finished(self, ok: bool, message: str) -> None:
         self.status.set_error("" if ok else message)
         if not ok and message:
-            self.status.showMessage(self.tr("Sync failed: %1").replace("%1", message), 15_000)
+            self.status.flash(self.tr("Sync failed: %1").replace("%1", message), 15_000)
 
     def _busy(self, busy: bool) -> None:
         if busy:
@@ -308,6 +425,7 @@ class MainWindow(QMainWindow):
             QGuiApplication.clipboard().setText("\n".join(codes))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.save_layout()
         if self.tray.available and not self._quitting:
             event.ignore()
             self.hide()
@@ -322,7 +440,13 @@ class MainWindow(QMainWindow):
     # -------------------------------------------------------------- translation
     def retranslate_ui(self) -> None:
         self._update_calendar_flag()
-        self.setWindowTitle(self.tr("Dossiers - Work from home"))
+        user = self.ctx.user or {}
+        name = str(user.get("full_name") or "")
+        title = self.tr("Dossiers — Work from home")
+        if name:  # a head's and an officer's windows on one screen must not look alike
+            role = self.tr("head") if user.get("role") == "head" else self.tr("officer")
+            title = f"{name} ({role}) — {title}"
+        self.setWindowTitle(title)
         self.file_menu.setTitle(self.tr("&File"))
         self.dossier_menu.setTitle(self.tr("&Dossier"))
         self.sync_menu.setTitle(self.tr("&Sync"))
@@ -340,7 +464,10 @@ class MainWindow(QMainWindow):
         self.act_find.setText(self.tr("&Find…"))
         self.act_clear.setText(self.tr("C&lear filters"))
         self.act_refresh.setText(self.tr("&Refresh list"))
+        self.act_urgency.setText(self.tr("Sort by &urgency"))
+        self.act_todo.setText(self.tr("Show my &to-do list"))
         self.language_menu.setTitle(self.tr("&Language"))
+        self.act_guide.setText(self.tr("&User guide"))
         self.act_privacy.setText(self.tr("&What this app records…"))
         self.act_about.setText(self.tr("&About"))
         for code, action in self.language_actions.items():
@@ -359,7 +486,18 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def _show_about(self) -> None:
-        QMessageBox.about(self, self.tr("About"), self.tr(
-            "Work-from-home client for the one-stop shop.\nDossiers are kept in an encrypted "
-            "local cache and synced with the one-stop-shop system."))
+    def show_guide(self) -> GuideDialog:
+        """Help > User guide (F1): the short guide, beside the window (non-modal)."""
+        if self.guide is None:
+            self.guide = GuideDialog(self)
+        self.guide.show()
+        self.guide.raise_()
+        return self.guide
+
+    def show_about(self) -> AboutDialog:
+        """Help > About: version, build and how to reach IT support."""
+        dialog = AboutDialog(self.ctx.config, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.about = dialog
+        return dialog

@@ -13,10 +13,15 @@ finds it and the Vietnamese ``.qm`` translates it.
 
 from __future__ import annotations
 
+import errno
+
 from PySide6.QtCore import QCoreApplication
 
+from wfh_client.config import ConfigError, LockedSettingError
+from wfh_client.domain import ActionError
 from wfh_client.domain.filetypes import FileTypeError
-from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
+from wfh_client.store import DocumentIntegrityError
+from wfh_client.store.errors import CacheLocked, DocumentNotFound, PlaintextNotAllowed
 from wfh_client.store.errors import KeyringUnavailable as StoreKeyringUnavailable
 from wfh_client.sync.engine import MassDeletionRefused, SyncCancelled
 from wfh_client.sync.errors import (
@@ -32,7 +37,8 @@ from wfh_client.sync.errors import (
     TlsError,
 )
 
-__all__ = ["action_name", "describe_error", "is_offline_error", "reason_text"]
+__all__ = ["action_name", "describe_error", "describe_login_error", "is_offline_error",
+           "reason_text", "required_text"]
 
 
 def is_offline_error(exc: BaseException | None) -> bool:
@@ -92,7 +98,59 @@ def describe_error(exc: BaseException | None, fallback: str = "") -> str:
         return QCoreApplication.translate("Messages", "Synchronisation was cancelled; it continues later from where it stopped.")
     if isinstance(exc, ApiError):
         return _api_error(exc)
+    if isinstance(exc, ActionError):
+        return reason_text(exc.code, exc.message)
+    if isinstance(exc, DocumentIntegrityError):
+        return QCoreApplication.translate("Messages", "The downloaded file is damaged (its checksum does not match), so it was "
+                  "thrown away. Download it again.")
+    if isinstance(exc, DocumentNotFound):
+        return QCoreApplication.translate("Messages", "The file is not on this computer yet: download it first.")
+    if isinstance(exc, InterruptedError):
+        return QCoreApplication.translate("Messages", "Stopped, as you asked.")
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    if isinstance(exc, KeyError):
+        return QCoreApplication.translate("Messages", "The dossier is no longer on this computer (it left your list).")
+    if isinstance(exc, LockedSettingError):
+        return QCoreApplication.translate("Messages", "Your organisation manages this setting; it cannot be changed here.")
+    if isinstance(exc, ConfigError):
+        return QCoreApplication.translate("Messages", "This value is not allowed.")
+    if isinstance(exc, ValueError):  # a check of the input the screens make first anyway
+        return QCoreApplication.translate("Messages", "This was not accepted: check what you entered and try again.")
     return fallback or QCoreApplication.translate("Messages", "Unexpected error: %1").replace("%1", type(exc).__name__)
+
+
+def _os_error(exc: OSError) -> str:
+    """A file or disk problem in plain words (the file name, never Python's English)."""
+    name = exc.filename if isinstance(exc.filename, str) else ""
+    if exc.errno == errno.ENOSPC:
+        text = QCoreApplication.translate("Messages", "The disk is full: free some space and try again.")
+    elif isinstance(exc, PermissionError):
+        text = QCoreApplication.translate("Messages", "You may not write or read there. Choose another folder.")
+    elif isinstance(exc, FileNotFoundError):
+        text = QCoreApplication.translate("Messages", "The file or folder does not exist.")
+    elif isinstance(exc, IsADirectoryError):
+        text = QCoreApplication.translate("Messages", "That is a folder: choose a file name.")
+    else:
+        text = QCoreApplication.translate("Messages", "The file could not be read or written (system error %1).").replace(
+            "%1", str(exc.errno or ""))
+    return f"{text} ({name})" if name else text
+
+
+def describe_login_error(exc: BaseException | None, support: str = "") -> str:
+    """Like :func:`describe_error`, for the sign-in dialog: there, nothing is on this computer
+    to keep working on (a remembered account opens without it), so an unreachable server is
+    a matter for IT, not "your work is kept"."""
+    if isinstance(exc, ServerUnreachable) and not isinstance(exc, TlsError):
+        text = QCoreApplication.translate(
+            "Messages", "The server cannot be reached, so you cannot sign in yet. Check that "
+            "this computer is on the network; if it is, contact your IT staff: the server "
+            "address may be wrong or the server may be down.")
+        if support:
+            text += " " + QCoreApplication.translate("Messages", "IT support: %1").replace(
+                "%1", support)
+        return text
+    return describe_error(exc)
 
 
 def _document_refused(code: str) -> str:
@@ -150,23 +208,37 @@ def action_name(action: str) -> str:
 
 
 def reason_text(code: str | None, message: str | None = None) -> str:
-    """Why an outbox entry was set aside, in plain words (the server's text if unknown)."""
+    """Why an action is refused or an outbox entry was set aside, in plain words: the domain's
+    and the server's stable codes (``wrong_status``, ``left_scope``, ``out_of_scope`` ...).
+    A code this version does not know is never shown in the server's English: a translated
+    sentence names the code instead (``message`` is only used when there is no code)."""
     reasons = {
         "left_scope": QCoreApplication.translate("Messages", "The dossier is no longer yours (reassigned or withdrawn)."),
+        "out_of_scope": QCoreApplication.translate("Messages", "The dossier is no longer yours: it was reassigned to someone else or withdrawn."),
         "user_took_theirs": QCoreApplication.translate("Messages", "You kept the server's version instead."),
         "too_many_rebases": QCoreApplication.translate("Messages", "The dossier kept changing on the server."),
-        "bad_document": QCoreApplication.translate("Messages", "The server's copy of the dossier could not be read."),
-        "wrong_status": QCoreApplication.translate("Messages", "The dossier is no longer at a step where this action is possible."),
-        "not_assignee": QCoreApplication.translate("Messages", "The dossier is assigned to someone else."),
+        "bad_document": QCoreApplication.translate("Messages", "The copy of this dossier cannot be read; synchronise again."),
+        "wrong_status": QCoreApplication.translate("Messages", "This action is not possible in the current status of the dossier."),
+        "not_assignee": QCoreApplication.translate("Messages", "The dossier is not assigned to you."),
         "other_department": QCoreApplication.translate("Messages", "The dossier belongs to another department."),
-        "role_not_allowed": QCoreApplication.translate("Messages", "Your role may not do this."),
+        "role_not_allowed": QCoreApplication.translate("Messages", "Your role may not perform this action."),
         "apology_already_made": QCoreApplication.translate("Messages", "A new appointment date may be set only once."),
+        "apology_too_late": QCoreApplication.translate("Messages", "The apology must be made at least one working day before the due date."),
         "no_due_date": QCoreApplication.translate("Messages", "The dossier has no due date to postpone."),
-        "new_date_not_later": QCoreApplication.translate("Messages", "The new date must be later than the current due date."),
-        "unknown_action": QCoreApplication.translate("Messages", "This version of the server does not know the action."),
+        "new_date_not_later": QCoreApplication.translate("Messages", "The new appointment must be later than the current due date."),
+        "unknown_action": QCoreApplication.translate("Messages", "Unknown action."),
+        "bad_assignee": QCoreApplication.translate("Messages", "The officer chosen is not an active officer of this department."),
+        "bad_value": QCoreApplication.translate("Messages", "A value is not allowed."),
+        "bad_datetime": QCoreApplication.translate("Messages", "The date is not valid."),
+        "too_long": QCoreApplication.translate("Messages", "The text is too long."),
+        "too_many_items": QCoreApplication.translate("Messages", "Too many items: at most 50 documents per request."),
+        "empty_item": QCoreApplication.translate("Messages", "A missing-document line is empty."),
+        "not_signed_in": QCoreApplication.translate("Messages", "Sign in and synchronise once before acting on dossiers."),
+        "no_dossier": QCoreApplication.translate("Messages", "Select a dossier first."),
         "action.forbidden": QCoreApplication.translate("Messages", "The server does not allow you to act on this dossier."),
         "dossier.not_found": QCoreApplication.translate("Messages", "The dossier no longer exists on the server."),
         "action.invalid": QCoreApplication.translate("Messages", "The server found the action invalid."),
+        "document.too_large": QCoreApplication.translate("Messages", "The file is larger than the server accepts (20 MB)."),
         "idempotency.expired": QCoreApplication.translate("Messages", "The server's answer to this change expired before it reached this computer; check the dossier to see whether it was applied."),
         "forbidden_character": QCoreApplication.translate("Messages", "The text contains a character that is not allowed (a control or text-direction character)."),
     }
@@ -175,5 +247,25 @@ def reason_text(code: str | None, message: str | None = None) -> str:
     if code and (refused := _document_refused(code)):
         return refused
     if code and code.endswith("_required"):
-        return QCoreApplication.translate("Messages", "A required field is missing: %1").replace("%1", code[:-len("_required")])
-    return message or code or ""
+        return required_text(code.removesuffix("_required"))
+    if code:
+        return QCoreApplication.translate("Messages", "The change was refused (%1).").replace("%1", code)
+    return message or ""
+
+
+def required_text(field: str) -> str:
+    """What to fill in when the domain says ``<field>_required``."""
+    names = {
+        "text": QCoreApplication.translate("Messages", "Write the note."),
+        "assignee_id": QCoreApplication.translate("Messages", "Choose an officer."),
+        "missing": QCoreApplication.translate("Messages", "Tick or write at least one missing document."),
+        "proposed_result": QCoreApplication.translate("Messages", "Write the proposed result."),
+        "decision": QCoreApplication.translate("Messages", "Choose the proposed decision."),
+        "comment": QCoreApplication.translate("Messages", "Write a comment for the officer."),
+        "reason": QCoreApplication.translate("Messages", "Write the reason."),
+        "new_due_at": QCoreApplication.translate("Messages", "Choose the new appointment date."),
+        "channel": QCoreApplication.translate("Messages", "Choose how the result was returned."),
+        "tracking_number": QCoreApplication.translate("Messages", "Enter the postal tracking number."),
+    }
+    return names.get(field) or QCoreApplication.translate(
+        "Messages", "A required field is missing: %1").replace("%1", field)

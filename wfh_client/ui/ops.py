@@ -5,6 +5,8 @@
 - :func:`run_in_background` runs ``fn()`` on a small thread pool (network, sync engine,
   slow reads) with the same delivery.
 - :func:`run_on_gui` runs a closure on the GUI thread from any thread.
+- :func:`mark_seen` records that the user looked at a dossier (the list's unread marker) and
+  tells the list (``dossiers.seen``).
 
 Callbacks may name a ``guard`` QObject: if Qt has destroyed it by the time the result arrives
 (the dialog was closed), the callbacks are skipped. :func:`shutdown` cancels queued jobs and
@@ -27,7 +29,7 @@ from wfh_client.store import Cache
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TaskRunner", "run_in_background", "run_in_db_writer", "run_on_gui", "runner",
+__all__ = ["TaskRunner", "mark_seen", "run_in_background", "run_in_db_writer", "run_on_gui", "runner",
            "shutdown"]
 
 T = TypeVar("T")
@@ -157,3 +159,13 @@ def shutdown(wait: bool = True) -> None:
     if _runner is not None:
         _runner.shutdown(wait=wait)
         _runner = None
+
+
+def mark_seen(ctx: Any, dossier_id: str) -> None:
+    """The user has looked at (or acted on) ``dossier_id``: no longer unread (a writer job)."""
+    from wfh_client.store.listing import mark_seen as store_mark_seen
+
+    now, bus = ctx.clock(), ctx.bus
+    run_in_db_writer(ctx.cache, lambda db: store_mark_seen(db, dossier_id, now),
+                     lambda _r: bus.publish("dossiers.seen", ids=[dossier_id]),
+                     lambda exc: log.warning("cannot mark %s as seen: %s", dossier_id, exc))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from wfh_client.config import Config, ConfigError, MiB
+from wfh_client.ui.messages import describe_error
 
 __all__ = ["SettingsDialog"]
 
@@ -107,7 +108,8 @@ class SettingsDialog(QDialog):
                 changed.append(key)
         except ConfigError as exc:
             QMessageBox.warning(self, self.tr("Settings"),
-                                self.tr("This value cannot be saved: %1").replace("%1", str(exc)))
+                                self.tr("This value cannot be saved: %1").replace(
+                                    "%1", describe_error(exc)))
             return
         if changed:
             self.saved.emit(changed)
@@ -126,7 +128,7 @@ class SettingsDialog(QDialog):
         for key, label in self.row_labels.items():
             label.setText(titles[key])
         self.sync_interval.setSuffix(" " + self.tr("seconds"))
-        self.prefetch.setSuffix(" MiB")
+        self.prefetch.setSuffix(" MB")
         self.server_url.setPlaceholderText("https://motcua.example.gov.vn")
         for key, label in self.managed_labels.items():
             label.setText(self.tr("Managed by your organisation"))

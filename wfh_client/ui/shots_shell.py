@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import copy
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from wfh_client.store import outbox as store_outbox
-from wfh_client.store.dossiers import put_server_copy
+from wfh_client.store.dossiers import put_server_copy, remove_dossier
 from wfh_client.sync.errors import AuthFailed
 from wfh_client.ui.first_sync_dialog import FirstSyncDialog
 from wfh_client.ui.login_dialog import LoginDialog
@@ -87,27 +87,31 @@ def _make_conflict(shot: ShotContext) -> None:
     theirs["notes"] = [{"id": 501, "client_id": None, "author_id": 3,
                         "author_name": "Nguyễn Thị Lan", "text": "Có đơn tranh chấp của hộ liền kề.",
                         "created_at": _iso(at + timedelta(minutes=25))}]
-    rejected_doc = sorted(shot.docs, key=lambda d: d["due_at"])[41]
+    by_due = sorted(shot.docs, key=lambda d: d["due_at"])
+    rejected_doc, reassigned_doc = by_due[41], by_due[57]
+
+    def when(i: int) -> datetime:  # on the screenshots' clock
+        return at - timedelta(hours=20 - i * 7)
 
     def write(db: Any) -> None:
         put_server_copy(db, theirs, data=mine, local_state="conflict")
         entry = store_outbox.enqueue(db, base["id"], "submit_for_approval",
-                                     {"proposed_result": "Cấp GCN", "decision": "grant"}, 3)
+                                     {"proposed_result": "Cấp GCN", "decision": "grant"}, 3,
+                                     created_at=when(0))
         store_outbox.mark(db, entry.client_id, "conflict", last_error_code="wrong_status",
                           last_error_message="")
         store_outbox.record_conflict(db, base["id"], entry.client_id, mine, theirs)
         bad = store_outbox.enqueue(db, rejected_doc["id"], "apology",
                                    {"reason": "Chờ xác minh", "new_due_at": "2026-04-20T10:00:00Z"},
-                                   2)
+                                   2, created_at=when(1))
         store_outbox.mark(db, bad.client_id, "invalid", last_error_code="apology_already_made",
                           last_error_message="A new appointment date may be set only once.")
-        gone = store_outbox.enqueue(db, "7f3a9c2e-51d4-4b8e-9a61-0c2d5e8f1b37", "note",
-                                    {"text": "Bổ sung bản vẽ"}, 5)
-        store_outbox.mark(db, gone.client_id, "rejected", last_error_code="left_scope",
-                          last_error_message="")
-        for i, e in enumerate((entry, bad, gone)):  # on the screenshots' clock
-            db.execute("UPDATE outbox SET created_at = ? WHERE client_id = ?",
-                       [_iso(at - timedelta(hours=20 - i * 7)), e.client_id])
+        # a note on a dossier the head then reassigned: it left this cache, its code stays
+        gone = store_outbox.enqueue(db, reassigned_doc["id"], "note",
+                                    {"text": "Bổ sung bản vẽ"}, 5, created_at=when(2))
+        remove_dossier(db, reassigned_doc["id"])
+        store_outbox.mark(db, gone.client_id, "rejected", last_error_code="out_of_scope",
+                          last_error_message="The dossier is not in your scope.")
 
     cache.write(write)
 

@@ -10,9 +10,15 @@ Two ways to run a pass, never on the GUI thread:
   interval, backs off while offline and notices a wake from sleep; ``sync_now()`` (F5, tray,
   an action just recorded) wakes it.
 
-The state shown in the status bar and tray (``online`` / ``offline`` / ``syncing``) follows the
-engine's events through the bridge: ``sync.started``, ``sync.finished``, ``sync.failed``,
-``connectivity``. Failures are turned into plain words by :mod:`wfh_client.ui.messages`.
+**One connection state** for the status bar and the tray (``online`` / ``offline`` /
+``syncing``): whether the server can be reached, from the latest thing the app learned about
+it, whoever learned it - a sync pass that finished or failed unreachable, the sync service's
+``connectivity``, the events feed's ``feed.connected`` / ``feed.reconnecting`` (the long-poll
+notices a lost server within a second or two, long before the next sync), and the operating
+system's network state (``QNetworkInformation``): "disconnected" shows offline at once; back
+online, a sync starts and ``network.changed(online)`` is published on the bus so the core can
+wake its loops (Qt stays out of the core). Failures are turned into plain words by
+:mod:`wfh_client.ui.messages`.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtNetwork import QNetworkInformation
 
 from wfh_client.sync.engine import SyncCancelled
 from wfh_client.sync.service import SyncService
@@ -47,7 +54,8 @@ class SyncController(QObject):
     def __init__(self, ctx: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.online = True
+        self.online = True  # the server was reachable at the latest news (see the docstring)
+        self.source = ""  # who said so last: "sync" | "feed" | "network" | "" (nothing yet)
         self.syncing = False
         self.last_error: BaseException | None = None
         self.service: SyncService | None = None
@@ -64,6 +72,11 @@ class SyncController(QObject):
         self._push_timer.timeout.connect(self.sync_now)
         ctx.bridge.register(self)
         self.set_interval(int(ctx.config.get("sync_interval_seconds")) if ctx.config else 300)
+        self._network: QNetworkInformation | None = None
+        if QNetworkInformation.loadDefaultBackend():  # no backend (headless CI): no nudges
+            self._network = QNetworkInformation.instance()
+            if self._network is not None:
+                self._network.reachabilityChanged.connect(self.on_network_changed)
 
     @property
     def state(self) -> str:
@@ -132,6 +145,9 @@ class SyncController(QObject):
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop timers, cancel the pass and join the service thread."""
+        if self._network is not None:
+            self._network.reachabilityChanged.disconnect(self.on_network_changed)
+            self._network = None
         for timer in (self._timer, self._start_timer, self._push_timer):
             timer.stop()
         self._cancel.set()
@@ -160,17 +176,24 @@ class SyncController(QObject):
                                **_: Any) -> None:
         self.progress.emit(int(done), int(total), str(phase))
 
+    def _reach(self, online: bool, source: str) -> None:
+        """The latest news about reaching the server (see the module docstring)."""
+        changed = online != self.online or source != self.source
+        self.online, self.source = online, source
+        if changed:
+            self.state_changed.emit(self.state)
+
     def on_event_sync_finished(self, **_: Any) -> None:
-        self.online = True
         self.last_error = None
         self.syncing = False
+        self.online, self.source = True, "sync"
         self.state_changed.emit(self.state)
         self.finished.emit(True, "")
 
     def on_event_sync_failed(self, error: Any = None, message: str = "", **_: Any) -> None:
         self.last_error = error if isinstance(error, BaseException) else None
         if is_offline_error(self.last_error):
-            self.online = False
+            self.online, self.source = False, "sync"
         self.syncing = False
         self.state_changed.emit(self.state)
         self.finished.emit(False, describe_error(self.last_error, message))
@@ -181,8 +204,25 @@ class SyncController(QObject):
         self.sync_now()
 
     def on_event_connectivity(self, online: bool = True, **_: Any) -> None:
-        self.online = bool(online)
-        self.state_changed.emit(self.state)
+        self._reach(bool(online), "sync")
+
+    def on_event_feed_connected(self, connected: bool = False, **_: Any) -> None:
+        self._reach(bool(connected), "feed")
+
+    def on_event_feed_reconnecting(self, **_: Any) -> None:
+        self._reach(False, "feed")
+
+    def on_network_changed(self, reachability: QNetworkInformation.Reachability) -> None:
+        """The operating system's news: a lost network is offline now; a network back means
+        try the server now (the result of that pass then says online or not)."""
+        if reachability == QNetworkInformation.Reachability.Disconnected:
+            self._reach(False, "network")
+            self.ctx.bus.publish("network.changed", online=False)
+        elif reachability in (QNetworkInformation.Reachability.Online,
+                              QNetworkInformation.Reachability.Site,
+                              QNetworkInformation.Reachability.Local):
+            self.ctx.bus.publish("network.changed", online=True)
+            self.sync_now()
 
     def on_event_outbox_changed(self, **_: Any) -> None:
         # A new local action: send it soon rather than at the next interval.

@@ -61,7 +61,7 @@ class TrayController(QObject):
             self.icon.showMessage(title, text, kind, 8000)
 
     def set_state_tooltip(self, text: str) -> None:
-        self.icon.setToolTip(self.tr("Work from home - one-stop shop") + "\n" + text)
+        self.icon.setToolTip(self.tr("Work from home — one-stop shop") + "\n" + text)
 
     def hide(self) -> None:
         self.icon.hide()
@@ -75,9 +75,10 @@ class TrayController(QObject):
         self.show_action.setText(self.tr("Show window"))
         self.sync_action.setText(self.tr("Sync now"))
         self.quit_action.setText(self.tr("Quit"))
-        self.icon.setToolTip(self.tr("Work from home - one-stop shop"))
+        self.icon.setToolTip(self.tr("Work from home — one-stop shop"))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+        # getattr: a LanguageChange may reach the filter while the collector tears us down
+        if watched is getattr(self, "menu", None) and event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
         return False

@@ -15,7 +15,7 @@ from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.document_rows import document_rows
 
-__all__ = ["DossierView", "load_view"]
+__all__ = ["Departed", "DossierView", "load_view"]
 
 UNSENT = ("pending", "sending")
 
@@ -47,11 +47,23 @@ class DossierView:
         return "synced"
 
 
-def load_view(cache: Cache, dossier_id: str) -> DossierView | None:
+@dataclass(frozen=True)
+class Departed:
+    """The dossier is no longer in the cache (it left the user's scope: reassigned or
+    withdrawn); ``refused`` of the user's changes to it were not applied and are kept."""
+
+    id: str
+    code: str
+    refused: int
+
+
+def load_view(cache: Cache, dossier_id: str) -> DossierView | Departed:
     db = cache.reader()
     record = store_dossiers.get_dossier(db, dossier_id)
     if record is None:
-        return None
+        refused = store_outbox.needs_attention(db, dossier_id)
+        code = next((e.dossier_code for e in refused if e.dossier_code), "")
+        return Departed(dossier_id, code or "", len(refused))
     entries = store_outbox.entries(db, dossier_id=dossier_id)
     unsent = [e for e in entries if e.state in UNSENT]
     return DossierView(
@@ -59,6 +71,6 @@ def load_view(cache: Cache, dossier_id: str) -> DossierView | None:
         documents=document_rows(db, dossier_id),
         uploads=[e for e in unsent if e.action == "upload_result"],
         unsent=[e for e in unsent if e.action != "upload_result"],
-        refused=[e for e in entries if e.state in ("invalid", "rejected")
-                 and e.last_error_code != "user_took_theirs"],
+        refused=[e for e in entries if e.state in store_outbox.REFUSED_STATES
+                 and e.dismissed_at is None and e.last_error_code != "user_took_theirs"],
         conflicts=len(store_outbox.open_conflicts(db, dossier_id)))

@@ -38,14 +38,14 @@ from PySide6.QtWidgets import (
 )
 
 from wfh_client.domain.filetypes import FileTypeError
-from wfh_client.sync.documents import download_document, queue_result_upload
+from wfh_client.sync.documents import MAX_UPLOAD_BYTES, download_document, queue_result_upload
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.detail import safe_open
 from wfh_client.ui.detail.data import DossierView
 from wfh_client.ui.detail.labels import document_state_name, format_size
 from wfh_client.ui.dialogs.common import engine_of
 from wfh_client.ui.messages import describe_error
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
 __all__ = ["DocumentsPanel"]
 
@@ -187,13 +187,13 @@ class DocumentsPanel(QWidget):
             elif then is not None:
                 then(doc_id, str(row.get("name") or doc_id))
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException, words: str) -> None:
             self._downloading.pop(doc_id, None)
             self._update_buttons()
-            self._fail(self.tr("The download failed: %1").replace("%1", str(exc) or type(exc).__name__))
+            self._fail(self.tr("The download failed: %1").replace("%1", words))
 
-        run_in_background(lambda: download_document(engine, doc_id, cancel=cancel),
-                          done, failed, guard=self)
+        Op(self, lambda: download_document(engine, doc_id, cancel=cancel)) \
+            .success(done).failure(failed).run()
 
     def cancel_downloads(self) -> None:
         for event in self._downloading.values():
@@ -217,19 +217,24 @@ class DocumentsPanel(QWidget):
             if path is None:  # the window closed while decrypting: the copy is gone already
                 return
             self.open_paths.append(path)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+                # nothing on this computer opens it: say so instead of doing nothing
+                self._fail(self.tr("No program on this computer can open %1. Ask your IT "
+                                   "staff to install a viewer for this kind of file.")
+                           .replace("%1", name))
+                return
             self.opened.emit(str(path))
 
-        def refused(exc: BaseException) -> None:
+        def refused(exc: BaseException, words: str) -> None:
             if isinstance(exc, FileTypeError):
                 self.blocked_box = safe_open.warn_blocked(
                     self, name, exc, lambda: self._ask_save(doc_id, name))
                 self.blocked.emit(name)
             else:
-                self._fail(self.tr("The document cannot be opened: %1").replace("%1", str(exc)))
+                self._fail(self.tr("The document cannot be opened: %1").replace("%1", words))
 
-        run_in_background(lambda: safe_open.prepare_open(documents, doc_id, name, closed), show,
-                          refused, guard=self)
+        Op(self, lambda: safe_open.prepare_open(documents, doc_id, name, closed)) \
+            .success(show).failure(refused).run()
 
     def close_open_files(self) -> None:
         """Remove every decrypted copy handed to a viewer (window close, application exit);
@@ -260,9 +265,9 @@ class DocumentsPanel(QWidget):
                 self.message.setText(self.tr("Saved to %1").replace("%1", str(path)))
                 self.saved.emit(str(path))
 
-            run_in_background(lambda: safe_open.save_copy(documents, doc_id, target), done,
-                              lambda exc: self._fail(self.tr("The copy cannot be saved: %1")
-                                                     .replace("%1", str(exc))), guard=self)
+            Op(self, lambda: safe_open.save_copy(documents, doc_id, target)).success(done) \
+                .failure(lambda _exc, words: self._fail(
+                    self.tr("The copy cannot be saved: %1").replace("%1", words))).run()
 
         self.save_dialog = safe_open.ask_save_path(self, name, chosen)
 
@@ -277,15 +282,26 @@ class DocumentsPanel(QWidget):
         if engine is None:
             return
 
+        try:
+            too_big = path.stat().st_size > MAX_UPLOAD_BYTES
+        except OSError as exc:
+            self._fail(self.tr("The file cannot be attached: %1").replace(
+                "%1", describe_error(exc)))
+            return
+        if too_big:  # said here, in the user's language (the core's check says it in English)
+            self._fail(self.tr("%1 is larger than %2 MB, the most the server accepts.")
+                       .replace("%1", path.name)
+                       .replace("%2", str(MAX_UPLOAD_BYTES // (1024 * 1024))))
+            return
+
         def done(entry: Any) -> None:
             self.message.setText(self.tr("%1 will be uploaded at the next sync.").replace(
                 "%1", path.name))
             self.attached.emit(entry)
 
-        run_in_background(lambda: queue_result_upload(engine, self.dossier_id, path), done,
-                          lambda exc: self._fail(self.tr("The file cannot be attached: %1")
-                                                 .replace("%1", describe_error(exc, str(exc)))),
-                          guard=self)
+        Op(self, lambda: queue_result_upload(engine, self.dossier_id, path)).success(done) \
+            .failure(lambda _exc, words: self._fail(
+                self.tr("The file cannot be attached: %1").replace("%1", words))).run()
 
     def _fail(self, text: str) -> None:
         self.message.setText(text)

@@ -13,10 +13,13 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 
 from wfh_client.domain import Timeliness, WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.domain.slip import step_timeliness
+from wfh_client.domain.statuses import Status, Step
+from wfh_client.domain.turns import Party, whose_turn
 from wfh_client.ui.i18n import format_datetime, format_remaining, parse_iso
 
-__all__ = ["RUNNING_STATUSES", "TIMELINESS_COLOURS", "applicant_type_name", "channel_name", "deadline_text",
+__all__ = ["TIMELINESS_COLOURS", "progress_text", "applicant_type_name", "channel_name", "deadline_text",
            "document_state_name", "format_size", "row_timeliness", "step_name",
            "timeliness_name"]
 
@@ -25,7 +28,6 @@ TIMELINESS_COLOURS = {
     Timeliness.ON_TIME: "#1f5fa8",
     Timeliness.LATE: "#b3261e",
 }
-RUNNING_STATUSES = (1, 2, 4, 6)  # the deadline clock runs (5 waits for the applicant)
 
 
 def step_name(step: str | None) -> str:
@@ -38,6 +40,22 @@ def step_name(step: str | None) -> str:
         "approved": QCoreApplication.translate("Step", "Approved"),
     }
     return names.get(step or "", step or "")
+
+
+def progress_text(status: int | None, step: str | None) -> str:
+    """Where the dossier stands, saying who it waits for (the list's step column)."""
+    turn = whose_turn(status, step)
+    if turn is Party.HEAD:
+        if step == Step.SUBMITTED_FOR_APPROVAL:
+            return QCoreApplication.translate("Step", "Waiting for the head's approval")
+        return QCoreApplication.translate("Step", "Waiting to be assigned")
+    if turn is Party.APPLICANT:
+        if status == Status.AWAITING_FEES:
+            return QCoreApplication.translate("Step", "Waiting for the applicant's fees")
+        return QCoreApplication.translate("Step", "Waiting for the applicant's documents")
+    if turn is Party.OFFICER:
+        return step_name(step)
+    return ""
 
 
 def timeliness_name(value: Timeliness | str | None) -> str:
@@ -118,7 +136,7 @@ def deadline_text(doc: Mapping[str, Any], calendar: WorkingCalendar, now: dateti
         left = format_remaining(calendar.remaining(stopped, due), calendar.hours_per_day)
         return QCoreApplication.translate("Deadline", "clock stopped since %1 (awaiting documents); %2 were left") \
             .replace("%1", format_datetime(stopped, calendar.tz)).replace("%2", left)
-    if status not in RUNNING_STATUSES:
+    if not clock_running(status):
         if ended is None:
             return ""
         verdict = timeliness_name(calendar.classify(ended, due))

@@ -27,7 +27,7 @@ from wfh_client.sync.operations import record_action
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.dialogs.common import engine_of, local_profile, reason_text, state_of
 from wfh_client.ui.i18n import format_datetime, parse_iso
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
 __all__ = ["NotesPanel"]
 
@@ -121,10 +121,10 @@ class NotesPanel(QWidget):
             self.editor.clear()
             self.recorded.emit(entry)
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException, words: str) -> None:
             self._busy = False
             self.revalidate()
-            self.reason.setText(reason_text(exc) if isinstance(exc, ActionError) else str(exc))
+            self.reason.setText(words)  # the domain's reason, or what went wrong
 
-        run_in_background(lambda: record_action(engine, self.dossier_id, "note", {"text": text},
-                                                now=when), done, failed, guard=self)
+        Op(self, lambda: record_action(engine, self.dossier_id, "note", {"text": text},
+                                       now=when)).success(done).failure(failed).run()

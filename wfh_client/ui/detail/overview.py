@@ -1,5 +1,6 @@
 """The top of the detail window: header (code, procedure, field, status and step, sync badge)
-and the overview tab (applicant, dates and remaining working time, summary, fees).
+and the overview tab (applicant, dates and remaining working time, summary, fees, and the
+documents the latest request asked the applicant for - Mẫu 02 - while it is pending or after).
 
 The applicant's personal data (CCCD, phone, address) is displayed here and nowhere logged.
 """
@@ -12,10 +13,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from wfh_client.domain import WorkingCalendar
+from wfh_client.domain import Status, WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
+from wfh_client.domain.workflow import supplement_request
 from wfh_client.ui.detail.data import DossierView
 from wfh_client.ui.detail.labels import (
-    RUNNING_STATUSES,
     applicant_type_name,
     channel_name,
     deadline_text,
@@ -106,12 +108,23 @@ class OverviewPanel(QWidget):
         self.dates_form = self._form(self.dates_box, ("channel", "received", "due", "remaining",
                                                        "result_method"))
         self.content_form = self._form(self.content_box, ("summary", "fees"))
+        self.request_box = QGroupBox(self)
+        self.request_box.setObjectName("supplementRequest")
+        request_layout = QVBoxLayout(self.request_box)
+        self.request_state = _label(self.request_box)
+        self.request_items = _label(self.request_box)
+        self.request_items.setObjectName("requestedDocuments")
+        self.request_reason = _label(self.request_box)
+        for label in (self.request_state, self.request_items, self.request_reason):
+            request_layout.addWidget(label)
+        self.request_box.hide()
         self.fields["remaining"].setObjectName("remainingTime")
         row = QHBoxLayout()
         row.addWidget(self.applicant_box, 1)
         row.addWidget(self.dates_box, 1)
         layout.addLayout(row)
         layout.addWidget(self.content_box)
+        layout.addWidget(self.request_box)
         layout.addStretch(1)
         self.retranslate_ui()
 
@@ -128,6 +141,7 @@ class OverviewPanel(QWidget):
         self.applicant_box.setTitle(self.tr("Applicant"))
         self.dates_box.setTitle(self.tr("Receipt and deadline"))
         self.content_box.setTitle(self.tr("Content"))
+        self.request_box.setTitle(self.tr("Documents requested from the applicant (Form 02)"))
         labels = {
             "name": self.tr("Name:"), "type": self.tr("Type:"), "id_number": self.tr("ID number:"),
             "phone": self.tr("Phone:"), "email": self.tr("Email:"), "address": self.tr("Address:"),
@@ -155,10 +169,25 @@ class OverviewPanel(QWidget):
         for key, value in values.items():
             self.fields[key].setText("" if value is None else str(value))
         due = parse_iso(d.get("due_at"))
-        overdue = (int(d.get("status") or 0) in RUNNING_STATUSES and due is not None
+        overdue = (clock_running(int(d.get("status") or 0)) and due is not None
                    and due < now)
         self.fields["remaining"].setStyleSheet("color: #b3261e; font-weight: bold;"
                                                if overdue else "font-weight: bold;")
+        self._show_request(d, tz)
+
+    def _show_request(self, d: dict[str, Any], tz: Any) -> None:
+        request = supplement_request(list(d.get("history") or []))
+        self.request_box.setVisible(request is not None)
+        if request is None:
+            return
+        waiting = int(d.get("status") or 0) == Status.AWAITING_SUPPLEMENT
+        when = format_datetime(parse_iso(request.at), tz)
+        state = self.tr("Asked on %1 by %2; waiting for the applicant.") if waiting else \
+            self.tr("Asked on %1 by %2; the documents have been received.")
+        self.request_state.setText(state.replace("%1", when).replace("%2", request.by))
+        self.request_items.setText("\n".join(f"• {item}" for item in request.missing))
+        self.request_reason.setText(self.tr("Reason: %1").replace("%1", request.reason)
+                                    if request.reason else "")
 
     def _due(self, d: dict[str, Any], tz: Any) -> str:
         due = format_datetime(parse_iso(d.get("due_at")), tz)

@@ -17,10 +17,10 @@ from typing import Any
 
 from wfh_client.domain import WorkingCalendar
 from wfh_client.domain.timefmt import to_iso_utc
-from wfh_client.store.dossiers import put_server_copy
+from wfh_client.store.dossiers import get_dossier, put_server_copy
 from wfh_client.store.state import set_state
 from wfh_client.sync.engine import KEY_PROFILE, SyncEngine
-from wfh_client.sync.errors import NetworkError
+from wfh_client.sync.errors import ServerUnreachable
 from wfh_client.sync.operations import record_action
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.detail import open_dossier
@@ -44,7 +44,7 @@ class OfflineTransport:
     user: dict[str, Any] | None = OFFICER
 
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        raise NetworkError(f"offline: {method} {path}")
+        raise ServerUnreachable(f"offline: {method} {path}")
 
 
 def rich_dossier(base: dict[str, Any], calendar: WorkingCalendar, now: datetime) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def rich_dossier(base: dict[str, Any], calendar: WorkingCalendar, now: datetime)
                    "text": "Đã liên hệ chủ hộ, hẹn khảo sát thực địa sáng thứ Năm.",
                    "created_at": to_iso_utc(at(3)), "client_id": None}],
         "history": [
-            row(1, received, "Lê Thị Hoa", "Chuyên viên một cửa", one_stop, "accept", 1, 2,
+            row(1, received, "Lê Thị Hoa", "Chuyên viên Bộ phận Một cửa", one_stop, "accept", 1, 2,
                 (None, "unassigned"), "Tiếp nhận hồ sơ, chuyển Sở Tài nguyên và Môi trường",
                 None, handed="Phạm Thị Lan"),
             row(2, at(0, 3), "Phạm Thị Lan", "Trưởng phòng", dept, "assign", 2, 4,
@@ -142,9 +142,9 @@ def _context(shot: ShotContext) -> tuple[AppContext, dict[str, Any]]:
 
 def _window(shot: ShotContext) -> tuple[DossierWindow, AppContext, dict[str, Any]]:
     ctx, doc = _context(shot)
-    pending = shot.cache.reader().execute(
-        "SELECT count(*) FROM notes WHERE dossier_id = ? AND pending = 1", [doc["id"]]).fetchone()
-    if not pending[0]:
+    record = get_dossier(shot.cache.reader(), doc["id"])
+    notes = (record.data.get("notes") or []) if record is not None else []
+    if not any(note.get("id") is None for note in notes):  # no note waiting to sync yet
         record_action(engine_of_ctx(ctx), doc["id"], "note",
                       {"text": "Đề nghị bổ sung bản vẽ mặt cắt trước khi trình ký."},
                       now=shot.now)

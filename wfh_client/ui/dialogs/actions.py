@@ -3,9 +3,12 @@
 :func:`build_dossier_actions` makes one ``QAction`` per workflow action (translated text, a
 keyboard shortcut, the action type in ``data()``) for a window that knows its "current
 dossier" (the list's selection, or the detail window's dossier). :meth:`DossierActions.
-update_enabled` enables exactly the actions :func:`wfh_client.domain.workflow.
-allowed_actions` allows for that dossier and the signed-in user; call it when the selection
-changes and on ``dossiers.changed``. Texts follow live language switches by themselves.
+update_enabled` shows the actions the user's role may ever take, enables exactly those
+:func:`wfh_client.domain.workflow.unavailable_reason` allows for that dossier now, and puts the
+rule a disabled one waits for in its tooltip and status tip (``unavailable``); call it when the
+selection changes and when the dossier changes. Visibility is computed from the role, never from
+``isEnabled()``: Qt reports a hidden action as disabled, so deriving one from the other would
+never bring an action back. Texts follow live language switches by themselves.
 
 Shortcuts avoid the main window's own (Ctrl+R refresh, Ctrl+O open, Ctrl+Shift+K conflicts,
 Ctrl+Shift+L, Ctrl+Shift+C, Ctrl+Shift+X, F5): see
@@ -20,12 +23,17 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from wfh_client.domain import ActionType
+from wfh_client.domain import ActionError, ActionType
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.dialogs.apology import ApologyDialog
 from wfh_client.ui.dialogs.assign import AssignDialog
 from wfh_client.ui.dialogs.base import ActionDialog
-from wfh_client.ui.dialogs.common import action_title, allowed_for, load_document
+from wfh_client.ui.dialogs.common import (
+    action_title,
+    availability,
+    load_document,
+    unavailable_text,
+)
 from wfh_client.ui.dialogs.forms import (
     ApproveDialog,
     DocumentsReceivedDialog,
@@ -40,7 +48,7 @@ from wfh_client.ui.dialogs.forms import (
 from wfh_client.ui.dialogs.supplement import RequestDocumentsDialog
 
 __all__ = ["DIALOGS", "SHORTCUTS", "DossierActions", "build_dossier_actions",
-           "open_action_dialog", "update_enabled"]
+           "open_action_dialog"]
 
 #: Menu order and keyboard shortcut of each action.
 SHORTCUTS: dict[ActionType, str] = {
@@ -93,6 +101,7 @@ class DossierActions(list[QAction]):
         self.parent = parent
         self.current_dossier_id = current_dossier_id
         self.last_dialog: ActionDialog | None = None
+        self.unavailable: dict[ActionType, ActionError] = {}
         for kind, shortcut in SHORTCUTS.items():
             action = QAction(parent)
             action.setObjectName(f"action_{kind.value}")
@@ -111,16 +120,32 @@ class DossierActions(list[QAction]):
 
     def retranslate(self) -> None:
         for action in self:
-            action.setText(action_title(action.data()) + "…")
-            action.setToolTip(f"{action_title(action.data())} "
-                              f"({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            self._describe(action)
+
+    def _describe(self, action: QAction) -> None:
+        title = action_title(action.data())
+        action.setText(title + "…")
+        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        tip = f"{title} ({shortcut})"
+        why = self.unavailable.get(ActionType(action.data()))
+        if why is not None and action.isVisible():
+            tip += "\n" + unavailable_text(action.data(), why)
+        action.setToolTip(tip)
+        action.setStatusTip(tip.replace("\n", " — "))
 
     def update_enabled(self) -> list[ActionType]:
-        """Enable what the domain allows for the current dossier; returns those actions."""
+        """Show what the role may do, enable what the domain allows for the current dossier
+        now, explain the rest (see the module docstring); returns the enabled actions."""
         dossier_id = self.current_dossier_id()
-        allowed = allowed_for(self.ctx, load_document(self.ctx, dossier_id)) if dossier_id else []
+        doc = load_document(self.ctx, dossier_id) if dossier_id else None
+        status = availability(self.ctx, doc)
+        self.unavailable = {k: err for k, err in status.items() if err is not None}
+        allowed = [k for k, err in status.items() if err is None]
         for action in self:
-            action.setEnabled(ActionType(action.data()) in allowed)
+            kind = ActionType(action.data())
+            action.setVisible(kind in status)
+            action.setEnabled(kind in allowed)
+            self._describe(action)
         return allowed
 
     def trigger(self, kind: ActionType) -> ActionDialog | None:
@@ -152,10 +177,3 @@ def build_dossier_actions(ctx: AppContext, parent: QWidget,
     actions = DossierActions(ctx, parent, current_dossier_id)
     actions.update_enabled()
     return actions
-
-
-def update_enabled(actions: list[QAction]) -> list[ActionType]:
-    """Module-level form of :meth:`DossierActions.update_enabled`."""
-    if isinstance(actions, DossierActions):
-        return actions.update_enabled()
-    return []

@@ -12,27 +12,14 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QLabel
 
 from wfh_client.domain import ActionType
-from wfh_client.store import Cache
+from wfh_client.store import board as store_board
 from wfh_client.ui.dialogs.base import ActionDialog
 from wfh_client.ui.dialogs.common import engine_of
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
-__all__ = ["AssignDialog", "cached_officers"]
+__all__ = ["AssignDialog"]
 
 DIRECTORY_PATH = "/api/v1/directory"
-
-
-def cached_officers(cache: Cache) -> list[tuple[int, str]]:
-    """(id, name) of every assignee named in the cached dossiers, sorted by name."""
-    rows = cache.reader().execute(
-        "SELECT DISTINCT d.assignee_id, json_extract(j.data, '$.assignee_name') "
-        "FROM dossiers d JOIN dossier_json j ON j.rid = d.rid "
-        "WHERE d.assignee_id IS NOT NULL").fetchall()
-    names: dict[int, str] = {}
-    for user_id, name in rows:
-        if name:
-            names[int(user_id)] = str(name)
-    return sorted(names.items(), key=lambda p: (p[1], p[0]))
 
 
 class AssignDialog(ActionDialog):
@@ -49,7 +36,7 @@ class AssignDialog(ActionDialog):
         self.form.addRow("", self.source)
         self.source.setText(self.tr("Loading the department's officers…"))
         self.loaded = False
-        run_in_background(self._load, self._show, self._offline, guard=self)
+        Op(self, self._load).success(self._show).failure(self._offline).run()
 
     def _load(self) -> list[tuple[int, str]]:
         engine = engine_of(self.ctx)
@@ -74,9 +61,9 @@ class AssignDialog(ActionDialog):
         self.loaded = True
         self.revalidate()
 
-    def _offline(self, _exc: BaseException) -> None:
+    def _offline(self, _exc: BaseException, _words: str) -> None:
         try:
-            officers = cached_officers(self.ctx.cache)
+            officers = store_board.assignees(self.ctx.cache.reader())
         except Exception:  # noqa: BLE001 - an unreadable cache just gives an empty list
             officers = []
         self._show(officers, cached=True)

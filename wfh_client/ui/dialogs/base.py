@@ -34,8 +34,10 @@ from wfh_client.ui.dialogs.common import (
     local_profile,
     reason_text,
     state_of,
+    submit_on_ctrl_enter,
 )
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
+from wfh_client.ui.ops import mark_seen
 
 __all__ = ["ActionDialog"]
 
@@ -86,6 +88,7 @@ class ActionDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        submit_on_ctrl_enter(self)
         self.revalidate()
         self._touched = False
 
@@ -152,28 +155,27 @@ class ActionDialog(QDialog):
         self._busy = True
         self.ok_button_enabled(False)
         self.setCursor(Qt.CursorShape.BusyCursor)
-        run_in_background(
-            lambda: record_action(engine, self.dossier_id, self.kind.value, payload, now=when),
-            self._recorded, self._failed, guard=self)
+        Op(self, lambda: record_action(engine, self.dossier_id, self.kind.value, payload,
+                                       now=when)) \
+            .success(self._recorded).failure(self._failed).run()
 
     def _recorded(self, entry: OutboxEntry) -> None:
         self._busy = False
         self.unsetCursor()
         self.entry = entry
+        mark_seen(self.ctx, self.dossier_id)  # the user knows this dossier's state now
         self.recorded.emit(entry)
         super().accept()
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, words: str) -> None:
         self._busy = False
         self.unsetCursor()
         self._touched = True
         if isinstance(exc, ActionError):
             self.error = exc
-            text = reason_text(exc)
-        elif isinstance(exc, KeyError):
-            text = self.tr("The dossier is no longer in the local cache.")
+            text = words  # the domain's reason
         else:
-            text = self.tr("The action could not be recorded: %1").replace("%1", str(exc))
+            text = self.tr("The action could not be recorded: %1").replace("%1", words)
         self.reason.setStyleSheet(ERROR_STYLE)
         self.reason.setText(text)
         self.ok_button_enabled(not isinstance(exc, ActionError))

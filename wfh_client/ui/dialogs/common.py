@@ -5,33 +5,50 @@
 - :func:`load_document` / :func:`state_of`: the dossier as the user sees it (optimistic local
   copy) and its workflow state;
 - :func:`allowed_for`: :func:`wfh_client.domain.workflow.allowed_actions` for that state;
+  :func:`availability`: for every action the user's role may ever take, None (allowed now) or
+  the domain's reason why not (shown beside the disabled action);
 - :func:`reason_text` / :func:`action_title`: the domain's reasons and the action names in the
   user's language (by the stable code; the English message when the code is unknown).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog
 
 from wfh_client.domain import (
+    TRANSITIONS,
     ActionError,
     ActionType,
     Actor,
     DossierState,
     Role,
     state_from_document,
+    unavailable_reason,
 )
 from wfh_client.domain import allowed_actions as domain_allowed_actions
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.sync.engine import SyncEngine
 from wfh_client.sync.local import LocalProfile
+from wfh_client.ui import messages
 from wfh_client.ui.context import AppContext
 
-__all__ = ["action_title", "allowed_for", "engine_of", "load_document", "local_profile",
-           "reason_text", "state_of"]
+__all__ = ["action_rule", "action_title", "allowed_for", "availability", "engine_of", "load_document", "local_profile",
+           "reason_text", "state_of", "submit_on_ctrl_enter", "unavailable_text"]
+
+
+def submit_on_ctrl_enter(dialog: QDialog, accept: Callable[[], None] | None = None) -> None:
+    """Ctrl+Enter (main keyboard or keypad) submits ``dialog``: in a multi-line text field
+    Enter starts a new line, so this is how a keyboard user records without the mouse."""
+    for keys in ("Ctrl+Return", "Ctrl+Enter"):
+        shortcut = QShortcut(QKeySequence(keys), dialog)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(accept or dialog.accept)
 
 
 def engine_of(ctx: AppContext) -> SyncEngine | None:
@@ -87,6 +104,24 @@ def allowed_for(ctx: AppContext, doc: dict[str, Any] | None,
                                   now=now or ctx.clock())
 
 
+def availability(ctx: AppContext, doc: dict[str, Any] | None,
+                 now: datetime | None = None) -> dict[ActionType, ActionError | None]:
+    """Each action the signed-in user's role may take at all -> None when it is allowed on
+    ``doc`` now, else the domain's reason. Empty when signed out; every such action maps to
+    ``no_dossier`` when there is no (readable) dossier."""
+    profile = local_profile(ctx)
+    if profile is None or engine_of(ctx) is None:
+        return {}
+    kinds = [k for k, t in TRANSITIONS.items() if profile.actor.role in t.roles]
+    state = state_of(doc)
+    if state is None:
+        missing = ActionError("no_dossier", "Select a dossier first.")
+        return dict.fromkeys(kinds, missing)
+    when = now or ctx.clock()
+    return {k: unavailable_reason(k, state, profile.actor, calendar=profile.calendar, now=when)
+            for k in kinds}
+
+
 def action_title(kind: ActionType | str) -> str:
     """The menu / dialog title of an action (without the ellipsis)."""
     names = {
@@ -111,51 +146,53 @@ def action_title(kind: ActionType | str) -> str:
     return names.get(key, str(kind))
 
 
-def _field_required(field: str) -> str | None:
-    names = {
-        "text": QCoreApplication.translate("ActionReason", "Write the note."),
-        "assignee_id": QCoreApplication.translate("ActionReason", "Choose an officer."),
-        "missing": QCoreApplication.translate("ActionReason", "Tick or write at least one missing document."),
-        "proposed_result": QCoreApplication.translate("ActionReason", "Write the proposed result."),
-        "decision": QCoreApplication.translate("ActionReason", "Choose the proposed decision."),
-        "comment": QCoreApplication.translate("ActionReason", "Write a comment for the officer."),
-        "reason": QCoreApplication.translate("ActionReason", "Write the reason."),
-        "new_due_at": QCoreApplication.translate("ActionReason", "Choose the new appointment date."),
-        "channel": QCoreApplication.translate("ActionReason", "Choose how the result was returned."),
-        "tracking_number": QCoreApplication.translate("ActionReason", "Enter the postal tracking number."),
+def action_rule(kind: ActionType | str) -> str:
+    """When an action is possible, in one sentence (shown while it is not)."""
+    rules = {
+        ActionType.NOTE: QCoreApplication.translate(
+            "ActionRule", "Notes can be added to any dossier that has not been withdrawn."),
+        ActionType.ASSIGN: QCoreApplication.translate(
+            "ActionRule", "Assigning is possible while the dossier is accepted, being processed "
+            "or awaiting documents, and not submitted for approval."),
+        ActionType.START_REVIEW: QCoreApplication.translate(
+            "ActionRule", "Review starts once the dossier is assigned to an officer (or "
+            "returned for rework)."),
+        ActionType.REQUEST_DOCUMENTS: QCoreApplication.translate(
+            "ActionRule", "Documents can be requested while the dossier is being processed "
+            "and not yet submitted for approval."),
+        ActionType.DOCUMENTS_RECEIVED: QCoreApplication.translate(
+            "ActionRule", "Possible only while the dossier waits for the applicant's documents."),
+        ActionType.SUBMIT_FOR_APPROVAL: QCoreApplication.translate(
+            "ActionRule", "Start the review first (or rework a returned dossier), then submit "
+            "it for approval."),
+        ActionType.APPROVE: QCoreApplication.translate(
+            "ActionRule", "Possible once the officer has submitted the dossier for approval."),
+        ActionType.RETURN_FOR_REWORK: QCoreApplication.translate(
+            "ActionRule", "Possible once the officer has submitted the dossier for approval."),
+        ActionType.REFUSE: QCoreApplication.translate(
+            "ActionRule", "Refusal at intake is possible only before processing starts."),
+        ActionType.STOP: QCoreApplication.translate(
+            "ActionRule", "Processing can be stopped while the dossier is being processed or "
+            "awaiting documents."),
+        ActionType.APOLOGY: QCoreApplication.translate(
+            "ActionRule", "An apology is possible while the dossier is accepted, being "
+            "processed or awaiting documents, at least one working day before the due date."),
+        ActionType.RETURN_RESULT: QCoreApplication.translate(
+            "ActionRule", "Possible once the result is ready (approved)."),
     }
-    return names.get(field)
+    try:
+        return rules.get(ActionType(kind), "")
+    except ValueError:
+        return ""
+
+
+def unavailable_text(kind: ActionType | str, err: ActionError) -> str:
+    """Why an action is disabled: the rule it waits for, or the domain's reason."""
+    if err.code == "wrong_status":
+        return action_rule(kind) or reason_text(err)
+    return reason_text(err)
 
 
 def reason_text(err: ActionError) -> str:
-    """The domain's refusal in the user's language (known codes), else its English message."""
-    code = err.code
-    if code.endswith("_required"):
-        text = _field_required(code.removesuffix("_required"))
-        if text:
-            return text
-    known = {
-        "not_signed_in": QCoreApplication.translate("ActionReason", "Sign in and synchronise once before acting on dossiers."),
-        "bad_document": QCoreApplication.translate(
-            "ActionReason", "The cached copy of this dossier cannot be read; synchronise again."),
-        "other_department": QCoreApplication.translate("ActionReason", "The dossier belongs to another department."),
-        "role_not_allowed": QCoreApplication.translate("ActionReason", "Your role may not perform this action."),
-        "not_assignee": QCoreApplication.translate("ActionReason", "The dossier is not assigned to you."),
-        "wrong_status": QCoreApplication.translate(
-            "ActionReason", "This action is not possible in the current status of the dossier."),
-        "apology_already_made": QCoreApplication.translate("ActionReason", "A new appointment date may be set only once."),
-        "no_due_date": QCoreApplication.translate("ActionReason", "The dossier has no due date to postpone."),
-        "new_date_not_later": QCoreApplication.translate(
-            "ActionReason",
-            "The new appointment must be later than the current due date."),
-        "apology_too_late": QCoreApplication.translate(
-            "ActionReason",
-            "The apology must be made at least one working day before the due date."),
-        "too_long": QCoreApplication.translate("ActionReason", "The text is too long."),
-        "too_many_items": QCoreApplication.translate("ActionReason", "Too many items: at most 50 documents per request."),
-        "empty_item": QCoreApplication.translate("ActionReason", "A missing-document line is empty."),
-        "bad_datetime": QCoreApplication.translate("ActionReason", "The date is not valid."),
-        "bad_value": QCoreApplication.translate("ActionReason", "A value is not allowed."),
-        "unknown_action": QCoreApplication.translate("ActionReason", "Unknown action."),
-    }
-    return known.get(code, err.message)
+    """The domain's refusal in the user's language (one vocabulary: ``messages.reason_text``)."""
+    return messages.reason_text(err.code, err.message)

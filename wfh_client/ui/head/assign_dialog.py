@@ -39,11 +39,13 @@ from wfh_client.ui.dialogs.common import (
     local_profile,
     reason_text,
     state_of,
+    submit_on_ctrl_enter,
 )
 from wfh_client.ui.head.data import Officers, officer_choices
 from wfh_client.ui.head.models import OfficerModel
 from wfh_client.ui.i18n import format_datetime, parse_iso
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.messages import describe_error
+from wfh_client.ui.operation import Op
 
 __all__ = ["BulkAssignDialog"]
 
@@ -101,6 +103,7 @@ class BulkAssignDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        submit_on_ctrl_enter(self)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -124,8 +127,8 @@ class BulkAssignDialog(QDialog):
     def _load(self) -> None:
         engine = engine_of(self.ctx)
         cache, calendar, now = self.ctx.cache, self.ctx.calendar, self.ctx.clock()
-        run_in_background(lambda: officer_choices(engine, cache.reader, calendar, now),
-                          self.show_officers, self._load_failed, guard=self)
+        Op(self, lambda: officer_choices(engine, cache.reader, calendar, now)) \
+            .success(self.show_officers).failure(self._load_failed).run()
 
     def show_officers(self, officers: Officers) -> None:
         """Show ``officers`` (also used by the screenshots with a prepared team load)."""
@@ -145,8 +148,8 @@ class BulkAssignDialog(QDialog):
         self.revalidate()
         self.loaded.emit(officers.live)
 
-    def _load_failed(self, exc: BaseException) -> None:
-        self.source.setText(self.tr("The officers could not be read: %1").replace("%1", str(exc)))
+    def _load_failed(self, _exc: BaseException, words: str) -> None:
+        self.source.setText(self.tr("The officers could not be read: %1").replace("%1", words))
 
     def select_officer(self, user_id: Any) -> bool:
         for row, choice in enumerate(self.model.rows()):
@@ -225,7 +228,7 @@ class BulkAssignDialog(QDialog):
                     failed.append((dossier_id, exc))
             return done, failed
 
-        run_in_background(record_all, self._recorded, self._failed, guard=self)
+        Op(self, record_all).success(self._recorded).failure(self._failed).run()
 
     def _recorded(self, result: tuple[list[OutboxEntry],
                                       list[tuple[str, BaseException]]]) -> None:
@@ -243,19 +246,16 @@ class BulkAssignDialog(QDialog):
         self.retranslate_ui()
         dossier_id, exc = failed[0]
         code = self.docs[dossier_id].get("code") or dossier_id
-        why = reason_text(exc) if isinstance(exc, ActionError) else \
-            self.tr("The dossier is no longer in the local cache.")
+        why = describe_error(exc)  # the domain's reason, or "no longer on this computer"
         self.reason.setStyleSheet(_ERROR)
         self.reason.setText(self.tr("%n dossier(s) could not be assigned", "", len(failed))
                             + f" — {code}: {why}")
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, exc: BaseException, words: str) -> None:
         self._busy = False
         self.unsetCursor()
         self.reason.setStyleSheet(_ERROR)
-        if isinstance(exc, ActionError):
-            self.reason.setText(reason_text(exc))
-        else:
-            self.reason.setText(self.tr("The assignment could not be recorded: %1")
-                                .replace("%1", str(exc)))
+        self.reason.setText(words if isinstance(exc, ActionError) else
+                            self.tr("The assignment could not be recorded: %1")
+                            .replace("%1", words))
         self.ok_button.setEnabled(True)

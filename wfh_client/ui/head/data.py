@@ -4,7 +4,7 @@ The counts, queues and loads come from :mod:`wfh_client.store.board` (the head's
 offline) and the team's live load and reports from :mod:`wfh_client.sync.reports` (network).
 This module adds the few reads the screens need around them:
 
-- :func:`bucket_rows` - the dossiers behind one board count, as :class:`DossierRow` s;
+- :func:`bucket_rows` - the dossiers behind one board count (``store.board.DossierRow`` s);
 - :func:`officer_choices` - who the assignment dialog offers: the server's ``/team/load``
   when it answers, else the cache's per-officer load (leave and check-ins unknown);
 - :func:`transport_of` - the engine's session as the ``get()`` transport the fetchers take.
@@ -13,7 +13,6 @@ This module adds the few reads the screens need around them:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,32 +21,14 @@ import requests
 from sqlite_utils import Database
 
 from wfh_client.domain.calendar import WorkingCalendar
-from wfh_client.domain.timefmt import parse_instant
 from wfh_client.store import board as store_board
+from wfh_client.store.board import DossierRow
 from wfh_client.sync.reports import TeamLoad, fetch_team_load
 
 __all__ = ["DossierRow", "OfficerChoice", "Officers", "bucket_rows", "officer_choices",
            "transport_of"]
 
 log = logging.getLogger(__name__)
-
-_CHUNK = 500  # ids per IN (...) list: under SQLite's parameter limit
-
-
-@dataclass(frozen=True)
-class DossierRow:
-    """One dossier of a board list."""
-
-    id: str
-    code: str
-    procedure_name: str
-    applicant_name: str
-    assignee_name: str
-    status: int | None
-    step: str | None
-    due_at: str | None
-    remaining_hours: float | None
-    local_state: str
 
 
 @dataclass(frozen=True)
@@ -87,40 +68,11 @@ def transport_of(engine: Any) -> _Get:
     return _Get(engine.session)
 
 
-def _remaining(calendar: WorkingCalendar, now: datetime, due: str | None) -> float | None:
-    if not due:
-        return None
-    try:
-        return calendar.remaining(now, parse_instant(due)) / calendar.working_length(hours=1)
-    except (TypeError, ValueError):
-        return None
-
-
 def bucket_rows(db: Database, calendar: WorkingCalendar, now: datetime,
                 bucket: str) -> list[DossierRow]:
     """The dossiers behind a board count (``store.board`` bucket or ``status:N``), due first."""
-    ids = store_board.bucket_ids(db, calendar, now, bucket)
-    return rows_for(db, calendar, now, ids)
-
-
-def rows_for(db: Database, calendar: WorkingCalendar, now: datetime,
-             ids: Sequence[str]) -> list[DossierRow]:
-    found: dict[str, DossierRow] = {}
-    for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start:start + _CHUNK])
-        marks = ",".join("?" * len(chunk))
-        rows = db.execute(
-            "SELECT d.id, d.code, d.procedure_name, d.applicant_name, "  # noqa: S608 - marks
-            "json_extract(j.data, '$.assignee_name'), d.status, d.step, d.due_at, d.local_state "
-            f"FROM dossiers d JOIN dossier_json j ON j.rid = d.rid WHERE d.id IN ({marks})",
-            chunk).fetchall()
-        for r in rows:
-            found[str(r[0])] = DossierRow(
-                id=str(r[0]), code=r[1] or "", procedure_name=r[2] or "",
-                applicant_name=r[3] or "", assignee_name=r[4] or "",
-                status=None if r[5] is None else int(r[5]), step=r[6], due_at=r[7],
-                remaining_hours=_remaining(calendar, now, r[7]), local_state=r[8])
-    return [found[i] for i in ids if i in found]
+    return store_board.dossier_rows(db, calendar, now,
+                                    store_board.bucket_ids(db, calendar, now, bucket))
 
 
 def from_team_load(load: TeamLoad) -> Officers:
@@ -133,13 +85,7 @@ def from_team_load(load: TeamLoad) -> Officers:
 def cached_officers(db: Database, calendar: WorkingCalendar, now: datetime) -> Officers:
     """The officers the cache knows (assignees of cached dossiers) with their load."""
     loads = {o.user_id: o for o in store_board.officer_load(db, calendar, now)}
-    names: dict[int, str] = {}
-    for user_id, name in db.execute(
-            "SELECT DISTINCT d.assignee_id, json_extract(j.data, '$.assignee_name') "
-            "FROM dossiers d JOIN dossier_json j ON j.rid = d.rid "
-            "WHERE d.assignee_id IS NOT NULL"):
-        if name:
-            names[int(user_id)] = str(name)
+    names = dict(store_board.assignees(db))
     choices = []
     for user_id in sorted(set(names) | set(loads),
                           key=lambda u: (names.get(u) or loads[u].full_name, u)):

@@ -2,7 +2,7 @@
 
 - :class:`QueueModel` - ``store.board.QueueItem`` s: the dossiers waiting for an officer;
 - :class:`ApprovalModel` - ``store.board.ApprovalItem`` s: proposals waiting for approval;
-- :class:`BucketModel` - ``head.data.DossierRow`` s: the dossiers behind a board count;
+- :class:`BucketModel` - ``store.board.DossierRow`` s: the dossiers behind a board count;
 - :class:`OfficerModel` - ``head.data.OfficerChoice`` s: officers with their load;
 - :class:`OnTimeModel` / :class:`CheckinModel` - report rows (``sync.reports``).
 
@@ -11,12 +11,13 @@ Every model takes the calendar's time zone and day length where it shows dates o
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QObject
 
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.sync.reports import CheckinRow, OnTimeRow
 from wfh_client.ui.head.common import RowsModel, format_rate, remaining_text, urgency_of
 from wfh_client.ui.i18n import (
@@ -42,6 +43,8 @@ def _titles() -> dict[str, str]:
         "late": QCoreApplication.translate("HeadModels", "Late"), "total": QCoreApplication.translate("HeadModels", "Total"), "rate": QCoreApplication.translate("HeadModels", "Rate"),
         "windows": QCoreApplication.translate("HeadModels", "Windows"), "done": QCoreApplication.translate("HeadModels", "Done"), "missed": QCoreApplication.translate("HeadModels", "Missed"),
         "suspended": QCoreApplication.translate("HeadModels", "On leave"), "month": QCoreApplication.translate("HeadModels", "Month"),
+        "counted_from": QCoreApplication.translate("HeadModels", "Counted from"),
+        "outside": QCoreApplication.translate("HeadModels", "Outside a window"),
         "offline": QCoreApplication.translate("HeadModels", "Made offline"),
         "offline_delay": QCoreApplication.translate("HeadModels", "Longest offline delay"),
     }
@@ -135,7 +138,7 @@ class BucketModel(_DossierModel):
         if key == "due":
             return self._date(row.due_at)
         if key == "remaining":
-            running = row.status in (2, 4, 6)
+            running = clock_running(row.status)
             return remaining_text(row.remaining_hours, self.hours_per_day) if running else ""
         return str(self.sort_value(row, key) or "")
 
@@ -145,7 +148,7 @@ class BucketModel(_DossierModel):
                 "status": row.status, "due": row.due_at, "remaining": row.remaining_hours}[key]
 
     def urgency(self, row: Any) -> str:
-        return super().urgency(row) if row.status in (2, 4, 6) else ""
+        return super().urgency(row) if clock_running(row.status) else ""
 
 
 class OfficerModel(RowsModel):
@@ -210,12 +213,13 @@ class OnTimeModel(RowsModel):
 
 
 class CheckinModel(RowsModel):
-    """Compliance per officer; offline check-ins and their longest delay (from the time the
-    check-in claims to when the server got it) make backdating visible."""
+    """Compliance per officer from their duty start; check-ins outside every window; offline
+    check-ins and their longest delay (from the time the check-in claims to when the server got
+    it) make backdating visible."""
 
-    COLUMNS = ("officer", "windows", "done", "missed", "suspended", "rate", "offline",
-               "offline_delay")
-    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate", "offline",
+    COLUMNS = ("officer", "counted_from", "windows", "done", "missed", "suspended", "rate",
+               "outside", "offline", "offline_delay")
+    NUMERIC = frozenset({"windows", "done", "missed", "suspended", "rate", "outside", "offline",
                          "offline_delay"})
 
     def title(self, key: str) -> str:
@@ -224,6 +228,9 @@ class CheckinModel(RowsModel):
     def display(self, row: CheckinRow, key: str) -> str:
         if key == "officer":
             return row.full_name
+        if key == "counted_from":
+            return date.fromisoformat(row.counted_from).strftime("%d/%m/%Y") \
+                if row.counted_from else ""
         if key == "rate":
             return format_rate(row.rate)
         if key == "offline_delay":
@@ -232,6 +239,8 @@ class CheckinModel(RowsModel):
         return format_number(int(getattr(row, key)))
 
     def sort_value(self, row: CheckinRow, key: str) -> Any:
+        if key == "counted_from":
+            return row.counted_from or ""
         if key == "offline_delay":
             return row.offline_max_delay_seconds or 0
         return row.full_name if key == "officer" else getattr(row, key)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.head.common import DossierIdRole, RowsModel
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
 __all__ = ["HeadPage", "id_at", "selected_ids", "table_view"]
 
@@ -88,7 +88,8 @@ class HeadPage(QWidget):
     # ------------------------------------------------------------------------ reload
     def reload(self) -> None:
         self._reload_timer.stop()
-        run_in_background(self.read, self._done, self._failed, guard=self)
+        Op(self, self.read).success(self._done) \
+            .failure(lambda _exc, words: self.show_error(words)).run()
 
     def schedule_reload(self) -> None:
         if not self._reload_timer.isActive():
@@ -98,11 +99,6 @@ class HeadPage(QWidget):
         self.show_data(data)
         self.loads += 1
         self.loaded.emit()
-
-    def _failed(self, exc: BaseException) -> None:
-        from wfh_client.ui.messages import describe_error
-
-        self.show_error(describe_error(exc))
 
     def show_error(self, text: str) -> None:
         """Subclasses show ``text`` where they show their status."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -39,8 +40,8 @@ from wfh_client.ui.head.data import transport_of
 from wfh_client.ui.head.models import CheckinModel, OnTimeModel
 from wfh_client.ui.head.page import table_view
 from wfh_client.ui.i18n import current_language
-from wfh_client.ui.messages import describe_error
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
+from wfh_client.ui.widgets.saved import confirm_saved
 
 __all__ = ["ReportsPage", "default_range"]
 
@@ -72,6 +73,7 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.setObjectName("headReports")
         self.ctx = ctx
+        self.saved_notice: QMessageBox | None = None  # the last "Đã lưu — Mở tệp"
         self.ontime: OnTimeReport | None = None
         self.checkins: CheckinReport | None = None
         start, end = default_range(ctx.clock().astimezone(ctx.calendar.tz).date())
@@ -181,15 +183,15 @@ class ReportsPage(QWidget):
             return (fetch_ontime(transport, group, start, end),  # type: ignore[arg-type]
                     fetch_checkins(transport, start, end))
 
-        run_in_background(fetch, self._fetched, self._failed, guard=self)
+        Op(self, fetch).success(self._fetched).failure(self._failed).run()
 
     def _fetched(self, reports: tuple[OnTimeReport, CheckinReport]) -> None:
         self._busy = False
         self.show_reports(*reports)
 
-    def _failed(self, exc: BaseException) -> None:
+    def _failed(self, _exc: BaseException, words: str) -> None:
         self._busy = False
-        self.show_error(describe_error(exc))
+        self.show_error(words)
 
     def show_error(self, text: str) -> None:
         self.status.setStyleSheet("color: #b3261e;")
@@ -261,8 +263,10 @@ class ReportsPage(QWidget):
         if self.ontime is None or self.checkins is None:
             return
         lang = self._lang()
-        table = export.ontime_table(self.ontime, lang=lang) if self.tabs.currentIndex() == 0 \
-            else export.checkins_table(self.checkins, lang=lang)
+        dept = self._department()
+        table = export.ontime_table(self.ontime, lang=lang, department=dept) \
+            if self.tabs.currentIndex() == 0 else \
+            export.checkins_table(self.checkins, lang=lang, department=dept)
         self._export(lambda: export.export_csv(table, path))
 
     def export_xlsx(self, path: str) -> None:
@@ -270,17 +274,21 @@ class ReportsPage(QWidget):
         if self.ontime is None or self.checkins is None:
             return
         lang = self._lang()
-        tables = [export.ontime_table(self.ontime, lang=lang),
-                  export.checkins_table(self.checkins, lang=lang)]
+        dept = self._department()
+        tables = [export.ontime_table(self.ontime, lang=lang, department=dept),
+                  export.checkins_table(self.checkins, lang=lang, department=dept)]
         self._export(lambda: export.export_xlsx(tables, path))
+
+    def _department(self) -> str:
+        return str((self.ctx.user or {}).get("department_name") or "")
 
     def _export(self, write: Any) -> None:
         def done(target: Path) -> None:
             self.status.setStyleSheet("")
             self.status.setText(self.tr("Saved %1").replace("%1", str(target)))
+            self.saved_notice = confirm_saved(self, target)
             self.exported.emit(str(target))
 
-        def failed(exc: BaseException) -> None:
-            self.show_error(self.tr("The file could not be saved: %1").replace("%1", str(exc)))
-
-        run_in_background(write, done, failed, guard=self)
+        Op(self, write).success(done).with_progress(self.tr("Saving the report…")) \
+            .failure(lambda _exc, words: self.show_error(
+                self.tr("The file could not be saved: %1").replace("%1", words))).run()

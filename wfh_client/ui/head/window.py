@@ -81,9 +81,13 @@ class DepartmentWindow(QMainWindow):
         return open_dossier(self.ctx, dossier_id, self)
 
     def retranslate_ui(self) -> None:
-        name = (self.ctx.user or {}).get("department_name") or ""
+        user = self.ctx.user or {}
+        name = user.get("department_name") or ""
         title = self.tr("Department")
-        self.setWindowTitle(f"{title} — {name}" if name else title)
+        title = f"{title} — {name}" if name else title
+        if user.get("full_name"):
+            title += f" — {user['full_name']}"
+        self.setWindowTitle(title)
         titles = [self.tr("Queue to assign"), self.tr("Approvals"), self.tr("Board"),
                   self.tr("Reports")]
         for i, text in enumerate(titles):

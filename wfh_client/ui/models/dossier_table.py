@@ -1,11 +1,15 @@
 """The dossier list as a lazy Qt table model over the SQLite cache (Anki's browser model).
 
 The ``rid`` of every matching dossier in display order comes from index-only SQL
-(:mod:`~.dossier_query`: the sort column's index gives the order, cached per sort key until the
+(:mod:`wfh_client.store.listing`: the sort column's index gives the order, cached per sort key until the
 data changes; each filter - FTS search, status, field, deadline, outbox - is a set of rids). Row data is fetched only when
 ``data()`` asks for it, in blocks of :attr:`DossierTableModel.BLOCK` rows kept in a small LRU,
 so a view over 100,000 dossiers touches a few hundred rows. The remaining working time is
-computed with the domain's :class:`WorkingCalendar` only for rows being shown.
+computed with the domain's :class:`WorkingCalendar` only for rows being shown; a dossier waiting
+for the applicant's documents reads "paused". The default order is ``urgency`` (running
+dossiers first, by due instant). The step column says whose turn it is ("waiting for the head's
+approval"); a row someone else changed since the user last opened it is bold with a dot
+(:class:`~wfh_client.store.listing.Viewer`).
 
 :meth:`refresh` re-runs the query (after a filter change, a sort, or a ``dossiers.changed`` /
 ``outbox.changed`` event - see :class:`~wfh_client.ui.views.dossier_list.DossierListView`,
@@ -29,10 +33,24 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
+from wfh_client.domain.statuses import Status
 from wfh_client.store import Cache
+from wfh_client.store.listing import (
+    SORT_SQL,
+    DossierFilter,
+    Thresholds,
+    Viewer,
+    apply_filter,
+    fetch_rows,
+    filter_rids,
+    ordered_ids,
+    sort_indexes,
+)
+from wfh_client.ui.detail.labels import progress_text
 from wfh_client.ui.i18n import (
     format_date,
     format_datetime,
@@ -42,17 +60,6 @@ from wfh_client.ui.i18n import (
     sync_state_name,
 )
 from wfh_client.ui.icons import icon
-from wfh_client.ui.models.dossier_query import (
-    DEADLINE_STATUSES,
-    SORT_SQL,
-    DossierFilter,
-    Thresholds,
-    apply_filter,
-    fetch_rows,
-    filter_rids,
-    ordered_ids,
-    sort_indexes,
-)
 from wfh_client.ui.ops import run_in_background
 
 log = logging.getLogger(__name__)
@@ -60,25 +67,38 @@ log = logging.getLogger(__name__)
 __all__ = ["COLUMNS", "DossierIdRole", "DossierTableModel", "Row", "UrgencyRole"]
 
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("code", "procedure", "applicant", "received", "due", "remaining", "status", "sync")
+COLUMNS = ("code", "procedure", "applicant", "received", "due", "remaining", "status", "step",
+           "sync")
 DossierIdRole = Qt.ItemDataRole.UserRole + 1
 UrgencyRole = Qt.ItemDataRole.UserRole + 2  # "overdue" | "soon" | ""
 
 _OVERDUE_BG, _OVERDUE_FG = QColor("#fde0dc"), QColor("#8e1b10")
 _SOON_BG, _SOON_FG = QColor("#fff3cd"), QColor("#6d4c00")
 _STATE_FG = {"conflict": QColor("#b34700"), "rejected": QColor("#b00020")}
+_fonts: dict[str, QFont] = {}
+
+
+def _bold() -> QFont:
+    """A bold font for unread rows (made once, after the QApplication exists)."""
+    if "bold" not in _fonts:
+        font = QFont()
+        font.setBold(True)
+        _fonts["bold"] = font
+    return _fonts["bold"]
 
 
 class Row:
     """One fetched row: raw values plus display strings computed once."""
 
-    __slots__ = ("code", "due", "due_text", "id", "procedure", "applicant", "received_text",
-                 "remaining_text", "rid", "status", "status_text", "sync_state", "sync_text",
-                 "urgency")
+    __slots__ = ("assignee_id", "code", "due", "due_text", "id", "procedure", "applicant",
+                 "received_text", "remaining_text", "rid", "status", "status_text", "step",
+                 "step_text", "sync_state", "sync_text", "unread", "urgency")
 
     def __init__(self, raw: tuple[Any, ...], th: Thresholds, cal: WorkingCalendar) -> None:
         (self.rid, self.id, self.code, self.procedure, _field, self.applicant, received,
-         due_at, self.status, self.sync_state) = raw
+         due_at, self.status, self.sync_state, self.step, self.assignee_id, unread) = raw
+        self.unread = bool(unread)
+        self.step_text = progress_text(self.status, self.step)
         self.due = parse_iso(due_at)
         self.received_text = format_date(parse_iso(received), cal.tz)
         self.due_text = format_datetime(self.due, cal.tz)
@@ -86,7 +106,7 @@ class Row:
         self.sync_text = sync_state_name(self.sync_state)
         self.remaining_text: str | None = None
         self.urgency = ""
-        if due_at and self.status in DEADLINE_STATUSES:
+        if due_at and clock_running(self.status):
             if due_at < th.now:
                 self.urgency = "overdue"
             elif due_at <= th.soon:
@@ -104,16 +124,19 @@ class DossierTableModel(QAbstractTableModel):
     busy = Signal(bool)
 
     def __init__(self, cache: Cache, calendar: WorkingCalendar, parent: QObject | None = None,
-                 *, clock: Callable[[], datetime] | None = None) -> None:
+                 *, clock: Callable[[], datetime] | None = None,
+                 viewer: Viewer | None = None) -> None:
         super().__init__(parent)
         self.cache = cache
         self.calendar = calendar
+        self.viewer = viewer
         self._clock = clock or (lambda: datetime.now(UTC))
         self._filter = DossierFilter()
-        self._sort_key, self._descending = "due", False
+        self._sort_key, self._descending = "urgency", False
         self._ids: list[int] = []
         self._ordered: dict[str, list[int]] = {}  # sort key -> every rid, ascending
         self._positions: dict[str, dict[int, int]] = {}  # sort key -> rid -> index
+        self._memo: dict[Any, set[int] | None] = {}  # the view's rids, until the data changes
         self._indexes = sort_indexes(cache.reader())
         self._row_of: dict[int, int] | None = None
         self._blocks: OrderedDict[int, list[Row | None]] = OrderedDict()
@@ -137,6 +160,7 @@ class DossierTableModel(QAbstractTableModel):
         if reload:
             self._ordered.clear()
             self._positions.clear()
+            self._memo.clear()
         self._now = self._clock()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
         db = self.cache.reader()
@@ -144,7 +168,7 @@ class DossierTableModel(QAbstractTableModel):
         if ordered is None:
             ordered = self._ordered[self._sort_key] = ordered_ids(db, self._sort_key,
                                                                   self._indexes)
-        keep = filter_rids(db, self._filter, self.thresholds)
+        keep = filter_rids(db, self._filter, self.thresholds, self.viewer, self._memo)
         positions = None
         if keep is not None and len(keep) * 8 < len(ordered):
             positions = self._positions.get(self._sort_key)
@@ -176,6 +200,18 @@ class DossierTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(COLUMNS) - 1))
 
+    def set_viewer(self, viewer: Viewer | None) -> None:
+        """Who looks (the to-do view and unread markers follow them); refreshes."""
+        if viewer != self.viewer:
+            self.viewer = viewer
+            self.refresh()
+
+    def sort_by_urgency(self) -> None:
+        """Back to the default order: running dossiers first, most urgent first."""
+        if (self._sort_key, self._descending) != ("urgency", False):
+            self._sort_key, self._descending = "urgency", False
+            self.refresh()
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
@@ -206,7 +242,12 @@ class DossierTableModel(QAbstractTableModel):
 
     @property
     def sort_column(self) -> int:
-        return COLUMNS.index(self._sort_key)
+        """The column the order follows (-1 for the urgency order, which has none)."""
+        return COLUMNS.index(self._sort_key) if self._sort_key in COLUMNS else -1
+
+    @property
+    def sort_key(self) -> str:
+        return self._sort_key
 
     # ------------------------------------------------------------------- row access
     def rid_at(self, row: int) -> int | None:
@@ -238,7 +279,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def _fetch_block(self, number: int) -> list[Row | None]:
         rids = self._ids[number * self.BLOCK:(number + 1) * self.BLOCK]
-        raw = fetch_rows(self.cache.reader(), rids)
+        raw = fetch_rows(self.cache.reader(), rids, self.viewer)
         th, cal = self.thresholds, self.calendar
         block: list[Row | None] = [Row(raw[r], th, cal) if r in raw else None for r in rids]
         self.rows_fetched += len(raw)
@@ -249,7 +290,9 @@ class DossierTableModel(QAbstractTableModel):
 
     def _remaining(self, row: Row) -> str:
         if row.remaining_text is None:
-            if row.due is None or row.status not in DEADLINE_STATUSES:
+            if row.status == Status.AWAITING_SUPPLEMENT:
+                row.remaining_text = QCoreApplication.translate("DossierTableModel", "paused")
+            elif row.due is None or not clock_running(row.status):
                 row.remaining_text = ""
             else:
                 left = self.calendar.remaining(self._now, row.due)
@@ -281,6 +324,7 @@ class DossierTableModel(QAbstractTableModel):
             QCoreApplication.translate("DossierTableModel", "Due"),
             QCoreApplication.translate("DossierTableModel", "Time left"),
             QCoreApplication.translate("DossierTableModel", "Status"),
+            QCoreApplication.translate("DossierTableModel", "Step"),
             QCoreApplication.translate("DossierTableModel", "Sync"),
         )
         return titles[section]
@@ -308,7 +352,11 @@ class DossierTableModel(QAbstractTableModel):
                 return _STATE_FG[row.sync_state]
             return _OVERDUE_FG if row.urgency == "overdue" else \
                 _SOON_FG if row.urgency == "soon" else None
+        if role == Qt.ItemDataRole.FontRole:
+            return _bold() if row.unread else None
         if role == Qt.ItemDataRole.DecorationRole:
+            if column == "code" and row.unread:
+                return icon("unread")
             if column == "due" and row.urgency:
                 return icon("overdue" if row.urgency == "overdue" else "due-soon")
             if column == "sync" and row.sync_state in _STATE_FG:
@@ -317,7 +365,10 @@ class DossierTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in ("due", "remaining"):
                 return self._remaining(row) or None
-            if column in ("procedure", "applicant", "status"):
+            if column == "code" and row.unread:
+                return QCoreApplication.translate("DossierTableModel",
+                                                  "Changed by someone else since you last opened it")
+            if column in ("procedure", "applicant", "status", "step"):
                 return self._display(row, column) or None
             return None
         if role == DossierIdRole:
@@ -341,6 +392,8 @@ class DossierTableModel(QAbstractTableModel):
             return self._remaining(row)
         if column == "status":
             return row.status_text
+        if column == "step":
+            return row.step_text
         if column == "sync":
             return row.sync_text
         return None

@@ -17,8 +17,9 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QCommandLinkButton,
     QHBoxLayout,
     QLabel,
@@ -99,7 +100,8 @@ class CheckInPrompt(QWidget):
         self.today_button.clicked.connect(self.today_requested)
         self.close_button.clicked.connect(self.hide)
         self.retranslate_ui()
-        self.setMinimumWidth(380)
+        self.setMinimumWidth(440)
+        self._placed = False
 
     # ------------------------------------------------------------------ API
     def set_window(self, window: Any, kind: str) -> None:
@@ -109,6 +111,29 @@ class CheckInPrompt(QWidget):
         self.result.hide()
         self.set_busy(False)
         self.retranslate_ui()
+
+    def place(self) -> None:
+        """Size to the text (never clipped) and, the first time, centre on the screen of the
+        main window (a new top-level window otherwise lands in the screen's corner)."""
+        self.adjustSize()
+        self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+        if self._placed:
+            return
+        anchor = QApplication.activeWindow() or self.parentWidget()
+        screen = (anchor.screen() if anchor is not None else None) or \
+            QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        frame.moveCenter(area.center())
+        self.move(frame.topLeft())
+        self._placed = True
+
+    def moveEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        super().moveEvent(event)
+        if self.isVisible() and event.spontaneous():
+            self._placed = True  # the user moved it: keep it there
 
     def set_busy(self, busy: bool) -> None:
         for button in (self.working_button, self.meeting_button, self.away_button):
@@ -184,6 +209,8 @@ class CheckInPrompt(QWidget):
         self.reason.setPlaceholderText(self.tr("e.g. at the post office, back at 10:30"))
         self.today_button.setText(self.tr("Today's check-ins…"))
         self.close_button.setText(self.tr("&Later"))
+        # the command link's description wraps: give it the height its text needs
+        self.working_button.setMinimumHeight(self.working_button.sizeHint().height())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

@@ -1,8 +1,9 @@
 """The on-call part of the running app: prompts, recall alerts, today, team, do-not-disturb.
 
 :class:`OnCallUi` is created by ``ClientApp`` for every account and registered on the bridge.
-It adds the "On call" menu (check in now, today's check-ins, do not disturb), the "Team" menu for heads, a do-not-disturb toggle in the tray menu and two status-bar
-items (the events feed's connected / reconnecting state, today's windows). The on-call core
+It adds the "On call" menu (check in now, today's check-ins, do not disturb), the "Team" menu
+for heads, a do-not-disturb toggle in the tray menu and a status-bar button (today's windows;
+the connection itself has one indicator, the sync controller's). The on-call core
 arrives later (:meth:`attach`, from :mod:`~wfh_client.ui.oncall.wiring`); until then the
 screens exist but have nothing to send through.
 
@@ -11,11 +12,10 @@ nothing is deferred while the main window is hidden in the tray):
 
 - ``oncall.window_open`` / ``oncall.window_reminder``: a tray notification and the
   :class:`~.checkin_prompt.CheckInPrompt`; ``oncall.window_missed``: shown as missed.
-- ``oncall.recall_alert`` (``@immediate``): the modal :class:`~.recall_alert.RecallAlert`,
+- ``oncall.recall_alert`` (``@immediate``): the :class:`~.recall_alert.RecallAlert`,
   marked seen when shown, raised again on re-notification; ``oncall.recall_closed`` and an
   answer from another device (``oncall.recall_changed``) close it.
-- ``feed.connected`` / ``feed.reconnecting``: the status-bar indicator; ``feed.assignment``:
-  a sync now.
+- ``feed.assignment``: a sync now.
 
 **Do not disturb** (in memory, off at every start so it is never left on by mistake) hides
 tray notifications and check-in prompts only: the check-in windows still open and close, a
@@ -32,16 +32,16 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolButton
 
 from wfh_client.ui.bridge import immediate
 from wfh_client.ui.context import AppContext
-from wfh_client.ui.messages import describe_error
 from wfh_client.ui.oncall.checkin_prompt import CheckInPrompt
 from wfh_client.ui.oncall.labels import hhmm, window_span
 from wfh_client.ui.oncall.recall_alert import RecallAlert
 from wfh_client.ui.oncall.today import TodayDialog, summary_counts
 from wfh_client.ui.oncall.wiring import OnCallSession
+from wfh_client.ui.operation import Op
 from wfh_client.ui.ops import run_in_background
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,6 @@ class OnCallUi(QObject):
         self.alerts: dict[int, RecallAlert] = {}
         self.today_windows: list[dict[str, Any]] = []
         self.queued = 0
-        self.feed_state = ""  # "" before the feed runs, then connected / reconnecting
         self._last_checkin: str | None = None
         self._hide_timer = QTimer(self)
         self._hide_timer.setSingleShot(True)
@@ -138,24 +137,17 @@ class OnCallUi(QObject):
 
     def _build_status(self) -> None:
         status = self.window.statusBar()
-        self.feed_label = QLabel(status)
-        self.feed_label.setObjectName("feedState")
         self.oncall_button = QToolButton(status)
         self.oncall_button.setObjectName("oncallToday")
         self.oncall_button.setAutoRaise(True)
         self.oncall_button.clicked.connect(self.open_today)
         status.insertPermanentWidget(1, self.oncall_button)
-        status.insertPermanentWidget(2, self.feed_label)
-        self.feed_label.hide()
         self.oncall_button.hide()
 
     # ------------------------------------------------------------------ lifecycle
     def attach(self, session: OnCallSession) -> None:
         self.session = session
         self.oncall_button.show()
-        if session.feed is not None:
-            self.feed_state = "connected" if session.feed.connected else "connecting"
-            self.feed_label.show()
         self.retranslate_ui()
         self.refresh_today()
 
@@ -213,7 +205,7 @@ class OnCallUi(QObject):
             window = next((w for w in self.today_windows if w.get("state") == "open"), None)
         self._hide_timer.stop()
         prompt.set_window(window, kind)
-        prompt.adjustSize()
+        prompt.place()
         prompt.show()
         prompt.raise_()
         return prompt
@@ -237,11 +229,11 @@ class OnCallUi(QObject):
                 self._hide_timer.start(HIDE_AFTER_MS)
             self.refresh_today()
 
-        def failed(exc: BaseException) -> None:
+        def failed(_exc: BaseException, words: str) -> None:
             prompt.set_busy(False)
-            prompt.show_error(str(exc) if isinstance(exc, ValueError) else describe_error(exc))
+            prompt.show_error(words)
 
-        run_in_background(work, done, failed, guard=self)
+        Op(self, work).success(done).failure(failed).run()
 
     def _auto_hide_prompt(self) -> None:
         if self.prompt is not None and self.prompt.kind == "recorded":
@@ -280,9 +272,8 @@ class OnCallUi(QObject):
         from wfh_client.ui.oncall.team_view import TeamView
 
         if self.session is None:
-            self.window.statusBar().showMessage(self.tr("The team view needs a connection to "
-                                                        "the server; try again in a moment."),
-                                                8000)
+            self._flash(self.tr("The team view needs a connection to the server; try again "
+                                "in a moment."), 8000)
             return None
         if self.team_view is None:
             self.team_view = TeamView(self.ctx, self.session.transport)
@@ -389,16 +380,16 @@ class OnCallUi(QObject):
                 alert.finish()
                 alert.deleteLater()
             online = self.service is not None and bool(self.service.sender.online)
-            self.window.statusBar().showMessage(
-                done_text if online else self.tr("Answer recorded; it is sent as soon as the "
-                                                 "server can be reached."), 15_000)
+            self._flash(done_text if online else self.tr(
+                "Answer recorded; it is sent as soon as the server can be reached."), 15_000)
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: BaseException, words: str) -> None:
             if alert is not None and shiboken6.isValid(alert):
-                alert.show_error(str(exc) if isinstance(exc, ValueError)
-                                 else describe_error(exc))
+                # the core refuses an answer to a recall that is closed or already answered
+                alert.show_error(self.tr("This recall is closed or was already answered.")
+                                 if isinstance(exc, ValueError) else words)
 
-        run_in_background(work, done, failed, guard=self)
+        Op(self, work).success(done).failure(failed).run()
 
     def _acknowledge(self, recall_id: int, arrival: datetime) -> None:
         service = self.service
@@ -417,39 +408,24 @@ class OnCallUi(QObject):
 
     # ------------------------------------------------------------------ feed events
     @immediate
-    def on_event_feed_connected(self, connected: bool = False, **_: Any) -> None:
-        self.feed_state = "connected" if connected else "reconnecting"
-        self.feed_label.setVisible(self.session is not None)
-        self._update_feed_label()
-
-    @immediate
-    def on_event_feed_reconnecting(self, **_: Any) -> None:
-        self.feed_state = "reconnecting"
-        self._update_feed_label()
-
-    @immediate
     def on_event_feed_assignment(self, replay: bool = False, **_: Any) -> None:
         if self.sync is not None and not replay:
             self.sync.sync_now()
 
     # ------------------------------------------------------------------ text
-    def _update_feed_label(self) -> None:
-        text, colour, tip = {
-            "connected": (self.tr("● Connected"), "#166534",
-                          self.tr("Recalls and assignments arrive within a second.")),
-            "reconnecting": (self.tr("● Reconnecting…"), "#b45309",
-                             self.tr("The live connection to the server is down; the app "
-                                     "keeps trying. Check-ins and answers are queued.")),
-            "connecting": (self.tr("● Connecting…"), "#475569", ""),
-        }.get(self.feed_state, ("", "", ""))
-        self.feed_label.setText(text)
-        self.feed_label.setStyleSheet(f"color: {colour};" if colour else "")
-        self.feed_label.setToolTip(tip)
+    def _flash(self, text: str, ms: int) -> None:
+        """A message in the status bar that leaves its counters in view."""
+        status = self.window.statusBar()
+        flash = getattr(status, "flash", None)
+        if flash is not None:
+            flash(text, ms)
+        else:
+            status.showMessage(text, ms)
 
     def _update_today_button(self) -> None:
         counts = summary_counts(self.today_windows)
         total = len(self.today_windows)
-        text = self.tr("On call: %1/%2").replace("%1", str(counts["done"])).replace(
+        text = self.tr("Check-ins today: %1/%2").replace("%1", str(counts["done"])).replace(
             "%2", str(total))
         if counts["missed"]:
             text += " · " + self.tr("%1 missed").replace("%1", str(counts["missed"]))
@@ -472,7 +448,6 @@ class OnCallUi(QObject):
             own = getattr(self, "own_team_menu", None)
             if own is not None:
                 own.setTitle(self.tr("&Team"))
-        self._update_feed_label()
         self._update_today_button()
 
     def event(self, event: QEvent) -> bool:

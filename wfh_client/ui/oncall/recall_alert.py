@@ -1,4 +1,4 @@
-"""The recall alert: modal, always on top, audible, and on screen until it is answered.
+"""The recall alert: always on top, large, audible, and on screen until it is answered.
 
 Shows who recalls, when, the message, the report-by time and the urgency. Two answers:
 
@@ -10,6 +10,11 @@ controller once the answer is recorded or the head closed the recall, closes it)
 (:class:`~wfh_client.ui.oncall.sound.AlertSound`) repeats until then. A re-notification of the
 same recall (:meth:`renotified`) raises it again and restarts the sound. Do-not-disturb never
 applies to it.
+
+An answer is never given by accident: there is no default button and Enter does nothing (a
+key pressed while typing elsewhere when the alert pops up must not answer a recall nobody has
+read); it takes a click or the button's Alt shortcut. It does not block the rest of the app
+(the officer may need to look at a dossier before answering), it just stays on top.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDateTimeEdit,
@@ -39,6 +44,8 @@ from wfh_client.ui.oncall.sound import AlertSound
 
 __all__ = ["RecallAlert", "from_qdatetime", "to_qdatetime"]
 
+_BARE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+
 
 def to_qdatetime(value: datetime, tz: tzinfo) -> QDateTime:
     """The wall-clock time of ``value`` in ``tz`` (the department's zone) as a QDateTime."""
@@ -58,12 +65,12 @@ class RecallAlert(QDialog):
 
     def __init__(self, recall: dict[str, Any], tz: tzinfo, now: datetime,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent, Qt.WindowType.Dialog | Qt.WindowType.WindowStaysOnTopHint
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint
                          | Qt.WindowType.CustomizeWindowHint | Qt.WindowType.WindowTitleHint)
         self.setObjectName("recallAlert")
         self.setWindowIcon(icon("app"))
-        self.setWindowModality(Qt.WindowModality.ApplicationModal)
-        self.setModal(True)
+        self.setWindowModality(Qt.WindowModality.NonModal)
+        self.setModal(False)
         self.recall = dict(recall)
         self.recall_id = int(recall["recall_id"])
         self.tz = tz
@@ -85,8 +92,9 @@ class RecallAlert(QDialog):
         self.message.setFrameShape(QFrame.Shape.StyledPanel)
         self.message.setMargin(8)
         font = self.message.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setPointSizeF(font.pointSizeF() * 1.35)
         self.message.setFont(font)
+        self.message.setMinimumHeight(90)
         self.report_by = QLabel(self)
         self.urgency = QLabel(self)
         self.sent_at = QLabel(self)
@@ -97,9 +105,18 @@ class RecallAlert(QDialog):
         self.reason.setMaxLength(500)
         self.coming_button = QPushButton(self)
         self.coming_button.setObjectName("coming")
-        self.coming_button.setDefault(True)
         self.cannot_button = QPushButton(self)
         self.cannot_button.setObjectName("cannot")
+        for button in (self.coming_button, self.cannot_button):
+            button.setAutoDefault(False)  # Enter never answers (see the module docstring)
+            button.setDefault(False)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nor is a space bar hit on a button
+            button.installEventFilter(self)
+            button.setMinimumHeight(44)
+            bold = button.font()
+            bold.setBold(True)
+            bold.setPointSizeF(bold.pointSizeF() * 1.15)
+            button.setFont(bold)
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b91c1c; font-weight: bold;")
         self.error.setWordWrap(True)
@@ -137,7 +154,7 @@ class RecallAlert(QDialog):
         report_by = parse_iso(str(recall.get("report_by") or "")) or now + timedelta(minutes=30)
         self.arrival.setDateTime(to_qdatetime(max(report_by, now), tz))
         self.retranslate_ui()
-        self.setMinimumWidth(520)
+        self.setMinimumSize(680, 460)
 
     # ------------------------------------------------------------------ API
     @property
@@ -204,9 +221,17 @@ class RecallAlert(QDialog):
         self.sound.stop()
         super().closeEvent(event)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # the answer buttons take clicks and Alt shortcuts only, never a bare key
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) and \
+                isinstance(event, QKeyEvent) and event.key() in _BARE_KEYS:
+            return True
+        return super().eventFilter(watched, event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
-        if event.key() == Qt.Key.Key_Escape and not self._finished:
-            event.ignore()
+        if (event.key() == Qt.Key.Key_Escape or event.key() in _BARE_KEYS) and \
+                not self._finished:
+            event.accept()  # nothing: an answer takes a click or the button's Alt shortcut
             return
         super().keyPressEvent(event)
 
@@ -216,10 +241,10 @@ class RecallAlert(QDialog):
         self.setWindowTitle(self.tr("Recall to the office"))
         colour = "#b91c1c" if self.urgent else "#c2410c"
         self.banner.setStyleSheet(f"background: {colour}; color: white; font-weight: bold; "
-                                  "font-size: 15pt; border-radius: 4px;")
+                                  "font-size: 20pt; border-radius: 4px; padding: 6px;")
         banner = self.tr("URGENT RECALL") if self.urgent else self.tr("You are recalled")
         if self.times_shown > 1 or int(r.get("renotify") or 0) > 0:
-            banner += " - " + self.tr("reminder %1").replace(
+            banner += " — " + self.tr("reminder %1").replace(
                 "%1", str(max(self.times_shown - 1, int(r.get("renotify") or 0))))
         self.banner.setText(banner)
         self.from_caption.setText(self.tr("From:"))
@@ -237,7 +262,7 @@ class RecallAlert(QDialog):
         self.reason_label.setText(self.tr("&Reason:"))
         self.reason.setPlaceholderText(self.tr("required if you cannot come"))
         self.coming_button.setText(self.tr("I will &come"))
-        self.cannot_button.setText(self.tr("I &cannot come"))
+        self.cannot_button.setText(self.tr("I ca&nnot come"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange:

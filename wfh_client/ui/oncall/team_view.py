@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 from wfh_client.oncall.transport import iso_z
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.i18n import format_datetime, parse_iso
-from wfh_client.ui.messages import describe_error
 from wfh_client.ui.oncall.labels import (
     hhmm,
     person_state_text,
@@ -44,7 +43,7 @@ from wfh_client.ui.oncall.labels import (
 )
 from wfh_client.ui.oncall.recall_dialog import RecallDialog
 from wfh_client.ui.oncall.team_model import TeamTableModel
-from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.operation import Op
 
 __all__ = ["REFRESH_MS", "TeamView"]
 
@@ -164,7 +163,7 @@ class TeamView(QWidget):
                                        params={"state": "requested"}).json()
             return team, list(recalls.get("recalls") or []), list(leaves.get("leaves") or [])
 
-        run_in_background(fetch, self._loaded, self._load_failed, guard=self)
+        Op(self, fetch).success(self._loaded).failure(self._load_failed).run()
 
     def _loaded(self, result: tuple[dict[str, Any], list[dict[str, Any]],
                                     list[dict[str, Any]]]) -> None:
@@ -178,8 +177,7 @@ class TeamView(QWidget):
         self._done_loading()
         self.refreshed.emit()
 
-    def _load_failed(self, exc: BaseException) -> None:
-        text = describe_error(exc)
+    def _load_failed(self, _exc: BaseException, text: str) -> None:
         self.status.setText(text)
         self.status.setStyleSheet("color: #b91c1c;")
         self._done_loading()
@@ -293,7 +291,7 @@ class TeamView(QWidget):
 
     def _post(self, work: Callable[[], Any], done: Callable[[Any], None],
               show_error: Callable[[str], None]) -> None:
-        run_in_background(work, done, lambda exc: show_error(describe_error(exc)), guard=self)
+        Op(self, work).success(done).failure(lambda _exc, words: show_error(words)).run()
 
     def _show_error(self, text: str) -> None:
         self.status.setText(text)

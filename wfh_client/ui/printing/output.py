@@ -3,18 +3,37 @@
 - :func:`export_pdf` writes an A5 PDF (``QPrinter`` in ``PdfFormat``);
 - :func:`print_html` asks with ``QPrintDialog`` and prints on the chosen printer (A5);
 - :func:`render_page` paints the first page onto a ``QImage`` (screenshots, checks).
+
+A slip may be given as a function ``rows_moved -> html`` instead of HTML: when its signature
+block (the last table) would start a page alone, the last rows of the table before it are moved
+to that page with it (:func:`lay_out`): a signature must sign something on its own page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import QFont, QImage, QPageLayout, QPageSize, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPaintDevice,
+    QPainter,
+    QTextDocument,
+    QTextTable,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QWidget
 
-__all__ = ["A5_MM", "build_document", "export_pdf", "make_printer", "print_html", "print_on", "render_page"]
+__all__ = ["A5_MM", "SlipSource", "build_document", "export_pdf", "lay_out", "make_printer",
+           "print_html", "print_on", "render_page", "signature_alone"]
+
+#: HTML, or a function giving the HTML with ``n`` last rows moved to the signatures' page
+SlipSource = str | Callable[[int], str]
+MAX_ROWS_MOVED = 4
 
 A5_MM = (148.0, 210.0)
 MARGINS_MM = QMarginsF(14, 12, 12, 12)  # left, top, right, bottom (binding side wider)
@@ -32,6 +51,37 @@ def build_document(html: str) -> QTextDocument:
     return doc
 
 
+def signature_alone(doc: QTextDocument) -> bool:
+    """Whether the last table (the signatures) starts a page the table before it never
+    reaches (the document laid out with its page size)."""
+    tables = [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    page = doc.pageSize().height()
+    if len(tables) < 2 or page <= 0:
+        return False
+    layout = doc.documentLayout()
+    signatures, before = layout.frameBoundingRect(tables[-1]), layout.frameBoundingRect(tables[-2])
+    return int(signatures.top() // page) > int((before.bottom() - 1) // page)
+
+
+def lay_out(source: SlipSource, device: QPaintDevice, page: QSizeF) -> QTextDocument:
+    """The document laid out on ``device`` in pages of ``page``, with the signatures never
+    alone on a page (see the module docstring)."""
+    def build(html: str) -> QTextDocument:
+        doc = build_document(html)
+        doc.documentLayout().setPaintDevice(device)
+        doc.setPageSize(page)
+        return doc
+
+    if isinstance(source, str):
+        return build(source)
+    doc = build(source(0))
+    moved = 0
+    while signature_alone(doc) and moved < MAX_ROWS_MOVED:
+        moved += 1
+        doc = build(source(moved))
+    return doc
+
+
 def make_printer(pdf_path: Path | None = None) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A5),
@@ -43,7 +93,7 @@ def make_printer(pdf_path: Path | None = None) -> QPrinter:
     return printer
 
 
-def export_pdf(html: str, path: Path, *, title: str = "") -> Path:
+def export_pdf(html: SlipSource, path: Path, *, title: str = "") -> Path:
     """Write ``html`` as an A5 PDF at ``path``."""
     printer = make_printer(path)
     if title:
@@ -52,15 +102,13 @@ def export_pdf(html: str, path: Path, *, title: str = "") -> Path:
     return path
 
 
-def print_on(html: str, printer: QPrinter) -> None:
+def print_on(html: SlipSource, printer: QPrinter) -> None:
     """Lay the document out on ``printer`` itself and print it (no page numbers added)."""
-    doc = build_document(html)
-    doc.documentLayout().setPaintDevice(printer)
-    doc.setPageSize(printer.pageRect(QPrinter.Unit.DevicePixel).size())
+    doc = lay_out(html, printer, printer.pageRect(QPrinter.Unit.DevicePixel).size())
     doc.print_(printer)
 
 
-def print_html(html: str, parent: QWidget | None = None, *, title: str = "") -> bool:
+def print_html(html: SlipSource, parent: QWidget | None = None, *, title: str = "") -> bool:
     """Ask for a printer (A5 preset) and print; False if the user cancelled."""
     printer = make_printer()
     if title:
@@ -72,8 +120,8 @@ def print_html(html: str, parent: QWidget | None = None, *, title: str = "") -> 
     return True
 
 
-def render_page(html: str, dpi: int = 120) -> QImage:
-    """The first A5 page as an image (white paper, the same margins as print).
+def render_page(html: SlipSource, dpi: int = 120, page_number: int = 0) -> QImage:
+    """Page ``page_number`` (the first: 0) as an A5 image (white paper, print's margins).
 
     The document is laid out on the image itself (its DPI set to ``dpi``), as ``print_``
     lays it out on the printer, so point sizes and line breaks match the PDF.
@@ -84,16 +132,15 @@ def render_page(html: str, dpi: int = 120) -> QImage:
     image.setDotsPerMeterX(round(dpi / 0.0254))
     image.setDotsPerMeterY(round(dpi / 0.0254))
     image.fill(Qt.GlobalColor.white)
-    doc = build_document(html)
-    doc.documentLayout().setPaintDevice(image)
     left, top = MARGINS_MM.left() * per_mm, MARGINS_MM.top() * per_mm
     content = QSizeF(width - left - MARGINS_MM.right() * per_mm,
                      height - top - MARGINS_MM.bottom() * per_mm)
-    doc.setPageSize(content)
+    doc = lay_out(html, image, content)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-    painter.translate(left, top)
-    doc.drawContents(painter, QRectF(0, 0, content.width(), content.height()))
+    painter.translate(left, top - page_number * content.height())
+    doc.drawContents(painter, QRectF(0, page_number * content.height(), content.width(),
+                                     content.height()))
     painter.end()
     return image

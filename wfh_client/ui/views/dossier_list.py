@@ -6,30 +6,73 @@ view is hidden (window in the tray) the bridge defers them until it is shown aga
 refresh keeps the selected dossiers, the current one and the scroll position. Double-click or
 Enter emits :attr:`DossierListView.open_requested` with the dossier id (the detail view plugs
 in there).
+
+Rows are selected and drawn whole (no per-cell focus frame). An empty list says why and offers
+the way out (:attr:`DossierListView.clear_requested` when filters hide everything,
+:attr:`DossierListView.sync_requested` when nothing was downloaded yet,
+:attr:`DossierListView.view_requested` to show the closed ones). A right-click on the
+header chooses the columns; :meth:`save_layout` / :meth:`restore_layout` keep the columns'
+order, widths and visibility (the main window stores them per user).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
-from wfh_client.ui.models.dossier_query import DossierFilter
+from wfh_client.store.listing import DossierFilter
 from wfh_client.ui.models.dossier_table import COLUMNS, DossierTableModel
 
 __all__ = ["REFRESH_DELAY_MS", "DossierListView"]
 
 REFRESH_DELAY_MS = 150
 _WIDTHS = {"code": 205, "procedure": 290, "applicant": 170, "received": 90, "due": 140,
-           "remaining": 175, "status": 160, "sync": 130}
+           "remaining": 150, "status": 140, "step": 190, "sync": 120}
+_ALWAYS_SHOWN = ("code",)  # a row must say which dossier it is
+
+
+class _RowDelegate(QStyledItemDelegate):
+    """Draws cells without the per-cell focus frame: the row is one thing."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
+                        index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
 
 
 class DossierListView(QTableView):
     open_requested = Signal(str)
     # the row count after each refresh
     refreshed = Signal(int)
+    # the empty state's way out: clear the filters / sync now
+    clear_requested = Signal()
+    sync_requested = Signal()
+    view_requested = Signal(str)  # "all": show the closed ones too
 
     def __init__(self, model: DossierTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,22 +98,124 @@ class DossierListView(QTableView):
             self.setColumnWidth(i, _WIDTHS[key])
         header.setSortIndicator(model.sort_column, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
+        if model.sort_column < 0:  # the urgency order: no column's arrow
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setItemDelegate(_RowDelegate(self))
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.show_column_menu)
+        self.column_menu: QMenu | None = None
+        self.filtered = False  # the list is narrowed by a filter (for the empty state)
+        self.empty_label = QLabel(self.viewport())
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setTextFormat(Qt.TextFormat.RichText)
+        self.empty_label.linkActivated.connect(self._empty_link)
+        self.empty_label.hide()
+        self.viewport().installEventFilter(self)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._refresh_timer.timeout.connect(lambda: self.refresh(reload=True))
         self.doubleClicked.connect(self._open_index)
         model.refreshed.connect(self.refreshed)
+        model.refreshed.connect(lambda _n: self._update_empty())
 
     # --------------------------------------------------------------------- refresh
-    def apply_filter(self, f: DossierFilter) -> None:
-        """A new search/filter: keep the selection where it survives, scroll to the top."""
+    def apply_filter(self, f: DossierFilter, *, narrowed: bool | None = None) -> None:
+        """A new search/filter: keep the selection where it survives, scroll to the top.
+        ``narrowed``: whether the user narrowed the list (the empty state offers to clear)."""
+        self.filtered = (f.text.strip() != "" or bool(f.statuses) or f.field is not None
+                         or f.due != "any" or f.unsent or f.conflict or f.view == "todo") \
+            if narrowed is None else narrowed
         self._keeping_selection(lambda: self.dossiers.set_filter(f), keep_scroll=False)
+
+    # ---------------------------------------------------------------- empty state
+    def _update_empty(self) -> None:
+        if self.dossiers.rowCount():
+            self.empty_label.hide()
+            return
+        if self.filtered or self.dossiers.filter.view not in ("all", "open"):
+            text = self.tr("No dossiers found — <a href=\"clear\">Clear the filters</a>")
+        elif self.dossiers.filter.view == "open":
+            text = self.tr("No dossiers in progress — <a href=\"all\">Show all dossiers</a> or "
+                           "<a href=\"sync\">sync now</a> (F5)")
+        else:
+            text = self.tr("No dossiers on this computer yet — <a href=\"sync\">Sync now</a> (F5)")
+        self.empty_label.setText(text)
+        self._place_empty()
+        self.empty_label.show()
+
+    def _place_empty(self) -> None:
+        area = self.viewport().rect()
+        self.empty_label.setGeometry(area.adjusted(24, 24, -24, -area.height() // 2))
+
+    def _empty_link(self, link: str) -> None:
+        if link == "sync":
+            self.sync_requested.emit()
+        elif link == "all":
+            self.view_requested.emit("all")
+        else:
+            self.clear_requested.emit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.viewport() and event.type() == QEvent.Type.Resize \
+                and self.empty_label.isVisible():
+            self._place_empty()
+        return super().eventFilter(watched, event)
+
+    # ---------------------------------------------------------------- columns
+    def show_column_menu(self, pos: QPoint) -> QMenu:
+        """The header's menu: which columns to show (the code column always stays)."""
+        header = self.horizontalHeader()
+        menu = QMenu(self)
+        for section, key in enumerate(COLUMNS):
+            action = menu.addAction(self.dossiers.column_title(section))
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(section))
+            action.setEnabled(key not in _ALWAYS_SHOWN)
+            action.setData(section)
+            action.toggled.connect(lambda on, s=section: header.setSectionHidden(s, not on))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.column_menu = menu
+        menu.popup(header.mapToGlobal(pos))
+        return menu
+
+    def save_layout(self) -> QByteArray:
+        """The columns' order, widths and visibility (QHeaderView state)."""
+        return self.horizontalHeader().saveState()
+
+    def restore_layout(self, state: QByteArray | bytes) -> bool:
+        header = self.horizontalHeader()
+        done = header.restoreState(QByteArray(state))
+        if done and header.count() != len(COLUMNS):  # a layout from another version
+            return False
+        for key in _ALWAYS_SHOWN:
+            header.setSectionHidden(COLUMNS.index(key), False)
+        if self.dossiers.sort_column < 0:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        return bool(done)
+
+    # ---------------------------------------------------------------- keyboard
+    def focus_rows(self) -> None:
+        """From the search box: into the rows, on the current one (the first if none)."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        current = self.currentIndex()
+        if not current.isValid() and self.dossiers.rowCount():
+            current = self.dossiers.index(0, 0)
+        if current.isValid() and not self.selectionModel().isRowSelected(current.row()):
+            self.selectionModel().setCurrentIndex(
+                current, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
 
     def refresh(self, *, reload: bool = True) -> None:
         """The data changed: re-query, keeping selection, current row and scroll position."""
         self._refresh_timer.stop()
         self._keeping_selection(lambda: self.dossiers.refresh(reload=reload), keep_scroll=True)
+
+    def changing(self, change: Any) -> None:
+        """Run ``change()`` (anything that re-queries the model) keeping the selection."""
+        self._keeping_selection(change, keep_scroll=True)
 
     def schedule_refresh(self) -> None:
         if not self._refresh_timer.isActive():
@@ -81,6 +226,9 @@ class DossierListView(QTableView):
 
     def on_event_outbox_changed(self, **_: Any) -> None:
         self.schedule_refresh()
+
+    def on_event_dossiers_seen(self, **_: Any) -> None:
+        self.schedule_refresh()  # an unread row was opened
 
     def _keeping_selection(self, change: Any, *, keep_scroll: bool) -> None:
         model = self.dossiers
@@ -115,14 +263,6 @@ class DossierListView(QTableView):
     def current_dossier_id(self) -> str | None:
         index = self.currentIndex()
         return self.dossiers.dossier_id_at(index.row()) if index.isValid() else None
-
-    def select_dossier(self, dossier_id: str) -> bool:
-        """Select ``dossier_id`` if it is in the list (reads rows until found: tests/tools)."""
-        for row in range(self.dossiers.rowCount()):
-            if self.dossiers.dossier_id_at(row) == dossier_id:
-                self.selectRow(row)
-                return True
-        return False
 
     def _open_index(self, index: QModelIndex) -> None:
         dossier_id = self.dossiers.dossier_id_at(index.row())

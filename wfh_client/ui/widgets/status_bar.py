@@ -1,12 +1,18 @@
-"""The main window's status bar: list counts, connection state and last successful sync.
+"""The main window's status bar: who is signed in, list counts, the connection and the last
+successful sync, in words.
 
 Counts: shown (rows in the list now) / total / overdue / due soon / unsent / conflicts; a
 button appears when there are conflicts or rejected changes and opens their view
 (:attr:`MainStatusBar.issues_clicked`). The state label's tooltip holds the last sync error in
 plain words. The
-cache-wide figures come from :func:`~wfh_client.ui.models.dossier_query.list_counts`, read on
+cache-wide figures come from :func:`~wfh_client.store.listing.list_counts`, read on
 a worker thread (:func:`wfh_client.ui.ops.run_in_background`) after data changes and once a
 minute; "shown" comes from the model after each refresh.
+
+Messages (a sync error, a notification) go to their own label for a while
+(:meth:`MainStatusBar.flash`), never through ``QStatusBar.showMessage``, which would hide the
+counters behind them. The connection is one word (online / offline / syncing) with the
+reason in its tooltip (:meth:`MainStatusBar.set_state`).
 """
 
 from __future__ import annotations
@@ -14,12 +20,12 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
 
+from wfh_client.store.listing import ListCounts
 from wfh_client.ui.i18n import format_datetime, format_number, parse_iso
 from wfh_client.ui.icons import icon
-from wfh_client.ui.models.dossier_query import ListCounts
 
 __all__ = ["MainStatusBar"]
 
@@ -30,8 +36,17 @@ class MainStatusBar(QStatusBar):
     def __init__(self, tz: ZoneInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tz = tz
+        self.user_label = QLabel(self)
+        self.user_label.setObjectName("signedIn")
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("counts")
+        self.message_label = QLabel(self)
+        self.message_label.setObjectName("message")
+        self.message_label.setStyleSheet("color: #9a3412;")
+        self.message_label.hide()
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.message_label.hide)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setMaximumWidth(140)
         self.progress_bar.setTextVisible(False)
@@ -47,15 +62,20 @@ class MainStatusBar(QStatusBar):
         self.issues_button.setStyleSheet("QToolButton { color: #9a3412; font-weight: bold; }")
         self.issues_button.clicked.connect(self.issues_clicked)
         self.issues_button.hide()
-        self.addWidget(self.counts_label, 1)
+        self.addWidget(self.user_label)
+        self.addWidget(self.counts_label)
+        self.addWidget(self.message_label, 1)
         for widget in (self.issues_button, self.progress_bar, self.state_icon, self.state_label,
                        self.last_sync_label):
             self.addPermanentWidget(widget)
         self.shown = 0
         self.counts: ListCounts | None = None
         self.state = "online"
+        self.source = ""
         self.rejected = 0
         self.error = ""
+        self.user_name = ""
+        self.user_title = ""
         self.retranslate_ui()
 
     def set_shown(self, shown: int) -> None:
@@ -71,15 +91,34 @@ class MainStatusBar(QStatusBar):
         self.rejected = rejected
         self._update_issues()
 
+    def set_user(self, name: str, title: str = "") -> None:
+        """Who is signed in (name and job title)."""
+        self.user_name, self.user_title = name, title
+        self._update_user()
+
+    def _update_user(self) -> None:
+        who = f"{self.user_name} ({self.user_title})" if self.user_title else self.user_name
+        self.user_label.setText(self.tr("Signed in: %1").replace("%1", who) if who else "")
+        self.user_label.setVisible(bool(who))
+
+    def flash(self, text: str, ms: int = 15_000) -> None:
+        """Show ``text`` beside the counters for ``ms`` (they stay visible)."""
+        self.message_label.setText(text)
+        self.message_label.setToolTip(text)
+        self.message_label.setVisible(bool(text))
+        self._message_timer.start(ms)
+
     def set_error(self, message: str) -> None:
         """The last sync error in plain words ("" once a sync succeeds)."""
         self.error = message
-        self.state_label.setToolTip(message)
-        self.state_icon.setToolTip(message)
+        self._update_state_tip()
 
-    def set_state(self, state: str) -> None:
-        """``online`` | ``offline`` | ``syncing``."""
+    def set_state(self, state: str, source: str | None = None) -> None:
+        """``online`` | ``offline`` | ``syncing``; ``source``: who said so last
+        (``sync`` | ``feed`` | ``network``), for the tooltip."""
         self.state = state
+        if source is not None:
+            self.source = source
         self.state_icon.setPixmap(icon(state).pixmap(14, 14))
         self.state_label.setText({
             "online": self.tr("Online"), "offline": self.tr("Offline"),
@@ -87,6 +126,23 @@ class MainStatusBar(QStatusBar):
         }.get(state, state))
         if state != "syncing":
             self.progress_bar.hide()
+        self._update_state_tip()
+
+    def _update_state_tip(self) -> None:
+        if self.state == "offline":
+            why = {
+                "network": self.tr("This computer has no network connection."),
+                "feed": self.tr("The server stopped answering; the app keeps trying."),
+            }.get(self.source, self.tr("The server cannot be reached; the app keeps trying."))
+            tip = why + " " + self.tr("Your work is kept on this computer and sent later.")
+        elif self.state == "syncing":
+            tip = self.tr("Exchanging changes with the server.")
+        else:
+            tip = self.tr("Connected to the server: recalls and assignments arrive at once.")
+        if self.error:
+            tip += "\n" + self.error
+        self.state_label.setToolTip(tip)
+        self.state_icon.setToolTip(tip)
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress_bar.setVisible(total > 0 and self.state == "syncing")
@@ -129,6 +185,7 @@ class MainStatusBar(QStatusBar):
             if when else self.tr("Never synced"))
 
     def retranslate_ui(self) -> None:
+        self._update_user()
         self._update_counts()
         self._update_last_sync()
         self.set_state(self.state)
