@@ -2525,7 +2525,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>From:</source>
-        <translation>Từ ngày:</translation>
+        <translation>Người triệu tập:</translation>
     </message>
     <message>
         <source>Report by:</source>

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QCalendarWidget, QDialogButtonBox, QFileDialog
 
@@ -58,6 +58,15 @@ def test_one_term_per_concept() -> None:
     assert bucket_title("awaiting_documents") == asked  # the head's board
     assert export_term("late", "vi") == "Quá hạn"  # reports
     assert timeliness_name(Timeliness.LATE) == "quá hạn"  # the slip
+
+
+def test_a_label_means_what_its_screen_says() -> None:
+    """The same English word can need two Vietnamese ones: "From:" is the sender on the recall
+    alert, the first day of the period in the reports."""
+    set_language("vi")
+    translate = QCoreApplication.translate
+    assert translate("RecallAlert", "From:") == "Người triệu tập:"
+    assert translate("ReportsPage", "From:") == "Từ ngày:"
 
 
 def test_one_dash_style_in_every_vietnamese_text() -> None:
