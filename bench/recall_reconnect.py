@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -41,6 +40,7 @@ import requests  # noqa: E402
 
 from onestop_server.clock import TickingClock  # noqa: E402
 from tests.support.server import free_port  # noqa: E402
+from tests.support.tcp_proxy import TcpProxy  # noqa: E402
 from wfh_client.events import EventBus  # noqa: E402
 from wfh_client.memory_keyring import MemoryKeyring  # noqa: E402
 from wfh_client.oncall.service import OnCallService  # noqa: E402
@@ -56,73 +56,6 @@ OFFICER, HEAD = "cv.tnmt1", "truongphong.tnmt"
 # Wednesday 18 March 2026, 09:30 in Vietnam (on duty) or 21:30 (off duty)
 ON_DUTY = datetime(2026, 3, 18, 2, 30, tzinfo=UTC)
 OFF_DUTY = ON_DUTY + timedelta(hours=12)
-
-
-class CuttableProxy:
-    """A TCP proxy on loopback that can be cut (reset everything, refuse new connections) and
-    restored, like a home line going down and coming back."""
-
-    def __init__(self, target_port: int) -> None:
-        self.target = ("127.0.0.1", target_port)
-        self.port = free_port()
-        self.listener = socket.create_server(("127.0.0.1", self.port))
-        self.cut_flag = threading.Event()
-        self.pairs: set[tuple[socket.socket, socket.socket]] = set()
-        self.lock = threading.Lock()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    @staticmethod
-    def _reset(sock: socket.socket) -> None:
-        # shutdown first: a close() alone does not wake a thread blocked in recv() on it (the
-        # connection would live on); then linger 0, so the close sends RST where it still can
-        for step in (lambda: sock.shutdown(socket.SHUT_RDWR),
-                     lambda: sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                             b"\x01\x00\x00\x00\x00\x00\x00\x00"),
-                     sock.close):
-            try:
-                step()
-            except OSError:
-                pass
-
-    def _accept(self) -> None:
-        while True:
-            client, _ = self.listener.accept()
-            if self.cut_flag.is_set():
-                self._reset(client)
-                continue
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-            except OSError:
-                self._reset(client)
-                continue
-            pair = (client, upstream)
-            with self.lock:
-                self.pairs.add(pair)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b, pair), daemon=True).start()
-
-    def _pipe(self, src: socket.socket, dst: socket.socket, pair: Any) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            with self.lock:
-                self.pairs.discard(pair)
-            for s in pair:
-                self._reset(s)
-
-    def cut(self) -> None:
-        self.cut_flag.set()
-        with self.lock:
-            pairs, self.pairs = list(self.pairs), set()
-        for pair in pairs:
-            for s in pair:
-                self._reset(s)
-
-    def restore(self) -> None:
-        self.cut_flag.clear()
 
 
 def wait_for(predicate: Any, timeout: float, what: str) -> None:
@@ -185,7 +118,7 @@ def _up(port: int) -> bool:
 
 
 def run(root: Path, port: int, args: argparse.Namespace) -> dict[str, Any]:
-    proxy = CuttableProxy(port)
+    proxy = TcpProxy(port)  # cut: every connection reset, new ones refused, like a line down
     direct = f"http://127.0.0.1:{port}"
     head = requests.post(direct + "/api/v1/auth/login", json={
         "username": HEAD, "password": PASSWORD, "device_id": "bench-head"}, timeout=30).json()
@@ -240,6 +173,7 @@ def run(root: Path, port: int, args: argparse.Namespace) -> dict[str, Any]:
         feed.stop()
         oncall.stop()
         cache.close()
+        proxy.close()
     ms = [round(v * 1000) for v in restore_to_alert]
     off = [v * 1000 for v in cut_to_offline]
     return {
