@@ -20,8 +20,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-from starlette.responses import JSONResponse, Response
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wfh_client.domain.versions import is_older, version_key
 
@@ -63,20 +64,33 @@ def get_client_versions(
     return out
 
 
-class MinimumVersionMiddleware(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        versions: ClientVersions = request.app.state.client_versions
-        current = request.headers.get(HEADER)
-        if request.url.path in GUARDED and current and versions.minimum:
-            try:
-                outdated = is_older(current, versions.minimum)
-            except ValueError:
-                outdated = True  # an unreadable version cannot be shown to be new enough
-            if outdated:
-                return JSONResponse(status_code=426, content={
-                    "code": "client.outdated",
-                    "message": f"this app version ({current}) is older than the minimum the "
-                               f"server accepts ({versions.minimum}); ask IT to update it",
-                    "details": {"minimum": versions.minimum,
-                                "recommended": versions.recommended, "current": current}})
-        return await call_next(request)
+class MinimumVersionMiddleware:
+    """Answers 426 to a sign-in or refresh from a client below the minimum version.
+
+    Plain ASGI on purpose: Starlette's ``BaseHTTPMiddleware`` re-streams every answer in pieces
+    (``more_body``), which stops ``CompressJsonMiddleware`` from compressing anything behind it
+    and adds a task per request on the loop that also serves the long-polls."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path") in GUARDED:
+            versions: ClientVersions = scope["app"].state.client_versions
+            current = Headers(scope=scope).get(HEADER)
+            if current and versions.minimum:
+                try:
+                    outdated = is_older(current, versions.minimum)
+                except ValueError:
+                    outdated = True  # an unreadable version cannot be shown to be new enough
+                if outdated:
+                    answer = JSONResponse(status_code=426, content={
+                        "code": "client.outdated",
+                        "message": f"this app version ({current}) is older than the minimum "
+                                   f"the server accepts ({versions.minimum}); ask IT to update "
+                                   "it",
+                        "details": {"minimum": versions.minimum,
+                                    "recommended": versions.recommended, "current": current}})
+                    await answer(scope, receive, send)
+                    return
+        await self.app(scope, receive, send)

@@ -870,7 +870,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Waiting to sync</source>
-        <translation>Chờ đồng bộ</translation>
+        <translation>Đang chờ đồng bộ</translation>
     </message>
 </context>
 <context>
@@ -1158,7 +1158,7 @@ Có thể chuyển dữ liệu cũ sang chỗ khác (vẫn được giữ lại,
     </message>
     <message>
         <source>Closed</source>
-        <translation>Đã đóng</translation>
+        <translation>Đã kết thúc</translation>
     </message>
     <message>
         <source>All dossiers</source>
@@ -3057,7 +3057,7 @@ Bản sao Giấy chứng nhận quyền sử dụng đất</translation>
     </message>
     <message>
         <source>To</source>
-        <translation>Người nhận / bước tiếp theo</translation>
+        <translation>Người nhận</translation>
     </message>
     <message>
         <source>No handover yet.</source>

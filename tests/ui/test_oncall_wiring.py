@@ -12,7 +12,7 @@ from typing import Any
 from tests.server.util import Peek, login
 from tests.support.server import RunningServer
 from tests.ui import oncall_fixtures
-from tests.ui.app_helpers import make_config, running_launcher, scope_ids
+from tests.ui.app_helpers import make_config, model_ids, running_launcher, scope_ids
 
 sound_player = oncall_fixtures.sound_player  # every test: a recording player
 
@@ -34,8 +34,8 @@ def test_feed_and_oncall_follow_the_session(qtbot: Any, server: RunningServer,
         assert service.worker._thread is not None and service.worker._thread.is_alive()
 
         # the head hands the officer a dossier: the feed's assignment event syncs it now
-        qtbot.waitUntil(lambda: shell.sync.state != "syncing" and shell.window.model.rowCount()
-                        == len(scope_ids(server, officer)), timeout=30_000)
+        qtbot.waitUntil(lambda: shell.sync.state != "syncing"
+                        and model_ids(launcher) == scope_ids(server, officer), timeout=30_000)
         peek = Peek(server)
         me = peek.user(officer)
         dossier = peek.rows(

@@ -25,7 +25,7 @@ from wfh_client.ui.context import AppContext
 from wfh_client.ui.head.reports_view import ReportsPage
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-TUESDAY = date(2026, 3, 17)
+TUESDAY = date(2026, 3, 24)  # on-call duty of the seeded department starts on 18 March
 LONG = timedelta(days=400)
 
 
@@ -54,7 +54,11 @@ def head(frozen_server: RunningServer, tmp_path: Path) -> Iterator[SyncClient]:
 
 def test_reports_show_offline_checkins_and_their_delay(
         qtbot: Any, frozen_server: RunningServer, clock: FrozenClock, head: SyncClient) -> None:
+    # The officer's device was registered the day before (a duty period counts from then:
+    # nobody can have checked in from a device that did not exist yet).
+    clock.set(local(16, 0, TUESDAY - timedelta(days=1)))
     officer = login(frozen_server, "cv.tnmt2")
+    clock.set(local(10, 40))
     for claimed in (local(8, 3), local(9, 2)):  # sent together at 10:40, "made" offline earlier
         r = officer.post("/api/v1/oncall/checkins", json={
             "client_id": "ck-" + uuid.uuid4().hex, "status": "working", "offline": True,
@@ -67,8 +71,8 @@ def test_reports_show_offline_checkins_and_their_delay(
     page = ReportsPage(ctx)
     qtbot.addWidget(page)
     page.show()
-    page.start.setDate(QDate(2026, 3, 17))
-    page.end.setDate(QDate(2026, 3, 17))
+    page.start.setDate(QDate(2026, 3, 24))
+    page.end.setDate(QDate(2026, 3, 24))
     with qtbot.waitSignal(page.loaded, timeout=20_000):
         qtbot.mouseClick(page.load_button, Qt.MouseButton.LeftButton)
     page.tabs.setCurrentIndex(1)

@@ -117,6 +117,7 @@ def test_notify_mode_shows_a_banner_with_the_it_contact(
         text = banner.label.text()
         assert "0.3" in text and "0.1.0" in text and "Phòng CNTT Sở TNMT" in text
         assert "phiên bản mới" in text
+        shell.window.filter_bar.set_view("all")  # the five seeded, closed ones too
         qtbot.waitUntil(lambda: shell.window.model.rowCount() == 5, timeout=10_000)
     finally:
         shell.shutdown()
@@ -133,6 +134,7 @@ def test_managed_mode_shows_nothing(qtbot: Any, versioned_server: RunningServer,
         with qtbot.waitSignal(banner.checked, timeout=30_000) as checked:
             shell.show()
         assert checked.args[0] is None and not banner.bar.isVisible()
+        shell.window.filter_bar.set_view("all")  # the five seeded, closed ones too
         qtbot.waitUntil(lambda: shell.window.model.rowCount() == 5, timeout=10_000)
         qtbot.wait(200)  # the list's row blocks are read on the worker pool: let them land
         assert not banner.bar.isVisible()

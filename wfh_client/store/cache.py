@@ -236,6 +236,11 @@ class Cache:
             key, _ = keys.load_or_create_cache_key(account)
         return cls(paths, key=key, verify=check)
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran (views still on screen then show nothing, not errors)."""
+        return self._closed
+
     def reader(self) -> Database:
         """This thread's read connection (opened on first use, closed by :meth:`close`).
 

@@ -264,6 +264,8 @@ class DossierTableModel(QAbstractTableModel):
         number = row // self.BLOCK
         block = self._blocks.get(number)
         if block is None:
+            if self.cache.closed:
+                return None  # signed out or quitting while the list is still painted
             block = self._fetch_block(number)
         else:
             self._blocks.move_to_end(number)
