@@ -61,3 +61,12 @@ def test_check_ins_today_in_words(qtbot: Any, oncall: OncallServer, tmp_path: Pa
         qtbot.waitUntil(lambda: bool(app.ui.today_windows), timeout=10_000)
         total = len(app.ui.today_windows)
         assert button.text().startswith(f"Điểm danh hôm nay: 0/{total}")
+        # first in the right-hand area, before the connection state (not appended at the end
+        # with Qt's "index out of range" warning)
+        status = app.shell.window.status
+        app.shell.window.show()
+        qtbot.waitExposed(app.shell.window)
+        qtbot.waitUntil(lambda: button.isVisible() and status.state_label.isVisible(),
+                        timeout=10_000)
+        assert button.mapTo(status, button.rect().topLeft()).x() < \
+            status.state_label.mapTo(status, status.state_label.rect().topLeft()).x()

@@ -21,12 +21,13 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from wfh_client.config import Config, ConfigError
@@ -189,6 +190,32 @@ class ClientApp(QObject):
             self.single_instance.close()
 
 
+def quit_on_signals(app: QCoreApplication) -> Callable[[], None]:
+    """Ctrl+C in a terminal (SIGINT) and a stop request (SIGTERM) end the app like Quit: every
+    event loop ends and the normal shutdown runs (feed, sync, cache closed), instead of a
+    ``KeyboardInterrupt`` traceback inside some Qt slot and an app that keeps running.
+
+    Python runs signal handlers only when the interpreter gets a turn, so a timer gives it one
+    twice a second. ``exit(0)``, not ``quit()``: quit asks the windows to close first, and the
+    main window's close only hides it to the tray. Returns the function that undoes it."""
+    def on_signal(signum: int, _frame: Any) -> None:
+        log.info("signal %d: quitting", signum)
+        app.exit(0)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    turn = QTimer(app)
+    turn.timeout.connect(lambda: None)
+    turn.start(500)
+
+    def undo() -> None:
+        turn.stop()
+        turn.deleteLater()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return undo
+
+
 def run(config: Config, argv: Sequence[str] | None = None, *,
         auto_login: tuple[str, str] | None = None, plaintext_cache: bool = False,
         instance_name: str | None = None) -> int:
@@ -206,10 +233,12 @@ def run(config: Config, argv: Sequence[str] | None = None, *,
         tell_already_running().exec()
         return 0
     launcher = Launcher(config, single_instance=single, plaintext_cache=plaintext_cache)
+    undo_signals = quit_on_signals(app)
     launcher.start(auto_login=auto_login)
     try:
         return app.exec()
     finally:
+        undo_signals()
         launcher.shutdown()
         ops.shutdown(wait=True)
 

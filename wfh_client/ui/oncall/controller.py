@@ -43,6 +43,7 @@ from wfh_client.ui.oncall.today import TodayDialog, summary_counts
 from wfh_client.ui.oncall.wiring import OnCallSession
 from wfh_client.ui.operation import Op
 from wfh_client.ui.ops import run_in_background
+from wfh_client.ui.widgets.status_bar import MainStatusBar
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +142,10 @@ class OnCallUi(QObject):
         self.oncall_button.setObjectName("oncallToday")
         self.oncall_button.setAutoRaise(True)
         self.oncall_button.clicked.connect(self.open_today)
-        status.insertPermanentWidget(1, self.oncall_button)
+        if isinstance(status, MainStatusBar):
+            status.add_first_permanent(self.oncall_button)
+        else:  # a bare window in some tests
+            status.addPermanentWidget(self.oncall_button)
         self.oncall_button.hide()
 
     # ------------------------------------------------------------------ lifecycle

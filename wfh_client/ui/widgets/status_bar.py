@@ -65,6 +65,7 @@ class MainStatusBar(QStatusBar):
         self.addWidget(self.user_label)
         self.addWidget(self.counts_label)
         self.addWidget(self.message_label, 1)
+        self._normal_widgets = 3  # the permanent area starts at this index (Qt's numbering)
         for widget in (self.issues_button, self.progress_bar, self.state_icon, self.state_label,
                        self.last_sync_label):
             self.addPermanentWidget(widget)
@@ -78,6 +79,10 @@ class MainStatusBar(QStatusBar):
         self.user_title = ""
         self.retranslate_ui()
 
+
+    def add_first_permanent(self, widget: QWidget) -> None:
+        """Put ``widget`` first in the permanent (right-hand) area, before the issues button."""
+        self.insertPermanentWidget(self._normal_widgets, widget)
     def set_shown(self, shown: int) -> None:
         self.shown = shown
         self._update_counts()
