@@ -72,6 +72,15 @@ COLUMNS = ("code", "procedure", "applicant", "received", "due", "remaining", "st
 DossierIdRole = Qt.ItemDataRole.UserRole + 1
 UrgencyRole = Qt.ItemDataRole.UserRole + 2  # "overdue" | "soon" | ""
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ID, _URGENCY = int(DossierIdRole), int(UrgencyRole)
+_ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _ID,
+                    _URGENCY})
 _OVERDUE_BG, _OVERDUE_FG = QColor("#fde0dc"), QColor("#8e1b10")
 _SOON_BG, _SOON_FG = QColor("#fff3cd"), QColor("#6d4c00")
 _STATE_FG = {"conflict": QColor("#b34700"), "rejected": QColor("#b00020")}
@@ -116,8 +125,8 @@ class Row:
 class DossierTableModel(QAbstractTableModel):
     """Lazy, SQL-sorted model of the cached dossiers; see the module docstring."""
 
-    BLOCK = 128
-    MAX_BLOCKS = 16
+    BLOCK = 64  # about two screens of rows: a keystroke builds only what it can show
+    MAX_BLOCKS = 32
     # emitted after every refresh (filter, sort or data change) with the new row count
     refreshed = Signal(int)
     # True while a slow sort runs in the background, False when it is done
@@ -338,25 +347,29 @@ class DossierTableModel(QAbstractTableModel):
             Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        # Called ~7 times per visible cell at every paint (once per role the delegate asks
+        # for): roles the list never answers return before any lookup, and roles compare as
+        # plain ints (a PySide enum attribute costs a Python call each time).
+        if role not in _ROLES or not index.isValid():
             return None
         row = self.row_data(index.row())
         if row is None:
             return None
-        column = COLUMNS[index.column()] if 0 <= index.column() < len(COLUMNS) else None
-        if role == Qt.ItemDataRole.DisplayRole:
+        c = index.column()
+        column = COLUMNS[c] if 0 <= c < len(COLUMNS) else None
+        if role == _DISPLAY:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return _OVERDUE_BG if row.urgency == "overdue" else \
                 _SOON_BG if row.urgency == "soon" else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             if column == "sync" and row.sync_state in _STATE_FG:
                 return _STATE_FG[row.sync_state]
             return _OVERDUE_FG if row.urgency == "overdue" else \
                 _SOON_FG if row.urgency == "soon" else None
-        if role == Qt.ItemDataRole.FontRole:
+        if role == _FONT:
             return _bold() if row.unread else None
-        if role == Qt.ItemDataRole.DecorationRole:
+        if role == _DECORATION:
             if column == "code" and row.unread:
                 return icon("unread")
             if column == "due" and row.urgency:
@@ -364,7 +377,7 @@ class DossierTableModel(QAbstractTableModel):
             if column == "sync" and row.sync_state in _STATE_FG:
                 return icon("conflict")
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             if column in ("due", "remaining"):
                 return self._remaining(row) or None
             if column == "code" and row.unread:
@@ -373,9 +386,9 @@ class DossierTableModel(QAbstractTableModel):
             if column in ("procedure", "applicant", "status", "step"):
                 return self._display(row, column) or None
             return None
-        if role == DossierIdRole:
+        if role == _ID:
             return row.id
-        if role == UrgencyRole:
+        if role == _URGENCY:
             return row.urgency
         return None
 

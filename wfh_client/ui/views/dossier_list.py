@@ -54,6 +54,8 @@ REFRESH_DELAY_MS = 150
 _WIDTHS = {"code": 205, "procedure": 290, "applicant": 170, "received": 90, "due": 140,
            "remaining": 150, "status": 140, "step": 190, "sync": 120}
 _ALWAYS_SHOWN = ("code",)  # a row must say which dossier it is
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus
+_WITHOUT_FOCUS = ~QStyle.StateFlag.State_HasFocus
 
 
 class _RowDelegate(QStyledItemDelegate):
@@ -62,7 +64,8 @@ class _RowDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
                         index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
-        option.state &= ~QStyle.StateFlag.State_HasFocus
+        if option.state & _HAS_FOCUS:  # one cell at most: the enum operations cost per cell
+            option.state &= _WITHOUT_FOCUS
 
 
 class DossierListView(QTableView):
