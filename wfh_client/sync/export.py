@@ -26,10 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from wfh_client.sync.reports import CheckinReport, OnTimeReport, OnTimeRow, TeamLoad
 
 __all__ = [
@@ -47,7 +43,7 @@ Kind = Literal["text", "int", "rate"]
 Lang = Literal["vi", "en"]
 PERCENT_FORMAT = "0.0%"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
-_HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+_HEADER_FILL_COLOUR = "DDE6F0"
 
 
 @dataclass(frozen=True)
@@ -266,8 +262,15 @@ def header_row(table: Table) -> int:
 
 def export_xlsx(tables: Table | Sequence[Table], path: Path | str) -> Path:
     """Write one sheet per table to an .xlsx workbook; returns the path."""
+    # openpyxl is imported here, not at the top: importing it costs ~0.35 s, and this module is
+    # loaded with the head's window at every start of the app, not only when exporting.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     target = Path(path)
     items = [tables] if isinstance(tables, Table) else list(tables)
+    header_fill = PatternFill("solid", fgColor=_HEADER_FILL_COLOUR)
     wb = Workbook()
     default = wb.active
     if default is not None:
@@ -283,7 +286,7 @@ def export_xlsx(tables: Table | Sequence[Table], path: Path | str) -> Path:
         for col, column in enumerate(table.columns, start=1):
             cell = ws.cell(row=head, column=col, value=column.header)
             cell.font = bold
-            cell.fill = _HEADER_FILL
+            cell.fill = header_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for r, row in enumerate(table.rows, start=head + 1):
             for col, column in enumerate(table.columns, start=1):
