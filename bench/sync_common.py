@@ -81,9 +81,14 @@ def seeded_server(root: Path, dossiers: int, *,
     return start_server(root / "server.db", root / "blobs", clock=Clock()), in_scope
 
 
+# One device per benchmark process: a run signs in again and again, and the server caps the
+# devices of an account (issue 10.5: the sixth new device is refused with auth.device_limit).
+_DEVICE_ID = "bench-" + secrets.token_hex(4)
+
+
 def session_for(server: RunningServer | ServerProcess, username: str = HEAD) -> AuthSession:
     return login(HttpClient(server.url, timeout=120), username, PASSWORD,
-                 device_id="bench-" + secrets.token_hex(4), tokens=TokenStore(MemoryKeyring()))
+                 device_id=_DEVICE_ID, tokens=TokenStore(MemoryKeyring()))
 
 
 def fresh_cache(root: Path) -> Cache:
