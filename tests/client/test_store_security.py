@@ -12,9 +12,11 @@ from typing import Any
 
 import keyring
 import pytest
+import sqlcipher3
 
 from wfh_client.store import keys
 from wfh_client.store.cache import Cache, account_paths, wipe_account
+from wfh_client.store.connection import CIPHER_PAGE_SIZE
 from wfh_client.store.dossiers import put_server_copy
 from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.outbox import enqueue
@@ -91,6 +93,34 @@ def test_direct_wrong_key(tmp_path: Path) -> None:
     Cache(paths, key=b"k" * 32).close()
     with pytest.raises(CacheLocked):
         Cache(paths, key=b"x" * 32)
+
+
+def test_new_caches_use_large_pages_and_old_small_page_caches_still_open(
+        tmp_path: Path, dossier_factory: Doc) -> None:
+    """New caches get 16 KiB pages (fewer SQLCipher calls per byte written); a cache created
+    with SQLCipher's default 4 KiB pages, as before, opens with its data and key."""
+    key = secrets.token_bytes(32)
+    paths = account_paths("large", tmp_path)
+    with Cache(paths, key=key) as cache:
+        assert int(cache.reader().execute("PRAGMA page_size").fetchone()[0]) == CIPHER_PAGE_SIZE
+    old = account_paths("legacy", tmp_path)
+    old.root.mkdir(parents=True)
+    conn = sqlcipher3.connect(str(old.db))  # as connect() did before: no page size pragma
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE before (x)")
+    conn.close()
+    doc = dossier_factory(7, applicant_name="Lê Văn Tám")
+    with Cache(old, key=key) as cache:
+        assert int(cache.reader().execute("PRAGMA page_size").fetchone()[0]) == 4096
+        assert "before" in cache.reader().table_names()
+        cache.write(lambda db: put_server_copy(db, doc))
+    with Cache(old, key=key) as cache:  # still 4 KiB, still readable after migrations
+        assert int(cache.reader().execute("PRAGMA page_size").fetchone()[0]) == 4096
+        assert cache.reader().execute("SELECT applicant_name FROM dossiers").fetchall() == [
+            ("Lê Văn Tám",)]
+    with pytest.raises(CacheLocked, match="does not match the cache file"):
+        Cache(old, key=secrets.token_bytes(32))  # neither page size hides a wrong key
 
 
 def test_plaintext_only_when_allowed(tmp_path: Path, store_account: tuple[str, str],
