@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,26 @@ def test_reopen_applies_nothing(tmp_path: Path) -> None:
     plain = Database(sqlcipher3.connect(":memory:", isolation_level=None))
     assert migrate(plain) == [name for name, _ in MIGRATIONS]
     assert migrate(plain) == []
+
+
+def test_history_keeps_who_acted_when_its_entry_copy_is_dropped(tmp_path: Path) -> None:
+    """0007: history rows no longer copy each entry's JSON (the dossier's JSON has it); the one
+    field read from that copy (who acted, for the unread marker) moves to a column."""
+    before = [m for m in MIGRATIONS if m[0] != "0007_history_actor"]
+    assert len(before) == len(MIGRATIONS) - 1
+    db = Database(sqlcipher3.connect(str(tmp_path / "old.db"), isolation_level=None))
+    migrate(db, before)
+    db.execute("INSERT INTO dossiers (id, code, version, local_state, cached_at) "
+               "VALUES ('d1', 'C1', 1, 'synced', '2026-03-02T00:00:00Z')")
+    for position, entry in enumerate(['{"id": 5, "actor_id": 42, "action": "receive"}',
+                                      '{"id": 6, "action": "system"}']):
+        db.execute("INSERT INTO history (dossier_id, position, id, action, entry) "
+                   "VALUES ('d1', ?, ?, 'x', ?)", [position, str(position), entry])
+    assert migrate(db) == ["0007_history_actor"]
+    columns = {c.name for c in db["history"].columns}
+    assert "entry" not in columns and "actor_id" in columns
+    assert db.execute("SELECT position, actor_id FROM history ORDER BY position").fetchall() \
+        == [(0, 42), (1, None)]
 
 
 def test_failed_migration_rolls_back(tmp_path: Path) -> None:
@@ -129,3 +150,24 @@ def test_writer_standalone(tmp_path: Path) -> None:
                                                      check_same_thread=False)))
     assert writer.submit(lambda db: db.execute("SELECT 41 + 1").fetchone()[0]).result() == 42
     writer.close()
+
+
+def test_checkpoints_run_in_the_background_after_commits(tmp_path: Path) -> None:
+    """The writer's commits only append to the WAL; the Checkpointer's thread copies them into
+    the database file while the cache is open (SQLite's own checkpoint, inside a commit, is
+    only a backstop far above this write), and the writes stay readable throughout."""
+    with Cache(account_paths("ckpt", tmp_path), key=b"k" * 32) as cache:
+        limit = cache.write(lambda db: db.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
+        page = int(cache.reader().execute("PRAGMA page_size").fetchone()[0])
+        assert limit * page >= 128 * 1024 * 1024
+        before = cache.paths.db.stat().st_size
+        blob = "x" * 200_000
+        for n in range(5):
+            cache.write(lambda db, n=n: db.execute(
+                "INSERT INTO sync_state (key, value) VALUES (?, ?)", [f"k{n}", blob]))
+        deadline = time.monotonic() + 60
+        while cache.paths.db.stat().st_size < before + 5 * 200_000:
+            assert time.monotonic() < deadline, "no background checkpoint copied the writes"
+            time.sleep(0.05)
+        assert cache.reader().execute(
+            "SELECT count(*) FROM sync_state WHERE key LIKE 'k%'").fetchone()[0] == 5

@@ -134,7 +134,8 @@ def _typed(cache: Cache) -> list[Any]:
     return [db.execute(f"SELECT {cols} FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
             for table, cols in (
                 ("history", "dossier_id, position, id, typeof(at), at, typeof(actor_name), "
-                            "actor_name, typeof(from_status), from_status, content, entry"),
+                            "actor_name, typeof(from_status), from_status, content, "
+                            "typeof(actor_id), actor_id"),
                 ("notes", "dossier_id, position, id, client_id, typeof(author_name), "
                           "author_name, text, created_at, pending"),
                 ("documents", "id, dossier_id, name, typeof(kind), kind, typeof(size), size, "
@@ -151,14 +152,15 @@ def test_bulk_insert_keeps_values_and_types(tmp_path_factory: Any, odd: list[Any
     doc = make_dossier(1, status=odd[0] if not isinstance(odd[0], dict) else 4, step=text[1],
                        summary="Đăng ký " + text[2], applicant_name=text[3])
     doc["history"] = [dict(doc["history"][0], at=odd[1], actor_name=odd[2], from_status=odd[3],
-                           content=text[4], extra=odd[5]),
+                           content=text[4], extra=odd[5], actor_id=odd[0]),
                       dict(doc["history"][0], id=odd[4] if isinstance(odd[4], str) else 2)]
     doc["notes"] = [dict(doc["notes"][0], author_name=odd[5], text=text[0])]
     doc["documents"] = [dict(doc["documents"][0], kind=odd[1], size=odd[2]),
                         dict(doc["documents"][0], id="doc-1-2", name=text[5])]
     for part in ("history", "notes", "documents"):  # values SQLite cannot bind either way
         for row in doc[part]:
-            for key in ("at", "actor_name", "from_status", "author_name", "kind", "size"):
+            for key in ("at", "actor_name", "from_status", "actor_id", "author_name", "kind",
+                        "size"):
                 if isinstance(row.get(key), dict):
                     row[key] = None
     docs = [doc, make_dossier(2)]

@@ -37,6 +37,7 @@ from sqlite_utils import Database
 
 from wfh_client.runtime import open_copies_dir, open_copies_root
 from wfh_client.store import keys
+from wfh_client.store.checkpoint import Checkpointer
 from wfh_client.store.connection import connect, is_plaintext_sqlite
 from wfh_client.store.documents import DocumentStore, remove_copies
 from wfh_client.store.errors import (
@@ -61,7 +62,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-WAL_AUTOCHECKPOINT_PAGES = 8192
+WAL_AUTOCHECKPOINT_BYTES = 256 * 1024 * 1024  # the backstop (see _open_writer)
 #: Caches up to this size are checked (``PRAGMA quick_check``) before they open; measured
 #: here at ~0.3 s for 16 MiB (about 2,000 dossiers) and ~15 s for a 100,000-dossier cache.
 VERIFY_AT_OPEN_MAX_BYTES = 16 * 1024 * 1024
@@ -145,13 +146,19 @@ class Cache:
         self._readers: list[tuple[threading.Thread, Database]] = []
         self._lock = threading.Lock()
         self._closed = False
-        self.writer = Writer(self._open_writer)
+        self._checkpointer = Checkpointer(self._connect)
+        try:
+            self.writer = Writer(self._open_writer, after_commit=self._checkpointer.request)
+        except BaseException:
+            self._checkpointer.close()
+            raise
         try:
             docs_key = keys.derive_key(key, "documents") if key is not None else \
                 self.writer.run(self._plaintext_docs_key)
             self.documents = DocumentStore(paths.documents, docs_key,
                                            copies_dir=open_copies_dir(paths.account_id))
         except BaseException:
+            self._checkpointer.close()
             self.writer.close()
             raise
 
@@ -165,10 +172,11 @@ class Cache:
                 self.verified = True
             db.enable_wal()
             db.execute("PRAGMA synchronous = NORMAL")
-            # Checkpoint every ~32 MiB of WAL rather than every 4 MiB: a first sync's pages
-            # (~4 MiB each) would otherwise each pay a checkpoint with its fsyncs (a third of
-            # the sync's time). close() still truncates the WAL.
-            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+            # Checkpoints run on the Checkpointer's thread after commits; SQLite's own (inside
+            # the commit that crosses the limit, fsyncs included) only if that one falls
+            # behind by WAL_AUTOCHECKPOINT_BYTES. close() truncates the WAL.
+            page = int(db.execute("PRAGMA page_size").fetchone()[0])
+            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_BYTES // page}")
             migrate(db)
         except sqlcipher3.DatabaseError as exc:  # a page the key opens but SQLite cannot read
             db.close()
@@ -302,6 +310,7 @@ class Cache:
             else:
                 with contextlib.suppress(Exception):
                     db.conn.interrupt()
+        self._checkpointer.close()
         self.writer.close()
 
     def wipe(self) -> None:

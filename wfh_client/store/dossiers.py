@@ -142,7 +142,7 @@ _COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "departmen
             "procedure_name", "field_name", "applicant_name", "received_at", "due_at", "summary",
             "server_version", "local_state", "updated_at", "cached_at", "snapshot_gen")
 _HISTORY_SQL = ("INSERT INTO history (dossier_id, position, id, at, actor_name, action, "
-                "from_status, to_status, content, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                "from_status, to_status, content, actor_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _NOTES_SQL = ("INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, "
               "created_at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 _DOCUMENTS_SQL = """
@@ -174,17 +174,14 @@ def _row_values(data: Mapping[str, Any], base: Mapping[str, Any] | None, local_s
     ]
 
 
-_HISTORY_KEYS = ("at", "actor_name", "action", "from_status", "to_status", "content")
-
-
-def _history_items(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    """The ``history`` rows of ``data``, the ``entry`` column still the entry itself."""
-    return [(dossier_id, i, _s(h.get("id")), *map(h.get, _HISTORY_KEYS), h)
-            for i, h in enumerate(data.get("history") or [])]
+_HISTORY_KEYS = ("at", "actor_name", "action", "from_status", "to_status", "content",
+                 "actor_id")
 
 
 def _history_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
-    return [(*row[:-1], _dumps(row[-1])) for row in _history_items(dossier_id, data)]
+    """The ``history`` rows of ``data`` (the entries themselves stay in the document's JSON)."""
+    return [(dossier_id, i, _s(h.get("id")), *map(h.get, _HISTORY_KEYS))
+            for i, h in enumerate(data.get("history") or [])]
 
 
 def _note_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -283,9 +280,9 @@ def _bulk_insert(db: Database, sql: str, rows: list[tuple[Any, ...]]) -> None:
 
 
 # A batch of new server copies, straight from their JSON text (``jsonb_each`` over the array
-# of documents, parsed once into JSONB): every column as ``_row_values``, ``_history_items``,
+# of documents, parsed once into JSONB): every column as ``_row_values``, ``_history_rows``,
 # ``_note_rows`` and ``_document_rows`` compute it, in SQLite's C code instead of Python (no
-# row tuples built, no JSON re-encoded: a history entry is stored as the text it arrived as).
+# row tuples built, no JSON re-encoded).
 _BATCH_DOSSIERS = f"""
     INSERT INTO dossiers (rid, {', '.join(_COLUMNS)})
     SELECT :first + d.key, d.value->>'id', coalesce(d.value->>'code', ''),
@@ -300,10 +297,10 @@ _BATCH_JSON = """
     FROM jsonb_each(:docs) d"""
 _BATCH_HISTORY = """
     INSERT INTO history (dossier_id, position, id, at, actor_name, action, from_status,
-                         to_status, content, entry)
+                         to_status, content, actor_id)
     SELECT d.value->>'id', h.key, coalesce(h.value->>'id', ''), h.value->>'at',
            h.value->>'actor_name', h.value->>'action', h.value->>'from_status',
-           h.value->>'to_status', h.value->>'content', json(h.value)
+           h.value->>'to_status', h.value->>'content', h.value->>'actor_id'
     FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.history') h"""
 _BATCH_NOTES = """
     INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, created_at,

@@ -88,7 +88,7 @@ ROW_COLUMNS = ("rid", "id", "code", "procedure_name", "field_name", "applicant_n
 _UNREAD = """(d.updated_at > :since AND (
   EXISTS (SELECT 1 FROM history h WHERE h.dossier_id = d.id
           AND h.at > coalesce(s.seen_at, :since)
-          AND coalesce(json_extract(h.entry, '$.actor_id'), -1) != :me)
+          AND coalesce(h.actor_id, -1) != :me)
   OR EXISTS (SELECT 1 FROM notes n WHERE n.dossier_id = d.id AND n.pending = 0
           AND n.created_at > coalesce(s.seen_at, :since)
           AND coalesce(n.author_name, '') != :my_name)))"""

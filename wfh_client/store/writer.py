@@ -26,7 +26,11 @@ log = logging.getLogger(__name__)
 class Writer:
     """Serialises all writes through one thread and one connection."""
 
-    def __init__(self, connect: Callable[[], Database], *, name: str = "wfh-store-writer") -> None:
+    def __init__(self, connect: Callable[[], Database], *, name: str = "wfh-store-writer",
+                 after_commit: Callable[[], None] | None = None) -> None:
+        """``after_commit``: called on the writer thread after each committed task (the
+        background checkpoint request); it must not block, and what it raises is logged."""
+        self._after_commit = after_commit
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._thread_ident: int | None = None
         self._closed = False
@@ -59,6 +63,11 @@ class Writer:
                 db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+        if self._after_commit is not None:
+            try:
+                self._after_commit()
+            except Exception:  # the write is committed: never report it as failed
+                log.exception("after-commit hook failed")
         return result
 
     def submit(self, fn: Callable[[Database], T]) -> Future[T]:
