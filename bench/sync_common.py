@@ -28,6 +28,7 @@ from wfh_client.store.connection import connect  # noqa: E402
 from wfh_client.sync.auth import AuthSession, TokenStore, login  # noqa: E402
 from wfh_client.sync.engine import CHANGES_PATH, SyncEngine  # noqa: E402
 from wfh_client.sync.http import HttpClient  # noqa: E402
+from wfh_client.sync.pages import orjson  # noqa: E402
 
 DEPARTMENT = "stnmt"
 HEAD = "truongphong.tnmt"
@@ -130,11 +131,13 @@ def fetch_pages(session: Any, page_limit: int = 500) -> list[bytes]:
 
 
 def measure_floor(root: Path, bodies: list[bytes]) -> dict[str, float]:
-    """The least any client must do with a snapshot: ``json.loads`` every page, and store each
+    """The least any client must do with a snapshot: parse every page (with the client's
+    parser: orjson when installed, else ``json.loads``), and store each
     dossier's JSON under its id in ONE transaction of a fresh SQLCipher database opened like
     the cache (same driver, key, page cipher, WAL). Seconds of each half and their sum."""
+    loads = orjson.loads if orjson is not None else json.loads  # the client's parser
     started = time.perf_counter()
-    pages = [json.loads(body) for body in bodies]
+    pages = [loads(body) for body in bodies]
     parse = time.perf_counter() - started
     rows = [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":")))
             for page in pages for d in page["upserts"]]

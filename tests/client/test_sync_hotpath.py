@@ -12,6 +12,7 @@ import re
 import secrets
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from wfh_client.domain.folding import fold
 from wfh_client.store import Cache, account_paths
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.fts import fast_fold, index_text
+from wfh_client.sync import pages
 from wfh_client.sync.pages import parse_page as _parse_page
 
 VIETNAMESE = "ĐđÂâĂăÊêÔôƠơƯưÁáÀàẢảÃãẠạẤấẦầẨẩẪẫẬậẮắẰằẲẳẴẵẶặÉéÈèẺẻẼẽẸẹỆệÍíÌìỈỉĨĩỊị"
@@ -44,21 +46,35 @@ _json_values = st.recursive(
 @given(docs=st.lists(st.dictionaries(st.text(max_size=5), _json_values, max_size=4)
                      .map(lambda d: {"id": secrets.token_hex(2), **d}), max_size=4),
        removals=st.lists(st.text(max_size=6), max_size=3), compact=st.booleans(),
-       more=st.booleans())
+       more=st.booleans(), fast=st.booleans())
 def test_page_parser_matches_json_loads(docs: list[dict[str, Any]], removals: list[str],
-                                        compact: bool, more: bool) -> None:
+                                        compact: bool, more: bool, fast: bool) -> None:
+    """Both parsers (orjson when installed, the standard library's otherwise) give
+    ``json.loads``'s page and each document's exact content."""
     page = {"upserts": docs, "removals": [{"id": r} for r in removals], "cursor": "c1",
             "has_more": more}
     if compact:  # the server's layout: documents as stored, concatenated
         body = json.dumps(page, ensure_ascii=False, separators=(",", ":"))
     else:
         body = json.dumps({"cursor": "c1", **page}, indent=1)
-    parsed, raw = _parse_page(body.encode("utf-8"))
+    with patch.object(pages, "orjson", pages.orjson if fast else None):
+        parsed, raw = _parse_page(body.encode("utf-8"))
     assert parsed == json.loads(body)
     if raw is not None:
         assert [json.loads(r) for r in raw] == parsed["upserts"]
     else:
-        assert not compact
+        assert not compact and not (fast and pages.orjson)
+
+
+def test_pages_orjson_refuses_take_the_standard_path() -> None:
+    """NaN and integers beyond 64 bits are not strict JSON: orjson refuses them, the page is
+    still read (as before) with the values the standard library gives."""
+    body = b'{"upserts":[{"id":"a","x":NaN,"n":123456789012345678901234567890}],' \
+           b'"removals":[],"cursor":"c","has_more":false}'
+    parsed, raw = _parse_page(body)
+    assert parsed["upserts"][0]["n"] == 123456789012345678901234567890
+    assert parsed["upserts"][0]["x"] != parsed["upserts"][0]["x"]  # NaN
+    assert raw == ['{"id":"a","x":NaN,"n":123456789012345678901234567890}']
 
 
 def _dump(cache: Cache) -> dict[str, list[Any]]:
