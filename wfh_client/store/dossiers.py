@@ -19,10 +19,12 @@ next server copy as is.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import sqlcipher3
 from sqlite_utils import Database
 
 from wfh_client.store.fts import digit_tokens, index_text
@@ -34,6 +36,7 @@ __all__ = [
     "DossierRecord",
     "Merge",
     "PageResult",
+    "PreparedCopies",
     "PreparedCopy",
     "apply_server_page",
     "count_dossiers",
@@ -246,37 +249,49 @@ class PreparedCopy:
     fts: tuple[str, ...]
 
 
+class PreparedCopies(dict[str, PreparedCopy]):
+    """:func:`prepare_copies`' result: the copies by id, plus the whole batch in the form the
+    writer's statements read (``docs``: the documents as one JSONB array, or None when not
+    strict JSON; ``fts``: the search rows as one JSON array), for when every copy of the page
+    turns out to be new - a first sync's pages. Built outside the writer, so the writer's
+    transaction only inserts."""
+
+    def __init__(self, copies: dict[str, PreparedCopy], order: list[str], docs: bytes | None,
+                 fts: str) -> None:
+        super().__init__(copies)
+        self.order = order
+        self.docs = docs
+        self.fts = fts
+
+
+_SCRATCH = threading.local()  # per-thread in-memory SQLite: JSON -> JSONB, no file involved
+
+
+def _to_jsonb(text: str) -> bytes | None:
+    """SQLite's JSONB of ``text`` (the format its ``jsonb_each`` reads fastest), or None unless
+    strict JSON (NaN, infinity); computed by SQLite's C code with the GIL released."""
+    conn = getattr(_SCRATCH, "conn", None)
+    if conn is None:
+        conn = _SCRATCH.conn = sqlcipher3.connect(":memory:", check_same_thread=False)
+    result: bytes | None = conn.execute(
+        "SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END", {"t": text}).fetchone()[0]
+    return result
+
+
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
-                   raw_json: Iterable[str] | None = None) -> dict[str, PreparedCopy]:
-    """Pure CPU work for :func:`apply_server_page` (folding the search text), which the caller
-    can do on its own thread while the writer commits the previous page. ``raw_json``: the
-    documents' exact JSON text as received (spares a re-serialisation)."""
-    raws = list(raw_json) if raw_json is not None else None
-    return {str(doc["id"]): PreparedCopy(int(doc.get("version") or 0),
-                                         raws[i] if raws is not None else _dumps(doc),
-                                         tuple(_fts_values(doc)))
-            for i, doc in enumerate(upserts)}
-
-
-def _bulk_insert(db: Database, sql: str, rows: list[tuple[Any, ...]]) -> None:
-    """``executemany(sql, rows)`` as ONE statement: the rows travel as one JSON array that
-    SQLite unpacks in C (``jsonb_each``), instead of a bind + step per row in the driver, each
-    step giving up the GIL and waiting to get it back from the thread that is parsing the
-    next page. JSON keeps every value as binding would: str (any character), 64-bit int,
-    float, bool (0/1), None. NaN/infinity (not JSON) fall back to ``executemany``."""
-    if not rows:
-        return
-    try:
-        payload = _BULK_ENCODE(rows)
-    except ValueError:
-        db.conn.executemany(sql, rows)
-        return
-    head, _, tail = sql.partition(" VALUES ")
-    values = ", ".join(f"value->>{i}" for i in range(len(rows[0])))
-    # "WHERE true": an upsert's ON CONFLICT needs it after INSERT ... SELECT.
-    conflict = tail[tail.index(")") + 1:]
-    db.execute(f"{head} SELECT {values} FROM jsonb_each(?) WHERE true{conflict}",  # noqa: S608
-               [payload])
+                   raw_json: Iterable[str] | None = None) -> PreparedCopies:
+    """Pure CPU work for :func:`apply_server_page` (folding the search text, converting the
+    documents to JSONB), which the caller can do on its own thread while the writer commits
+    the previous page. ``raw_json``: the documents' JSON text as received (spares a
+    re-serialisation)."""
+    docs = list(upserts)
+    raws = list(raw_json) if raw_json is not None else [_dumps(doc) for doc in docs]
+    copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], tuple(_fts_values(doc)))
+              for i, doc in enumerate(docs)]
+    order = [str(doc["id"]) for doc in docs]
+    return PreparedCopies(dict(zip(order, copies, strict=True)), order,
+                          _to_jsonb(f"[{','.join(raws)}]") if docs else None,
+                          _BULK_ENCODE([c.fts for c in copies]))
 
 
 # A batch of new server copies, straight from their JSON text (``jsonb_each`` over the array
@@ -315,15 +330,23 @@ _BATCH_DOCUMENTS = _DOCUMENTS_SQL.replace("""
         FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.documents') f WHERE true""")
 
 
-def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int) -> None:
+_BATCH_FTS = """
+    INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, summary)
+    SELECT :first + key, value->>0, value->>1, value->>2, value->>3, value->>4
+    FROM jsonb_each(:fts)"""
+
+
+def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int,
+                batch: PreparedCopies | None = None) -> None:
     """Insert server copies of dossiers that are not cached (a first sync's pages), synced,
-    with their JSON, FTS and child rows: one statement per table for the whole batch."""
+    with their JSON, FTS and child rows: one statement per table for the whole batch.
+    ``batch``: the prepared page when ``copies`` are exactly its copies, in its order."""
     if not copies:
         return
     first = int(db.execute("SELECT coalesce(max(rid), 0) FROM dossiers").fetchone()[0]) + 1
     # Parsed once; NULL unless strict JSON (NaN, infinity: the plain path, one by one).
-    docs = db.execute("SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END",
-                      {"t": f"[{','.join(c.data_json for c in copies)}]"}).fetchone()[0]
+    docs = batch.docs if batch is not None else \
+        _to_jsonb(f"[{','.join(c.data_json for c in copies)}]")
     if docs is None:
         for copy in copies:
             doc = json.loads(copy.data_json)
@@ -332,7 +355,8 @@ def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int) -> 
     params = {"docs": docs, "first": first, "now": now_iso(), "gen": snapshot_gen}
     for sql in (_BATCH_DOSSIERS, _BATCH_JSON, _BATCH_HISTORY, _BATCH_NOTES, _BATCH_DOCUMENTS):
         db.execute(sql, params)
-    _bulk_insert(db, _FTS_SQL, [(first + i, *c.fts) for i, c in enumerate(copies)])
+    fts = batch.fts if batch is not None else _BULK_ENCODE([c.fts for c in copies])
+    db.execute(_BATCH_FTS, {"first": first, "fts": fts})
 
 
 def put_server_copy(db: Database, doc: Mapping[str, Any], *, data: Mapping[str, Any] | None = None,
@@ -461,9 +485,13 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
     if fresh:
         ready = {dossier_id: copy for dossier_id, copy in (prepared or {}).items()
                  if dossier_id in fresh and copy.version == int(fresh[dossier_id].get("version") or 0)}
-        missing = [doc for dossier_id, doc in fresh.items() if dossier_id not in ready]
-        ready.update(prepare_copies(missing))
-        _insert_new(db, [ready[dossier_id] for dossier_id in fresh], gen)
+        whole = isinstance(prepared, PreparedCopies) and len(ready) == len(prepared) \
+            and list(fresh) == prepared.order
+        if not whole:
+            missing = [doc for dossier_id, doc in fresh.items() if dossier_id not in ready]
+            ready.update(prepare_copies(missing))
+        _insert_new(db, [ready[dossier_id] for dossier_id in fresh], gen,
+                    prepared if whole and isinstance(prepared, PreparedCopies) else None)
     for removal in removals:
         dossier_id = str(removal["id"] if isinstance(removal, Mapping) else removal)
         result.removed_files.extend(remove_dossier(db, dossier_id))

@@ -27,6 +27,7 @@ from typing import Any
 
 from wfh_client.sync.errors import ApiError
 
+orjson: Any
 try:  # three times faster at parsing a 2 MB page; the standard library gives the same result
     import orjson
 except ImportError:  # pragma: no cover - a build without it parses with json
@@ -75,9 +76,9 @@ def parse_page(body: bytes) -> tuple[dict[str, Any], list[str] | None]:
         except orjson.JSONDecodeError:
             parsed = None
         if isinstance(parsed, dict):
-            upserts = parsed.get("upserts")
-            if isinstance(upserts, list) and all(isinstance(d, dict) for d in upserts):
-                return parsed, [orjson.dumps(d).decode("utf-8") for d in upserts]
+            docs = parsed.get("upserts")
+            if isinstance(docs, list) and all(isinstance(d, dict) for d in docs):
+                return parsed, [orjson.dumps(d).decode("utf-8") for d in docs]
     text = body.decode("utf-8")
     try:
         if text.startswith(_PAGE_START):
