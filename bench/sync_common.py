@@ -26,7 +26,7 @@ from wfh_client.memory_keyring import MemoryKeyring  # noqa: E402
 from wfh_client.store import Cache, account_paths  # noqa: E402
 from wfh_client.store.connection import connect  # noqa: E402
 from wfh_client.sync.auth import AuthSession, TokenStore, login  # noqa: E402
-from wfh_client.sync.engine import CHANGES_PATH, SyncEngine  # noqa: E402
+from wfh_client.sync.engine import CHANGES_PATH, DEFAULT_PAGE_LIMIT, SyncEngine  # noqa: E402, F401
 from wfh_client.sync.http import HttpClient  # noqa: E402
 from wfh_client.sync.pages import orjson  # noqa: E402
 
@@ -96,7 +96,7 @@ def fresh_cache(root: Path) -> Cache:
     return Cache(account_paths("bench" + secrets.token_hex(4), root), key=secrets.token_bytes(32))
 
 
-def engine_for(session: Any, cache: Cache, page_limit: int = 500) -> SyncEngine:
+def engine_for(session: Any, cache: Cache, page_limit: int = DEFAULT_PAGE_LIMIT) -> SyncEngine:
     return SyncEngine(session, cache, page_limit=page_limit, prefetch_max_bytes=0)
 
 
@@ -117,7 +117,7 @@ def cpu_seconds(pid: int | None = None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def fetch_pages(session: Any, page_limit: int = 500) -> list[bytes]:
+def fetch_pages(session: Any, page_limit: int = DEFAULT_PAGE_LIMIT) -> list[bytes]:
     """Every snapshot page's JSON body (decoded from gzip by requests), as the client gets it."""
     bodies: list[bytes] = []
     params: dict[str, Any] = {"limit": page_limit}

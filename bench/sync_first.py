@@ -20,7 +20,7 @@ the time per dossier at each size: linear growth keeps it flat. Prints one JSON 
 "server_cpu_seconds", ...}], "growth": ...}``. Goals: 10k <= 3 s and <= 2x the floor; 100k
 <= 25 s.
 
-    .venv/bin/python bench/sync_first.py [--dossiers 10000] [--runs 5] [--page-limit 500]
+    .venv/bin/python bench/sync_first.py [--dossiers 10000] [--runs 5] [--page-limit 1000]
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sync_common import (  # noqa: E402
+    DEFAULT_PAGE_LIMIT,
     ServerProcess,
     cpu_seconds,
     engine_for,
@@ -122,7 +123,8 @@ def main() -> int:
                         help="one size or a comma-separated series (1000,10000,50000,100000)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--floor-runs", type=int, default=3)
-    parser.add_argument("--page-limit", type=int, default=500)
+    parser.add_argument("--page-limit", type=int, default=DEFAULT_PAGE_LIMIT,
+                        help="dossiers per page (default: the client's, %(default)s)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the last run")
     parser.add_argument("--in-process-server", action="store_true",
                         help="serve from a thread of this process (shares the GIL with the "

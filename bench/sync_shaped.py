@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from netshape import PROFILES, ShapedLink  # noqa: E402
 from sync_common import (  # noqa: E402
+    DEFAULT_PAGE_LIMIT,
     engine_for,
     fresh_cache,
     load_average,
@@ -113,7 +114,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--dossiers", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--page-limit", type=int, default=500)
+    parser.add_argument("--page-limit", type=int, default=DEFAULT_PAGE_LIMIT)
     parser.add_argument("--profiles", default="home-20,4g")
     parser.add_argument("--encodings", default="gzip",
                         help="comma-separated: gzip (the client's default), identity")

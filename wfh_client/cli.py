@@ -60,7 +60,7 @@ from wfh_client.sync.account import (
     wipe_account,
 )
 from wfh_client.sync.auth import TokenStore, login, open_session
-from wfh_client.sync.engine import SyncEngine
+from wfh_client.sync.engine import DEFAULT_PAGE_LIMIT, SyncEngine
 from wfh_client.sync.errors import (
     ApiError,
     AuthFailed,
@@ -535,8 +535,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="download the whole scope again (keeps unsent changes); may remove "
                              "most of the cache, which a normal sync refuses to do")
     p_sync.add_argument("--json", action="store_true", help="print the sync report as JSON")
-    p_sync.add_argument("--page-limit", type=_page_limit, default=500, metavar="N",
-                        help="dossiers per pull page, 1-2000 (default 500)")
+    p_sync.add_argument("--page-limit", type=_page_limit, default=DEFAULT_PAGE_LIMIT,
+                        metavar="N",
+                        help=f"dossiers per pull page, 1-2000 (default {DEFAULT_PAGE_LIMIT})")
     p_sync.set_defaults(func=cmd_sync)
     p = sub.add_parser("note", help="record a note on a cached dossier (works offline; the next "
                        "sync sends it)", epilog=EPILOG,

@@ -22,6 +22,7 @@ from tests.support.server import RunningServer, start_server
 from wfh_client.domain import ActionInvalid
 from wfh_client.store import DocumentIntegrityError, keys
 from wfh_client.store import outbox as store_outbox
+from wfh_client.store.fts import fts_query
 from wfh_client.store.state import counts
 from wfh_client.sync import operations
 from wfh_client.sync.documents import download_document, queue_result_upload
@@ -77,6 +78,32 @@ def test_first_sync_caches_exactly_the_officers_scope(server: RunningServer,
     status = counts(officer.cache.reader())
     assert status.dossiers == len(expected) and status.pending == 0
     assert status.last_success_at is not None
+
+
+def _fts_merging(client: SyncClient) -> int:
+    row = client.cache.reader().execute(
+        "SELECT v FROM dossier_fts_config WHERE k = 'automerge'").fetchone()
+    return 4 if row is None else int(row[0])  # no row: FTS5's default
+
+
+def test_a_snapshot_merges_the_search_index_once_at_its_end(server: RunningServer,
+                                                            officer: SyncClient) -> None:
+    """Segment merging is paused while the pages arrive (each page would otherwise merge the
+    previous ones) and done once when the snapshot ends; search finds every dossier."""
+    officer.engine.page_limit = 3
+    during: list[int] = []
+    officer.bus.subscribe("sync.progress", lambda **_kw: during.append(_fts_merging(officer)))
+    report = officer.engine.sync_once()
+    assert report.pages >= 2 and during and set(during) == {0}
+    assert _fts_merging(officer) == 4
+    db = officer.cache.reader()
+    for doc in (officer.doc(i) for i in sorted(officer.ids())):
+        assert doc is not None
+        code = doc["code"].split(".")[-1]  # e.g. H57-260410-0001
+        found = {r[0] for r in db.execute(
+            "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
+            "WHERE dossier_fts MATCH ?", [fts_query(code)])}
+        assert doc["id"] in found, code
 
 
 def test_incremental_sync_brings_only_what_changed(server: RunningServer,

@@ -33,6 +33,8 @@ from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_
 __all__ = [
     "reindex_search",
     "LOCAL_STATES",
+    "merge_search_index",
+    "pause_search_merges",
     "DossierRecord",
     "Merge",
     "PageResult",
@@ -427,6 +429,27 @@ def start_snapshot(db: Database) -> int:
     gen = int(get_state(db, KEY_SNAPSHOT_GEN, 0)) + 1
     set_state(db, KEY_SNAPSHOT_GEN, gen)
     return gen
+
+
+# The search index during a snapshot: FTS5 writes each transaction's terms as a new segment
+# and, by default, merges segments as soon as four share a level - during a first sync every
+# page paid for merging the previous ones (10,000 dossiers: 0.6 s of the writer's 2.3 s;
+# 50,000: 3.6 s, growing with the index). Merging is paused for the snapshot and done once at
+# its end ("optimize": one pass over the whole index).
+_FTS_DEFAULT_MERGES = (("automerge", 4), ("crisismerge", 16))  # FTS5's defaults
+
+
+def pause_search_merges(db: Database) -> None:
+    """No segment merges until :func:`merge_search_index` (a snapshot is starting)."""
+    for option, value in (("automerge", 0), ("crisismerge", 128)):
+        db.execute("INSERT INTO dossier_fts (dossier_fts, rank) VALUES (?, ?)", [option, value])
+
+
+def merge_search_index(db: Database) -> None:
+    """Merge the search index into one segment and restore FTS5's usual merging."""
+    db.execute("INSERT INTO dossier_fts (dossier_fts) VALUES ('optimize')")
+    for option, value in _FTS_DEFAULT_MERGES:
+        db.execute("INSERT INTO dossier_fts (dossier_fts, rank) VALUES (?, ?)", [option, value])
 
 
 def stale_after_snapshot(db: Database) -> list[str]:

@@ -52,7 +52,7 @@ from wfh_client.sync.account import (
     wipe_account,
 )
 from wfh_client.sync.auth import AuthSession, TokenStore, login
-from wfh_client.sync.engine import KEY_CALENDAR, SyncEngine
+from wfh_client.sync.engine import DEFAULT_PAGE_LIMIT, KEY_CALENDAR, SyncEngine
 from wfh_client.sync.errors import (
     ACCOUNT_DISABLED,
     DEVICE_REVOKED,
@@ -109,7 +109,7 @@ class Launcher(QObject):
     def __init__(self, config: Config, *, tokens: TokenStore | None = None,
                  single_instance: SingleInstance | None = None,
                  tray_available: bool | None = None, plaintext_cache: bool = False,
-                 page_limit: int = 500, clock: Callable[[], datetime] | None = None) -> None:
+                 page_limit: int = DEFAULT_PAGE_LIMIT, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.clock = clock  # None: the wall clock (tests pass their fixed, ticking one)
         self.config = config
