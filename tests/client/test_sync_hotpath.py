@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,7 +61,10 @@ def test_page_parser_matches_json_loads(docs: list[dict[str, Any]], removals: li
     with patch.object(pages, "orjson", pages.orjson if fast else None):
         parsed, raw = _parse_page(body.encode("utf-8"))
     assert parsed == json.loads(body)
-    if raw is not None:
+    if isinstance(raw, str):  # the whole page (orjson: strict JSON), documents at $.upserts
+        assert fast and pages.orjson
+        assert json.loads(raw)["upserts"] == parsed["upserts"]
+    elif raw is not None:
         assert [json.loads(r) for r in raw] == parsed["upserts"]
     else:
         assert not compact and not (fast and pages.orjson)
@@ -96,12 +100,23 @@ def _dump(cache: Cache) -> dict[str, list[Any]]:
     }
 
 
-def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Path) -> None:
+def _page_text(docs: list[dict[str, Any]]) -> str:
+    return json.dumps({"upserts": docs, "removals": [], "cursor": "c", "has_more": False},
+                      ensure_ascii=False)
+
+
+@pytest.mark.parametrize("form", ["each document", "whole page"])
+def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Path,
+                                                                     form: str) -> None:
+    """The batch path (from each document's text, or from the page's text as orjson pages
+    give it) stores exactly what the one-by-one path stores; a later page mixing a cached
+    dossier and a new one too (the new one prepared again from its parsed document)."""
     docs = [make_dossier(n, summary=f"Đăng ký số {n}") for n in range(1, 8)]
     docs[2]["history"] = []
     docs[3]["notes"] = []
     docs[4]["documents"] = []
-    raw = [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in docs]
+    raw: list[str] | str = _page_text(docs) if form == "whole page" else \
+        [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in docs]
     one_by_one = Cache(account_paths("a" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))
     batched = Cache(account_paths("b" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))
     try:
@@ -117,7 +132,9 @@ def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Pa
         for cache in (one_by_one, batched):
             cache.write(lambda db, c=cache: store_dossiers.apply_server_page(
                 db, changed, [], "cursor-2",
-                prepared=store_dossiers.prepare_copies(changed) if c is batched else None))
+                prepared=store_dossiers.prepare_copies(
+                    changed, _page_text(changed) if form == "whole page" else None)
+                if c is batched else None))
         assert _dump(batched) == _dump(one_by_one)
     finally:
         one_by_one.close()

@@ -247,7 +247,7 @@ class PreparedCopy:
     outside the writer (see :func:`prepare_copies`): the folded FTS values (Python: ``fold``)."""
 
     version: int
-    data_json: str  # the document's JSON text, as received when the page gave it
+    data_json: str | None  # the document's JSON text (None: only in its page's batch)
     fts: tuple[str, ...]
 
 
@@ -280,19 +280,35 @@ def _to_jsonb(text: str) -> bytes | None:
     return result
 
 
+def _page_docs_jsonb(text: str) -> bytes | None:
+    """The JSONB of the ``upserts`` array of a page's strict JSON ``text`` (one parse, in C)."""
+    conn = getattr(_SCRATCH, "conn", None)
+    if conn is None:
+        conn = _SCRATCH.conn = sqlcipher3.connect(":memory:", check_same_thread=False)
+    result: bytes | None = conn.execute(
+        "SELECT jsonb_extract(:t, '$.upserts')", {"t": text}).fetchone()[0]
+    return result
+
+
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
-                   raw_json: Iterable[str] | None = None) -> PreparedCopies:
+                   raw_json: Iterable[str] | str | None = None) -> PreparedCopies:
     """Pure CPU work for :func:`apply_server_page` (folding the search text, converting the
     documents to JSONB), which the caller can do on its own thread while the writer commits
-    the previous page. ``raw_json``: the documents' JSON text as received (spares a
-    re-serialisation)."""
+    the previous page. ``raw_json``: the documents' JSON text as received, one text each
+    (spares a re-serialisation), or the whole page's strict JSON text with the documents at
+    ``$.upserts`` (see ``sync.pages.parse_page``)."""
     docs = list(upserts)
-    raws = list(raw_json) if raw_json is not None else [_dumps(doc) for doc in docs]
-    copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], tuple(_fts_values(doc)))
-              for i, doc in enumerate(docs)]
     order = [str(doc["id"]) for doc in docs]
-    return PreparedCopies(dict(zip(order, copies, strict=True)), order,
-                          _to_jsonb(f"[{','.join(raws)}]") if docs else None,
+    if isinstance(raw_json, str):  # SQLite takes the documents from the page itself
+        copies = [PreparedCopy(int(doc.get("version") or 0), None, tuple(_fts_values(doc)))
+                  for doc in docs]
+        batch = _page_docs_jsonb(raw_json) if docs else None
+    else:
+        raws = list(raw_json) if raw_json is not None else [_dumps(doc) for doc in docs]
+        copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], tuple(_fts_values(doc)))
+                  for i, doc in enumerate(docs)]
+        batch = _to_jsonb(f"[{','.join(raws)}]") if docs else None
+    return PreparedCopies(dict(zip(order, copies, strict=True)), order, batch,
                           _BULK_ENCODE([c.fts for c in copies]))
 
 
@@ -348,9 +364,10 @@ def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int,
     first = int(db.execute("SELECT coalesce(max(rid), 0) FROM dossiers").fetchone()[0]) + 1
     # Parsed once; NULL unless strict JSON (NaN, infinity: the plain path, one by one).
     docs = batch.docs if batch is not None else \
-        _to_jsonb(f"[{','.join(c.data_json for c in copies)}]")
+        _to_jsonb(f"[{','.join(c.data_json or 'null' for c in copies)}]")
     if docs is None:
         for copy in copies:
+            assert copy.data_json is not None  # a page's own text is strict JSON (jsonb)
             doc = json.loads(copy.data_json)
             _write(db, doc, base=doc, local_state="synced", snapshot_gen=snapshot_gen)
         return
@@ -509,8 +526,9 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
         ready = {dossier_id: copy for dossier_id, copy in (prepared or {}).items()
                  if dossier_id in fresh and copy.version == int(fresh[dossier_id].get("version") or 0)}
         whole = isinstance(prepared, PreparedCopies) and len(ready) == len(prepared) \
-            and list(fresh) == prepared.order
-        if not whole:
+            and list(fresh) == prepared.order and prepared.docs is not None
+        if not whole:  # what is not in the batch is prepared again with its own text
+            ready = {i: c for i, c in ready.items() if c.data_json is not None}
             missing = [doc for dossier_id, doc in fresh.items() if dossier_id not in ready]
             ready.update(prepare_copies(missing))
         _insert_new(db, [ready[dossier_id] for dossier_id in fresh], gen,
