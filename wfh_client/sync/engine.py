@@ -145,6 +145,9 @@ class SyncReport:
 #: Dossiers per pull page: 1,000 (~380 KB gzipped, 0.15 s at 20 Mbit/s) halves a first sync's
 #: requests and transactions against 500 (10,000 dossiers on loopback: 3.9 -> 3.6 s).
 DEFAULT_PAGE_LIMIT = 1000
+#: A snapshot's first page: nothing is stored until it has been built, sent and parsed, while
+#: later pages travel and are parsed as the previous one commits (10,000 dossiers: -0.2 s).
+FIRST_PAGE_LIMIT = 200
 
 
 class SyncEngine:
@@ -587,6 +590,8 @@ class SyncEngine:
         params: dict[str, Any] = {"limit": self.page_limit}
         if cursor is not None:
             params["cursor"] = cursor
+        else:  # a snapshot's first page: small, so the writer starts early (see FIRST_PAGE_LIMIT)
+            params["limit"] = min(self.page_limit, FIRST_PAGE_LIMIT)
         response = self.session.request("GET", CHANGES_PATH, params=params)
         return response.content, response.headers
 
