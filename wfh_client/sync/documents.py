@@ -136,15 +136,16 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
                           "WHERE state = 'downloaded'").fetchone()[0])
     budget = engine.prefetch_max_bytes - held
     rows = db.execute(
-        "SELECT doc.id, doc.size FROM documents doc JOIN dossiers d ON d.id = doc.dossier_id "
+        "SELECT doc.id, doc.size, doc.dossier_id FROM documents doc "
+        "JOIN dossiers d ON d.id = doc.dossier_id "
         "WHERE doc.state IN ('remote', 'partial') AND d.assignee_id = ? "
         "ORDER BY d.due_at IS NULL, d.due_at, doc.size", [me]).fetchall()
     todo = []
-    for doc_id, size in rows:
+    for doc_id, size, dossier_id in rows:
         if size is not None and size <= budget:
-            todo.append((doc_id, int(size)))
+            todo.append((doc_id, int(size), dossier_id))
             budget -= size
-    for done, (doc_id, size) in enumerate(todo):
+    for done, (doc_id, size, dossier_id) in enumerate(todo):
         if cancel.is_set():
             return
         if free_bytes(engine.cache.documents.directory) < size + MIN_FREE_BYTES:
@@ -157,6 +158,8 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
             report.requests += 1
             report.document_bytes += download_document(engine, doc_id, cancel=cancel)
             report.documents += 1
+            # an open dossier window shows it held at once (it re-reads on this event)
+            engine.bus.publish("dossiers.changed", ids=[dossier_id])
         except (DocumentIntegrityError, ApiError) as exc:
             report.errors.append(f"document {doc_id}: {exc}")
             log.warning("prefetch of document %s failed: %s", doc_id, exc)
