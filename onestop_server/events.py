@@ -46,7 +46,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from onestop_server import db, metrics
-from onestop_server.auth import CurrentUser, CurrentUserDep
+from onestop_server.auth import CurrentUser, FeedUserDep
 from onestop_server.clock import Clock
 from onestop_server.deps import get_clock, iso
 from onestop_server.errors import ApiError
@@ -263,6 +263,8 @@ class EventHub:
         self._waiters: set[_Waiter] = set()
         self.draining = False
         self.listening = False  # a LISTEN connection is up (PostgreSQL)
+        # called (event loop) on ``NOTIFY onestop_auth`` and when the listener (re)connects
+        self.on_auth_change: Any = None
 
     # ---- lifecycle (called from the app's lifespan) ----------------------------------------
     async def start(self) -> None:
@@ -352,11 +354,16 @@ class EventHub:
             try:
                 async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {db.EVENTS_CHANNEL}")
+                    await conn.execute(f"LISTEN {db.AUTH_CHANNEL}")
+                    self._auth_changed()  # revocations committed while not listening
                     self.listening = True
                     delay = 0.5
                     self.poke()  # anything committed while not listening
-                    async for _ in conn.notifies():
-                        self.poke()
+                    async for note in conn.notifies():
+                        if note.channel == db.AUTH_CHANNEL:
+                            self._auth_changed()
+                        else:
+                            self.poke()
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the database went away: retry, fallback reads go on
@@ -365,6 +372,10 @@ class EventHub:
                 self.listening = False
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+    def _auth_changed(self) -> None:
+        if self.on_auth_change is not None:
+            self.on_auth_change()
 
     def _dispatch(self, rows: list[Any]) -> None:
         rendered: dict[int, dict[str, Any]] = {}
@@ -479,7 +490,7 @@ def get_hub(request: Request) -> EventHub:
 )
 async def get_events(
     request: Request,
-    user: CurrentUserDep,
+    user: FeedUserDep,
     hub: Annotated[EventHub, Depends(get_hub)],
     after: Annotated[int, Query(ge=0, le=MAX_ID, description="the last event id seen (0: all)")] = 0,
     wait: Annotated[
