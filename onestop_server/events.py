@@ -42,7 +42,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import JSON, DateTime, String, and_, func, insert, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from onestop_server import db, metrics
@@ -123,6 +123,30 @@ def emit_many(conn: Connection, rows: list[dict[str, Any]], *, at: datetime) -> 
             }
             for r in rows
         ],
+    )
+
+
+def emit_to_users(
+    conn: Connection, kind: str, payload: dict[str, Any], user_ids: list[int], *, at: datetime
+) -> None:
+    """One event with the same ``payload`` for each of ``user_ids`` (existing users), in one
+    ``INSERT … SELECT``: the payload is serialised once, not per row (a 500-recipient recall
+    spent a third of its time in a 500-row ``executemany``). Ids follow the users' names, then
+    ids, as the recall's recipient list does."""
+    if not user_ids:
+        return
+    u = db.users
+    db.lock_logs(conn)
+    db.notify_events(conn)
+    e = db.events
+    conn.execute(
+        insert(e).from_select(
+            [e.c.at, e.c.kind, e.c.audience_user_id, e.c.payload],
+            select(
+                literal(at, DateTime(timezone=True)), literal(kind, String()), u.c.id,
+                literal(payload, JSON()),
+            ).where(u.c.id.in_(user_ids)).order_by(u.c.full_name, u.c.id),
+        )
     )
 
 
