@@ -357,6 +357,8 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    # Innermost: the renewed events long-poll, answered without FastAPI's routing when plain.
+    app.add_middleware(events.FeedFastPath)
     app.add_middleware(BodyLimitMiddleware, limit=max_json_bytes)
     app.state.client_versions = client_versions or ClientVersions()
     app.add_middleware(MinimumVersionMiddleware)
