@@ -592,10 +592,8 @@ class FeedFastPath:
             return
         assert params is not None
         after, wait, limit = params
-        if self._route is None:
-            self._route = next(
-                (r for r in main.routes if getattr(r, "path", None) == FEED_PATH), None
-            )
+        if self._route is None:  # this module's route (the metrics label is its path)
+            self._route = next(r for r in router.routes if getattr(r, "path", None) == FEED_PATH)
         scope["route"] = self._route
         hub: EventHub = main.state.events
         try:

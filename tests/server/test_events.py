@@ -236,6 +236,12 @@ def test_revocation_events_reach_open_long_polls(oncall: OncallServer) -> None:
     assert r.status_code == 403 and r.json()["code"] == "auth.account_disabled"
 
 
+def _feed_count(url: str) -> float:
+    line = 'onestop_http_requests_total{method="GET",route="/api/v1/events",status="200"} '
+    text = requests.get(url + "/metrics", timeout=10).text
+    return sum(float(x[len(line):]) for x in text.splitlines() if x.startswith(line))
+
+
 def test_the_feeds_fast_path_answers_like_the_route(oncall: OncallServer) -> None:
     """A renewed poll with a cached token is answered by ``events.FeedFastPath`` (no FastAPI
     routing); a repeated parameter goes through the route. Same answers, same metrics route."""
@@ -244,9 +250,10 @@ def test_the_feeds_fast_path_answers_like_the_route(oncall: OncallServer) -> Non
     start = events_of(officer)["last_id"]  # the first lookup fills the worker's cache
     ids = [recall(head, oncall, officer.user["id"], message=f"Lần {i}") for i in range(3)]
     cache = oncall.app.state.auth_cache
-    hits = cache.hits
+    hits, counted = cache.hits, _feed_count(oncall.url)
     fast = officer.get("/api/v1/events", params={"after": start, "limit": 2, "wait": 0})
     assert cache.hits > hits  # answered from the cache
+    assert _feed_count(oncall.url) == counted + 1  # under the route's own metrics label
     routed = officer.get(f"/api/v1/events?after={start}&limit=7&limit=2&wait=0")  # FastAPI: the last
     for r in (fast, routed):
         assert r.status_code == 200 and r.headers["content-type"] == "application/json"
@@ -263,5 +270,3 @@ def test_the_feeds_fast_path_answers_like_the_route(oncall: OncallServer) -> Non
     new = recall(head, oncall, officer.user["id"])
     poll.join(timeout=30)
     assert [e["payload"]["recall_id"] for e in got["events"]] == [new]
-    metrics = requests.get(oncall.url + "/metrics", timeout=10).text
-    assert 'onestop_http_requests_total{method="GET",route="/api/v1/events",status="200"}' in metrics
