@@ -62,6 +62,7 @@ from onestop_server import auth as auth_api
 from onestop_server import client_versions as client_versions_api
 from onestop_server import documents as documents_api
 from onestop_server import reads as reads_api
+from onestop_server.auth_cache import AuthCache
 from onestop_server.client_versions import ClientVersions, MinimumVersionMiddleware
 from onestop_server.clock import Clock, OffsetFileClock
 from onestop_server.compression import CompressJsonMiddleware
@@ -302,6 +303,10 @@ def create_app(
     worker = WorkerInfo.new()
     board = PresenceBoard(engine, the_clock, worker, timedelta(seconds=opts.worker_stale_seconds))
     hub = events.EventHub(engine, the_clock, board, opts.events_fallback_seconds)
+    # On PostgreSQL other workers' revocations arrive by NOTIFY: no cache while not listening.
+    auth_cache = AuthCache(usable=(lambda: hub.listening) if db.is_postgres(engine) else None)
+    hub.on_auth_change = auth_cache.invalidate
+    db.on_auth_change(engine, auth_cache.invalidate)
     escalation = EscalationScheduler(
         engine, the_clock, outside_channel or LoggingChannel(), poke=hub.poke,
         worker_id=worker.id, lease=timedelta(seconds=opts.escalation_lease_seconds),
@@ -333,6 +338,7 @@ def create_app(
     app.state.engine = engine
     app.state.clock = the_clock
     app.state.events = hub
+    app.state.auth_cache = auth_cache
     app.state.escalation = escalation
     app.state.worker = worker
     app.state.options = opts
@@ -351,6 +357,8 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(Exception, _on_unexpected)
+    # Innermost: the renewed events long-poll, answered without FastAPI's routing when plain.
+    app.add_middleware(events.FeedFastPath)
     app.add_middleware(BodyLimitMiddleware, limit=max_json_bytes)
     app.state.client_versions = client_versions or ClientVersions()
     app.add_middleware(MinimumVersionMiddleware)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
+import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.exceptions import InvalidTag
@@ -36,6 +37,7 @@ from sqlalchemy import and_, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from onestop_server import audit, db
+from onestop_server.auth_cache import AuthCache
 from onestop_server.deps import Settings, as_utc, get_clock, get_engine, get_settings
 from onestop_server.errors import ApiError
 from onestop_server.login_guard import LoginGuard, client_address, get_login_guard
@@ -238,9 +240,51 @@ def current_user(
     engine: Annotated[Engine, Depends(get_engine)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
 ) -> CurrentUser:
-    """The authenticated caller, from ``Authorization: Bearer <access token>``."""
+    """The authenticated caller, from ``Authorization: Bearer <access token>`` (always read from
+    the database; what it read is kept in the worker's ``auth_cache`` for ``feed_user``)."""
     token = _bearer(credentials)
+    cache: AuthCache | None = getattr(request.app.state, "auth_cache", None)
+    return _lookup(engine, token_hash(token), get_clock(request).now(), cache)
+
+
+async def feed_user(
+    request: Request,
+    engine: Annotated[Engine, Depends(get_engine)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)],
+) -> CurrentUser:
+    """``current_user`` for the events long-poll, renewed after every delivered event: answered
+    from the worker's ``auth_cache`` when it holds the token (no database, no thread hop), with
+    the same checks and answers. A revocation clears the cache of the worker that committed it
+    before its answer is sent; other workers' caches are cleared by ``NOTIFY onestop_auth``, i.e.
+    within the notification's delivery (milliseconds), as a long-poll already waiting there
+    would also still be answered. Other routes use ``current_user``."""
+    token = _bearer(credentials)
+    key = token_hash(token)
     now = get_clock(request).now()
+    cache: AuthCache | None = getattr(request.app.state, "auth_cache", None)
+    if cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            if hit.expires_at <= now:
+                raise _expired()
+            if hit.last_seen_at is not None and now - hit.last_seen_at <= _LAST_SEEN_EVERY:
+                return hit.user  # type: ignore[no-any-return]
+    return await anyio.to_thread.run_sync(_lookup, engine, key, now, cache)
+
+
+def cached_user(cache: AuthCache, token: str, now: datetime) -> CurrentUser | None:
+    """The caller from the cache alone, when ``feed_user`` would answer with it without the
+    database (held, unexpired, no ``last_seen_at`` stamp due); else None."""
+    hit = cache.get(token_hash(token))
+    if hit is None or hit.expires_at <= now:
+        return None
+    if hit.last_seen_at is None or now - hit.last_seen_at > _LAST_SEEN_EVERY:
+        return None
+    return hit.user  # type: ignore[no-any-return]
+
+
+def _lookup(engine: Engine, key: str, now: datetime, cache: AuthCache | None) -> CurrentUser:
+    generation = cache.generation if cache is not None else 0
     t, u, d = db.access_tokens, db.users, db.devices
     with engine.connect() as conn:
         row = conn.execute(
@@ -259,7 +303,7 @@ def current_user(
                 d.c.last_seen_at,
             )
             .select_from(t.join(u, u.c.id == t.c.user_id).join(d, d.c.id == t.c.device_pk))
-            .where(t.c.token_hash == token_hash(token))
+            .where(t.c.token_hash == key)
         ).one_or_none()
     if row is None:
         raise _invalid_token()
@@ -276,7 +320,8 @@ def current_user(
     if last_seen is None or now - last_seen > _LAST_SEEN_EVERY:
         with db.write_transaction(engine) as conn:
             conn.execute(update(d).where(d.c.id == row.device_pk).values(last_seen_at=now))
-    return CurrentUser(
+        last_seen = now
+    user = CurrentUser(
         id=row.id,
         username=row.username,
         full_name=row.full_name,
@@ -285,9 +330,13 @@ def current_user(
         device_pk=row.device_pk,
         family_id=row.family_id,
     )
+    if cache is not None:
+        cache.put(key, user, expires_at, last_seen, generation)
+    return user
 
 
 CurrentUserDep = Annotated[CurrentUser, Depends(current_user)]
+FeedUserDep = Annotated[CurrentUser, Depends(feed_user)]
 
 
 def require_role(*roles: str) -> Callable[..., Any]:

@@ -502,12 +502,82 @@ def make_engine(url: str) -> Engine:
             immediate = conn.get_execution_options().get("sqlite_immediate", False)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
+        _watch_auth_writes(engine)
         return engine
     # Sync requests run on the threadpool (40 threads by default); long-polls hold no
     # connection while they wait, so a modest pool per worker is enough.
-    return create_engine(
+    engine = create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
     )
+    _watch_auth_writes(engine)
+    return engine
+
+
+# ---- what an authentication cache must forget -------------------------------------------------
+# ``auth.current_user`` keeps the rows it read per worker (``auth_cache``). Every engine made here
+# watches its own statements: an UPDATE or DELETE of ``access_tokens``, ``devices`` (except one
+# that only stamps ``last_seen_at``) or ``users`` marks the transaction; when it has committed (the
+# connection goes back to the pool) the engine's ``on_auth_change`` callbacks run, and on
+# PostgreSQL the transaction also sends ``NOTIFY onestop_auth`` (delivered at its commit to every
+# worker's events listener, which clears its cache). A rolled-back transaction changes nothing.
+
+AUTH_CHANNEL = "onestop_auth"
+_AUTH_TABLES = frozenset({"access_tokens", "devices", "users"})
+_AUTH_DIRTY, _AUTH_NOTIFIED, _AUTH_COMMITTED = "auth_dirty", "auth_notified", "auth_committed"
+
+
+def _auth_write(statement: Any) -> bool:
+    from sqlalchemy.sql.dml import Delete, Update
+
+    if not isinstance(statement, Update | Delete):
+        return False
+    name = getattr(statement.table, "name", None)
+    if name not in _AUTH_TABLES:
+        return False
+    if isinstance(statement, Update) and name == "devices":
+        keys = {getattr(k, "key", k) for k in (statement._values or {})}  # noqa: SLF001
+        if keys and keys <= {"last_seen_at"}:
+            return False
+    return True
+
+
+def on_auth_change(engine: Engine, callback: Any) -> None:
+    """Call ``callback()`` after each committed transaction of ``engine`` that changed who may
+    use which access token (see above)."""
+    engine.__dict__.setdefault("_onestop_auth_callbacks", []).append(callback)
+
+
+def _watch_auth_writes(engine: Engine) -> None:
+    postgres = engine.dialect.name == "postgresql"
+
+    @event.listens_for(engine, "before_execute")
+    def _before(conn: Connection, clauseelement: Any, *_args: Any) -> None:
+        if _auth_write(clauseelement):
+            conn.info[_AUTH_DIRTY] = True
+
+    @event.listens_for(engine, "after_execute")
+    def _after(conn: Connection, clauseelement: Any, *_args: Any) -> None:
+        if postgres and conn.info.get(_AUTH_DIRTY) and not conn.info.get(_AUTH_NOTIFIED):
+            conn.info[_AUTH_NOTIFIED] = True
+            conn.execute(select(func.pg_notify(AUTH_CHANNEL, "")))
+
+    @event.listens_for(engine, "commit")
+    def _commit(conn: Connection) -> None:
+        if conn.info.pop(_AUTH_DIRTY, False):
+            conn.info[_AUTH_COMMITTED] = True
+        conn.info.pop(_AUTH_NOTIFIED, None)
+
+    @event.listens_for(engine, "rollback")
+    def _rollback(conn: Connection) -> None:
+        for key in (_AUTH_DIRTY, _AUTH_NOTIFIED):  # an earlier commit of this checkout stands
+            conn.info.pop(key, None)
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        # After the commit: a reader that starts now sees the new rows.
+        if record.info.pop(_AUTH_COMMITTED, False):
+            for callback in engine.__dict__.get("_onestop_auth_callbacks", ()):
+                callback()
 
 
 def is_postgres(conn: Connection | Engine) -> bool:

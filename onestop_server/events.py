@@ -33,20 +33,22 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import JSON, DateTime, String, and_, func, insert, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
 
 from onestop_server import db, metrics
-from onestop_server.auth import CurrentUser, CurrentUserDep
+from onestop_server.auth import CurrentUser, FeedUserDep
 from onestop_server.clock import Clock
 from onestop_server.deps import get_clock, iso
 from onestop_server.errors import ApiError
@@ -123,6 +125,30 @@ def emit_many(conn: Connection, rows: list[dict[str, Any]], *, at: datetime) -> 
             }
             for r in rows
         ],
+    )
+
+
+def emit_to_users(
+    conn: Connection, kind: str, payload: dict[str, Any], user_ids: list[int], *, at: datetime
+) -> None:
+    """One event with the same ``payload`` for each of ``user_ids`` (existing users), in one
+    ``INSERT … SELECT``: the payload is serialised once, not per row (a 500-recipient recall
+    spent a third of its time in a 500-row ``executemany``). Ids follow the users' names, then
+    ids, as the recall's recipient list does."""
+    if not user_ids:
+        return
+    u = db.users
+    db.lock_logs(conn)
+    db.notify_events(conn)
+    e = db.events
+    conn.execute(
+        insert(e).from_select(
+            [e.c.at, e.c.kind, e.c.audience_user_id, e.c.payload],
+            select(
+                literal(at, DateTime(timezone=True)), literal(kind, String()), u.c.id,
+                literal(payload, JSON()),
+            ).where(u.c.id.in_(user_ids)).order_by(u.c.full_name, u.c.id),
+        )
     )
 
 
@@ -263,6 +289,8 @@ class EventHub:
         self._waiters: set[_Waiter] = set()
         self.draining = False
         self.listening = False  # a LISTEN connection is up (PostgreSQL)
+        # called (event loop) on ``NOTIFY onestop_auth`` and when the listener (re)connects
+        self.on_auth_change: Any = None
 
     # ---- lifecycle (called from the app's lifespan) ----------------------------------------
     async def start(self) -> None:
@@ -352,11 +380,16 @@ class EventHub:
             try:
                 async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {db.EVENTS_CHANNEL}")
+                    await conn.execute(f"LISTEN {db.AUTH_CHANNEL}")
+                    self._auth_changed()  # revocations committed while not listening
                     self.listening = True
                     delay = 0.5
                     self.poke()  # anything committed while not listening
-                    async for _ in conn.notifies():
-                        self.poke()
+                    async for note in conn.notifies():
+                        if note.channel == db.AUTH_CHANNEL:
+                            self._auth_changed()
+                        else:
+                            self.poke()
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the database went away: retry, fallback reads go on
@@ -365,6 +398,10 @@ class EventHub:
                 self.listening = False
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+    def _auth_changed(self) -> None:
+        if self.on_auth_change is not None:
+            self.on_auth_change()
 
     def _dispatch(self, rows: list[Any]) -> None:
         rendered: dict[int, dict[str, Any]] = {}
@@ -479,7 +516,7 @@ def get_hub(request: Request) -> EventHub:
 )
 async def get_events(
     request: Request,
-    user: CurrentUserDep,
+    user: FeedUserDep,
     hub: Annotated[EventHub, Depends(get_hub)],
     after: Annotated[int, Query(ge=0, le=MAX_ID, description="the last event id seen (0: all)")] = 0,
     wait: Annotated[
@@ -488,16 +525,101 @@ async def get_events(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> Response:
     rows, has_more = await hub.poll(user, after, wait, limit)
-    last_id = int(rows[-1]["id"]) if rows else after
-    # Rendered directly (the shape is EventsOut): many answers leave at once after a wake-up.
-    body = {
-        "events": rows,
-        "last_id": last_id,
-        "has_more": has_more,
-        "heartbeat_at": iso(get_clock(request).now()),
-    }
-    return Response(
-        content=json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
-        media_type="application/json",
-    )
+    return Response(content=_feed_body(rows, has_more, after, get_clock(request).now()),
+                    media_type="application/json")
 
+
+def _feed_body(rows: list[dict[str, Any]], has_more: bool, after: int, now: datetime) -> bytes:
+    # Rendered directly (the shape is EventsOut): many answers leave at once after a wake-up.
+    last_id = int(rows[-1]["id"]) if rows else after
+    body = {"events": rows, "last_id": last_id, "has_more": has_more, "heartbeat_at": iso(now)}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+# ---- the renewed long-poll without FastAPI's routing ---------------------------------------------
+
+FEED_PATH = "/api/v1/events"
+_UINT = re.compile(r"[0-9]{1,16}")
+_WAIT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,6})?")
+
+
+def _feed_params(query: bytes) -> tuple[int, float, int] | None:
+    """(after, wait, limit) when every parameter is plainly well-formed and within bounds."""
+    after, wait, limit = 0, 0.0, DEFAULT_LIMIT
+    seen: set[str] = set()
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if name in seen:
+            return None
+        seen.add(name)
+        if name == "after":
+            if not _UINT.fullmatch(value) or int(value) > MAX_ID:
+                return None
+            after = int(value)
+        elif name == "wait":
+            if not _WAIT.fullmatch(value) or float(value) > MAX_WAIT:
+                return None
+            wait = float(value)
+        elif name == "limit":
+            if not _UINT.fullmatch(value) or not 1 <= int(value) <= MAX_LIMIT:
+                return None
+            limit = int(value)
+    return after, wait, limit
+
+
+class FeedFastPath:
+    """ASGI middleware (the innermost one): answers ``GET /api/v1/events`` itself when all is
+    plain, without FastAPI's route matching, dependency solving and request objects (a third of
+    a worker's CPU per renewed long-poll): well-formed parameters within their bounds and a
+    bearer token that the worker's ``auth_cache`` holds, unexpired, with no ``last_seen_at``
+    stamp due. Anything else (a bad or repeated parameter, no token, a token not cached,
+    expired or due for its stamp) goes to the FastAPI route, which validates, authenticates
+    (``auth.feed_user``) and answers as documented. Both paths answer with the same bytes and
+    status, and the request is counted under the same route (``scope["route"]``)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._route: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != FEED_PATH or scope["method"] != "GET":
+            await self.app(scope, receive, send)
+            return
+        main = scope.get("app")
+        params = _feed_params(scope.get("query_string", b""))
+        user = None if params is None or main is None else self._cached_user(main.state, scope)
+        if user is None:
+            await self.app(scope, receive, send)
+            return
+        assert params is not None
+        after, wait, limit = params
+        if self._route is None:  # this module's route (the metrics label is its path)
+            self._route = next(r for r in router.routes if getattr(r, "path", None) == FEED_PATH)
+        scope["route"] = self._route
+        hub: EventHub = main.state.events
+        try:
+            rows, has_more = await hub.poll(user, after, wait, limit)
+        except ApiError as exc:
+            answer = JSONResponse(status_code=exc.status, content=exc.body(), headers=exc.headers or None)
+            await answer(scope, receive, send)
+            return
+        body = _feed_body(rows, has_more, after, main.state.clock.now())
+        await send({"type": "http.response.start", "status": 200, "headers": [
+            (b"content-length", str(len(body)).encode()), (b"content-type", b"application/json"),
+        ]})
+        await send({"type": "http.response.body", "body": body})
+
+    @staticmethod
+    def _cached_user(state: Any, scope: Any) -> CurrentUser | None:
+        from onestop_server.auth import cached_user
+
+        cache = getattr(state, "auth_cache", None)
+        if cache is None:
+            return None
+        header = next((v for n, v in scope.get("headers", ()) if n == b"authorization"), None)
+        if header is None:
+            return None
+        scheme, _, token = header.decode("latin-1").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or len(token) > 256:
+            return None
+        return cached_user(cache, token, state.clock.now())

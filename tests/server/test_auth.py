@@ -213,3 +213,51 @@ def test_admin_endpoints_need_the_admin_role(server: RunningServer) -> None:
     admin = login(server, peek.admin())
     assert admin.post("/api/v1/admin/devices/999999/revoke").json()["code"] == "not_found"
     assert admin.post("/api/v1/admin/users/999999/disable").status_code == 404
+
+
+# ---- the events feed authenticates from the worker's cache (auth_cache) ------------------------
+
+
+def _feed(server: RunningServer, access: str) -> requests.Response:
+    return requests.get(server.url + "/api/v1/events", params={"wait": 0},
+                        headers={"Authorization": f"Bearer {access}"}, timeout=30)
+
+
+def _warm(server: RunningServer, access: str) -> None:
+    for _ in range(3):  # the first lookup fills the cache, the next ones answer from it
+        assert _feed(server, access).status_code == 200
+
+
+def test_feed_refuses_a_cached_token_at_once_after_logout_revocation_or_disable(
+    server: RunningServer,
+) -> None:
+    peek = Peek(server)
+    username, _ = peek.officer_dossier()
+    admin = login(server, peek.admin())
+    gone, revoked = login(server, username), login(server, username)
+    kept = login(server, username)
+    for c in (gone, revoked, kept):
+        _warm(server, c.access)
+    assert gone.post("/api/v1/auth/logout").status_code == 204
+    r = _feed(server, gone.access)
+    assert r.status_code == 401 and r.json()["code"] == "auth.invalid_token"
+    device = next(d for d in admin.get("/api/v1/admin/devices", params={"user_id": revoked.user["id"]})
+                  .json()["devices"] if d["device_id"] == revoked.device_id)
+    assert admin.post(f"/api/v1/admin/devices/{device['id']}/revoke").status_code == 200
+    r = _feed(server, revoked.access)
+    assert r.status_code == 403 and r.json()["code"] == "auth.device_revoked"
+    assert _feed(server, kept.access).status_code == 200  # the user's other session goes on
+    assert admin.post(f"/api/v1/admin/users/{kept.user['id']}/disable").status_code == 200
+    r = _feed(server, kept.access)
+    assert r.status_code == 403 and r.json()["code"] == "auth.account_disabled"
+
+
+def test_feed_checks_a_cached_tokens_expiry_on_every_request(
+    clocked_server: RunningServer, frozen_clock: FrozenClock
+) -> None:
+    server = clocked_server
+    c = login(server, Peek(server).officer_dossier()[0])
+    _warm(server, c.access)
+    frozen_clock.advance(timedelta(minutes=16))
+    r = _feed(server, c.access)
+    assert r.status_code == 401 and r.json()["code"] == "auth.token_expired"

@@ -234,3 +234,39 @@ def test_revocation_events_reach_open_long_polls(oncall: OncallServer) -> None:
     assert [e["payload"]["reason"] for e in p.body["events"]] == ["account_disabled"]
     r = desktop.get("/api/v1/events")
     assert r.status_code == 403 and r.json()["code"] == "auth.account_disabled"
+
+
+def _feed_count(url: str) -> float:
+    line = 'onestop_http_requests_total{method="GET",route="/api/v1/events",status="200"} '
+    text = requests.get(url + "/metrics", timeout=10).text
+    return sum(float(x[len(line):]) for x in text.splitlines() if x.startswith(line))
+
+
+def test_the_feeds_fast_path_answers_like_the_route(oncall: OncallServer) -> None:
+    """A renewed poll with a cached token is answered by ``events.FeedFastPath`` (no FastAPI
+    routing); a repeated parameter goes through the route. Same answers, same metrics route."""
+    head = login(oncall.srv, "truongphong.nn")
+    officer = login(oncall.srv, "cv.nn1")
+    start = events_of(officer)["last_id"]  # the first lookup fills the worker's cache
+    ids = [recall(head, oncall, officer.user["id"], message=f"Lần {i}") for i in range(3)]
+    cache = oncall.app.state.auth_cache
+    hits, counted = cache.hits, _feed_count(oncall.url)
+    fast = officer.get("/api/v1/events", params={"after": start, "limit": 2, "wait": 0})
+    assert cache.hits > hits  # answered from the cache
+    assert _feed_count(oncall.url) == counted + 1  # under the route's own metrics label
+    routed = officer.get(f"/api/v1/events?after={start}&limit=7&limit=2&wait=0")  # FastAPI: the last
+    for r in (fast, routed):
+        assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    a, b = fast.json(), routed.json()
+    assert a.pop("heartbeat_at") and b.pop("heartbeat_at")
+    assert a == b and [e["payload"]["recall_id"] for e in a["events"]] == ids[:2]
+    assert a["has_more"] is True
+    # a long-poll through the fast path wakes on the next event
+    top = events_of(officer, after=a["last_id"])["last_id"]
+    got: dict[str, Any] = {}
+    poll = threading.Thread(target=lambda: got.update(events_of(officer, after=top, wait=20)))
+    poll.start()
+    time.sleep(0.3)
+    new = recall(head, oncall, officer.user["id"])
+    poll.join(timeout=30)
+    assert [e["payload"]["recall_id"] for e in got["events"]] == [new]
