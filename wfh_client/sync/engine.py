@@ -27,9 +27,8 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import requests
 import sqlcipher3 as sqlite_errors
 from sqlite_utils import Database
 
@@ -61,6 +60,9 @@ from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
 from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
 from wfh_client.sync.pages import PageReader
+
+if TYPE_CHECKING:
+    import requests  # annotations only: the HTTP layer imports requests
 
 __all__ = [
     "CHANGES_PATH",

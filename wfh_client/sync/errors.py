@@ -22,9 +22,10 @@ HTML page) become ``ApiError(status, "http.<status>", <short text>)``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+if TYPE_CHECKING:
+    import requests  # annotations only: the HTTP layer imports requests
 
 MAX_MESSAGE = 300
 

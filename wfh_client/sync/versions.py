@@ -10,10 +10,12 @@ A sign-in below the minimum is refused by the server with 426 ``client.outdated`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wfh_client.domain.versions import is_older
-from wfh_client.sync.http import HttpClient
+
+if TYPE_CHECKING:  # annotation only: the desktop app imports this module at start
+    from wfh_client.sync.http import HttpClient
 
 PATH = "/api/v1/client/versions"
 

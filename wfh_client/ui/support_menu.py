@@ -17,17 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QStandardPaths, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from wfh_client.cli import Ctx, doctor_report
-from wfh_client.cli_support import account_secrets
 from wfh_client.config import Config
-from wfh_client.support_bundle import (
-    BundleInputs,
-    build_bundle,
-    default_bundle_name,
-    write_bundle,
-)
-from wfh_client.sync.account import current_account
-from wfh_client.sync.auth import TokenStore
 from wfh_client.ui.ops import run_in_background
 
 __all__ = ["SupportBundleAction"]
@@ -64,6 +54,8 @@ class SupportBundleAction(QObject):
 
     def ask_and_create(self) -> None:
         """Open the save dialog (window-modal, no nested event loop); saving builds the ZIP."""
+        from wfh_client.support_bundle import default_bundle_name  # not needed to start
+
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
         dialog = QFileDialog(self.window, self.tr("Save support bundle"),
                              str(Path(folder or Path.home())), self.tr("ZIP files (*.zip)"))
@@ -79,10 +71,18 @@ class SupportBundleAction(QObject):
 
     def create(self, target: Path) -> None:
         """Build and write the bundle on a worker thread, then tell the user."""
+        # Imported here, on the GUI thread, not at module level (the CLI, the bundle and
+        # cryptography cost ~70 ms of every start for a menu entry rarely used) and never
+        # inside work(): an import running on a worker thread while the GUI thread paints
+        # crashed Qt late in the test suite.
+        from wfh_client.cli import Ctx, doctor_report
+        from wfh_client.cli_support import account_secrets
+        from wfh_client.support_bundle import BundleInputs, build_bundle, write_bundle
+        from wfh_client.sync.account import current_account
+        from wfh_client.sync.auth import TokenStore
+
         config = self.config
 
-        # everything is imported at module level: an import running on a worker thread while
-        # the GUI thread paints crashed Qt late in the test suite
         def work() -> str:
             tokens = TokenStore()
             ctx = Ctx(argparse.Namespace(server=None), config, tokens)

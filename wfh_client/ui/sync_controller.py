@@ -25,16 +25,18 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QNetworkInformation
 
 from wfh_client.sync.engine import SyncCancelled
-from wfh_client.sync.service import SyncService
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.messages import describe_error, is_offline_error
 from wfh_client.ui.ops import run_in_background
+
+if TYPE_CHECKING:  # imported when a service starts: sync.http pulls in requests (~90 ms)
+    from wfh_client.sync.service import SyncService
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,8 @@ class SyncController(QObject):
         engine = self.ctx.engine
         if engine is None or self.service is not None:
             return self.service
+        from wfh_client.sync.service import SyncService  # on the GUI thread, after the start
+
         self._timer.stop()
         self.service = SyncService(engine, interval=float(self._interval))  # type: ignore[arg-type]
         delay = self._interval if first_after is None else first_after

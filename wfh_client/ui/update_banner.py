@@ -15,8 +15,6 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QToolBar
 
 from wfh_client import __version__
 from wfh_client.config import Config
-from wfh_client.sync.account import current_account
-from wfh_client.sync.http import NO_RETRY, client_from_config
 from wfh_client.sync.versions import UpdateNotice, fetch_versions, update_notice
 from wfh_client.ui.ops import run_in_background
 
@@ -54,6 +52,11 @@ class UpdateBanner(QObject):
         if not self.enabled:
             self.checked.emit(None)
             return
+        # imported here, on the GUI thread (never inside work()): the HTTP layer pulls in
+        # requests, ~90 ms of every start for a check that runs after the window is up
+        from wfh_client.sync.account import current_account
+        from wfh_client.sync.http import NO_RETRY, client_from_config
+
         config, current = self.config, self.current
 
         def work() -> UpdateNotice | None:

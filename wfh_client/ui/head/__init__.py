@@ -15,7 +15,18 @@ come from the server; every action is recorded through ``sync.operations.record_
 
 from __future__ import annotations
 
-from wfh_client.ui.head.menu import add_department_menu
-from wfh_client.ui.head.window import open_department
+from typing import Any
 
-__all__ = ["add_department_menu", "open_department"]
+from wfh_client.ui.head.menu import add_department_menu
+
+__all__ = ["add_department_menu", "open_department"]  # noqa: F822 - see __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    """``open_department`` imports the window and its pages (the HTTP stack among them) on
+    first use: every start adds the menu, but only a head opens the window."""
+    if name == "open_department":
+        from wfh_client.ui.head.window import open_department
+
+        return open_department
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

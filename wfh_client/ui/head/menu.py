@@ -8,13 +8,17 @@ language. What a head may do is still decided by the server; the menu only shows
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.head.common import is_head
-from wfh_client.ui.head.window import PAGE_SHORTCUTS, PAGES, DepartmentWindow, open_department
+
+if TYPE_CHECKING:
+    from wfh_client.ui.head.window import DepartmentWindow
 
 __all__ = ["DepartmentMenu", "add_department_menu"]
 
@@ -23,6 +27,10 @@ class DepartmentMenu(QObject):
     """Owns the menu's actions and retranslates them on ``LanguageChange``."""
 
     def __init__(self, window: QMainWindow, ctx: AppContext) -> None:
+        # The window and its pages (requests among their imports) are imported for heads
+        # only, not by every start of the app (the main window calls add_department_menu).
+        from wfh_client.ui.head.window import PAGE_SHORTCUTS, PAGES
+
         super().__init__(window)
         self.window = window
         self.ctx = ctx
@@ -48,6 +56,8 @@ class DepartmentMenu(QObject):
         self.retranslate()
 
     def open(self, page: str) -> DepartmentWindow:
+        from wfh_client.ui.head.window import open_department
+
         return open_department(self.ctx, page, self.window)
 
     def retranslate(self) -> None:

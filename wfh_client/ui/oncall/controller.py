@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -40,10 +40,12 @@ from wfh_client.ui.oncall.checkin_prompt import CheckInPrompt
 from wfh_client.ui.oncall.labels import hhmm, window_span
 from wfh_client.ui.oncall.recall_alert import RecallAlert
 from wfh_client.ui.oncall.today import TodayDialog, summary_counts
-from wfh_client.ui.oncall.wiring import OnCallSession
 from wfh_client.ui.operation import Op
 from wfh_client.ui.ops import run_in_background
 from wfh_client.ui.widgets.status_bar import MainStatusBar
+
+if TYPE_CHECKING:  # the session (feed listener, requests, APScheduler) comes after the start
+    from wfh_client.ui.oncall.wiring import OnCallSession
 
 log = logging.getLogger(__name__)
 
