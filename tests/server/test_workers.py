@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -64,10 +66,9 @@ def _connection(head: Client, user_id: int) -> dict[str, Any]:
     return found
 
 
-@pytest.mark.postgres
-def test_recall_created_on_one_worker_reaches_a_long_poll_on_another(
-    seed_source: SeedSource, tmp_path: Path
-) -> None:
+@contextlib.contextmanager
+def _two_servers(seed_source: SeedSource, tmp_path: Path) -> Iterator[tuple[ServeProcess, ServeProcess]]:
+    """Two ``serve`` processes (one worker each) on one cloned database, ready."""
     with seed_source.clone(tmp_path) as (db, blobs):
         env = {"ONESTOP_EVENTS_FALLBACK_SECONDS": "300"}
         one = ServeProcess(database_url(db), blobs, env=env, log_file=tmp_path / "one.log")
@@ -75,31 +76,39 @@ def test_recall_created_on_one_worker_reaches_a_long_poll_on_another(
         try:
             one.wait_ready()
             two.wait_ready()
-            ids = {requests.get(s.url + "/healthz", timeout=10).json()["worker"] for s in (one, two)}
-            assert len(ids) == 2  # two workers, one database
-            head = login(one, "truongphong.nn")  # type: ignore[arg-type]
-            officer = login(two, "cv.nn1")  # type: ignore[arg-type]
-            start = events_of(officer)["last_id"]
-            got: dict[str, Any] = {}
-            poll = threading.Thread(
-                target=lambda: got.update(events_of(officer, after=start, wait=25))
-            )
-            poll.start()
-            # The poll is held by worker two; worker one sees it through the shared presence.
-            seen = wait_until(lambda: _connection(head, officer.user["id"])["connected"] and
-                              _connection(head, officer.user["id"]), 20, "the shared presence")
-            assert seen["open_polls"] == 1
-            report_by = z(_now(head) + timedelta(hours=1))
-            recall = _recall(head, [officer.user["id"]], report_by)
-            poll.join(timeout=40)
-            assert not poll.is_alive()
-            assert [e["kind"] for e in got["events"]] == ["recall"]
-            assert got["events"][0]["payload"]["recall_id"] == recall["id"]
-            wait_until(lambda: not _connection(head, officer.user["id"])["connected"], 20,
-                       "the poll to end in the shared presence")
+            yield one, two
         finally:
             one.stop()
             two.stop()
+
+
+@pytest.mark.postgres
+def test_recall_created_on_one_worker_reaches_a_long_poll_on_another(
+    seed_source: SeedSource, tmp_path: Path
+) -> None:
+    with _two_servers(seed_source, tmp_path) as (one, two):
+        ids = {requests.get(s.url + "/healthz", timeout=10).json()["worker"] for s in (one, two)}
+        assert len(ids) == 2  # two workers, one database
+        head = login(one, "truongphong.nn")  # type: ignore[arg-type]
+        officer = login(two, "cv.nn1")  # type: ignore[arg-type]
+        start = events_of(officer)["last_id"]
+        got: dict[str, Any] = {}
+        poll = threading.Thread(
+            target=lambda: got.update(events_of(officer, after=start, wait=25))
+        )
+        poll.start()
+        # The poll is held by worker two; worker one sees it through the shared presence.
+        seen = wait_until(lambda: _connection(head, officer.user["id"])["connected"] and
+                          _connection(head, officer.user["id"]), 20, "the shared presence")
+        assert seen["open_polls"] == 1
+        report_by = z(_now(head) + timedelta(hours=1))
+        recall = _recall(head, [officer.user["id"]], report_by)
+        poll.join(timeout=40)
+        assert not poll.is_alive()
+        assert [e["kind"] for e in got["events"]] == ["recall"]
+        assert got["events"][0]["payload"]["recall_id"] == recall["id"]
+        wait_until(lambda: not _connection(head, officer.user["id"])["connected"], 20,
+                   "the poll to end in the shared presence")
 
 
 @pytest.mark.postgres
@@ -108,33 +117,25 @@ def test_a_revocation_on_one_worker_clears_the_feed_cache_of_another(
 ) -> None:
     """The events feed authenticates from each worker's cache; a device revoked through one
     worker is refused on the other too (``NOTIFY onestop_auth``), at once on the first."""
-    with seed_source.clone(tmp_path) as (db, blobs):
-        env = {"ONESTOP_EVENTS_FALLBACK_SECONDS": "300"}
-        one = ServeProcess(database_url(db), blobs, env=env, log_file=tmp_path / "one.log")
-        two = ServeProcess(database_url(db), blobs, env=env, log_file=tmp_path / "two.log")
-        try:
-            one.wait_ready()
-            two.wait_ready()
-            admin = login(one, "admin")  # type: ignore[arg-type]
-            officer = login(one, "cv.nn1")  # type: ignore[arg-type]
+    with _two_servers(seed_source, tmp_path) as (one, two):
+        admin = login(one, "admin")  # type: ignore[arg-type]
+        officer = login(one, "cv.nn1")  # type: ignore[arg-type]
 
-            def feed(server: ServeProcess) -> requests.Response:
-                return requests.get(server.url + "/api/v1/events", params={"wait": 0}, timeout=10,
-                                    headers={"Authorization": f"Bearer {officer.access}"})
+        def feed(server: ServeProcess) -> requests.Response:
+            return requests.get(server.url + "/api/v1/events", params={"wait": 0}, timeout=10,
+                                headers={"Authorization": f"Bearer {officer.access}"})
 
-            for server in (one, two, one, two):  # both caches hold the token
-                assert feed(server).status_code == 200
-            device = next(
-                d for d in admin.get("/api/v1/admin/devices", params={"user_id": officer.user["id"]})
-                .json()["devices"] if d["device_id"] == officer.device_id
-            )
-            assert admin.post(f"/api/v1/admin/devices/{device['id']}/revoke").status_code == 200
-            assert feed(one).json()["code"] == "auth.device_revoked"
-            wait_until(lambda: feed(two).status_code == 403, 5, "the other worker to forget the token")
-            assert feed(two).json()["code"] == "auth.device_revoked"
-        finally:
-            one.stop()
-            two.stop()
+        for server in (one, two, one, two):  # both caches hold the token
+            assert feed(server).status_code == 200
+        device = next(
+            d for d in admin.get("/api/v1/admin/devices", params={"user_id": officer.user["id"]})
+            .json()["devices"] if d["device_id"] == officer.device_id
+        )
+        assert admin.post(f"/api/v1/admin/devices/{device['id']}/revoke").status_code == 200
+        assert feed(one).json()["code"] == "auth.device_revoked"
+        wait_until(lambda: feed(two).status_code == 403, 20,
+                   "the other worker to forget the token")
+        assert feed(two).json()["code"] == "auth.device_revoked"
 
 
 @pytest.mark.postgres

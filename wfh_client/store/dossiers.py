@@ -272,22 +272,21 @@ _SCRATCH = threading.local()  # per-thread in-memory SQLite: JSON -> JSONB, no f
 def _to_jsonb(text: str) -> bytes | None:
     """SQLite's JSONB of ``text`` (the format its ``jsonb_each`` reads fastest), or None unless
     strict JSON (NaN, infinity); computed by SQLite's C code with the GIL released."""
+    return _scratch_value("SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END", text)
+
+
+def _scratch_value(sql: str, text: str) -> bytes | None:
+    """``sql`` with ``:t`` = ``text`` on this thread's in-memory connection (created once)."""
     conn = getattr(_SCRATCH, "conn", None)
     if conn is None:
         conn = _SCRATCH.conn = sqlcipher3.connect(":memory:", check_same_thread=False)
-    result: bytes | None = conn.execute(
-        "SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END", {"t": text}).fetchone()[0]
+    result: bytes | None = conn.execute(sql, {"t": text}).fetchone()[0]
     return result
 
 
 def _page_docs_jsonb(text: str) -> bytes | None:
     """The JSONB of the ``upserts`` array of a page's strict JSON ``text`` (one parse, in C)."""
-    conn = getattr(_SCRATCH, "conn", None)
-    if conn is None:
-        conn = _SCRATCH.conn = sqlcipher3.connect(":memory:", check_same_thread=False)
-    result: bytes | None = conn.execute(
-        "SELECT jsonb_extract(:t, '$.upserts')", {"t": text}).fetchone()[0]
-    return result
+    return _scratch_value("SELECT jsonb_extract(:t, '$.upserts')", text)
 
 
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
