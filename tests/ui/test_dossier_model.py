@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from tests.ui.conftest import BIG, NOW
 from tests.ui.helpers import due_within, matching, model_ids, overdue
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.store.dossiers import set_local_state
 from wfh_client.store.listing import DossierFilter
 from wfh_client.store.outbox import record_conflict
@@ -175,3 +177,43 @@ def test_invalid_index(small: Any, calendar: WorkingCalendar) -> None:
     model = make_model(cache, calendar)
     assert model.data(QModelIndex()) is None
     assert model.row_data(10**6) is None
+
+
+def test_painted_cells_follow_time_and_data_changes(qtbot: Any, small: Any,
+                                                   calendar: WorkingCalendar) -> None:
+    """data() answers from cells computed once per row: a tick, a reload and a re-sort must
+    not leave the old ones behind."""
+    cache, docs = small
+    clock = [NOW]
+    model = DossierTableModel(cache, calendar, clock=lambda: clock[0])
+    view = DossierListView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.viewport().repaint()  # the visible rows' cells are now computed
+    due = COLUMNS.index("due")
+    running = [r for r in range(model.rowCount()) if clock_running(model.row_data(r).status)
+               and model.row_data(r).due is not None
+               and model.data(model.index(r, 0), UrgencyRole) == ""]
+    assert running, "the sample has a running dossier that is not late yet"
+    row = running[0]
+    rid = model.rid_at(row)
+    assert model.data(model.index(row, due), Qt.ItemDataRole.BackgroundRole) is None
+    clock[0] = model.row_data(row).due + timedelta(days=1)  # its deadline has passed
+    model.tick()
+    assert model.data(model.index(row, due), UrgencyRole) == "overdue"
+    assert model.data(model.index(row, due), Qt.ItemDataRole.BackgroundRole) is not None
+    # a change of the data (here: its sync state) shows after the reload
+    dossier_id = model.dossier_id_at(row)
+    cache.writer.run(lambda db: set_local_state(db, dossier_id, "pending"))
+    model.refresh(reload=True)
+    row = model.row_of(rid)
+    assert model.data(model.index(row, COLUMNS.index("sync"))) == "Chờ đồng bộ"
+    # a new order: every row answers for its own dossier
+    model.sort(COLUMNS.index("code"), Qt.SortOrder.DescendingOrder)
+    view.viewport().repaint()
+    assert [model.data(model.index(r, 0), DossierIdRole) for r in range(model.rowCount())] \
+        == [model.dossier_id_at(r) for r in range(model.rowCount())]
+    assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == sorted(
+        (d["code"] for d in docs), reverse=True)

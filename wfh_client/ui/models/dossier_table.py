@@ -79,8 +79,6 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _DECORATION = int(Qt.ItemDataRole.DecorationRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ID, _URGENCY = int(DossierIdRole), int(UrgencyRole)
-_ROLES = frozenset({_DISPLAY, _BACKGROUND, _FOREGROUND, _FONT, _DECORATION, _TOOLTIP, _ID,
-                    _URGENCY})
 _OVERDUE_BG, _OVERDUE_FG = QColor("#fde0dc"), QColor("#8e1b10")
 _SOON_BG, _SOON_FG = QColor("#fff3cd"), QColor("#6d4c00")
 _STATE_FG = {"conflict": QColor("#b34700"), "rejected": QColor("#b00020")}
@@ -149,6 +147,8 @@ class DossierTableModel(QAbstractTableModel):
         self._indexes = sort_indexes(cache.reader())
         self._row_of: dict[int, int] | None = None
         self._blocks: OrderedDict[int, list[Row | None]] = OrderedDict()
+        # row number -> per column {role: value}: what data() answers from (see _cells)
+        self._cell_rows: dict[int, tuple[dict[int, Any], ...]] = {}
         self.rows_fetched = 0  # rows read from SQLite since the last refresh (tests, bench)
         self._now = self._clock()
         self.thresholds = Thresholds.compute(calendar, self._now)
@@ -188,6 +188,7 @@ class DossierTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids, self._row_of = ids, None
         self._blocks.clear()
+        self._cell_rows.clear()
         self.rows_fetched = 0
         self.endResetModel()
         self.refreshed.emit(len(ids))
@@ -197,6 +198,7 @@ class DossierTableModel(QAbstractTableModel):
         self._now = self._clock()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
         self._blocks.clear()
+        self._cell_rows.clear()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._ids) - 1, len(COLUMNS) - 1))
@@ -204,6 +206,7 @@ class DossierTableModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """The language changed: rebuild display strings and headers."""
         self._blocks.clear()
+        self._cell_rows.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
@@ -340,57 +343,72 @@ class DossierTableModel(QAbstractTableModel):
         )
         return titles[section]
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
+    # flags(): QAbstractTableModel's own (enabled, selectable, never has children) - not
+    # overridden, so painting a cell does not call into Python for it.
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called ~7 times per visible cell at every paint (once per role the delegate asks
-        # for): roles the list never answers return before any lookup, and roles compare as
-        # plain ints (a PySide enum attribute costs a Python call each time).
-        if role not in _ROLES or not index.isValid():
+        # Qt calls this 7 times per painted cell (once per role the delegate asks for): the
+        # cost is the call itself, so the common case is two lookups in row -> precomputed
+        # cells (:meth:`_cells`). (``multiData`` would make it one call per cell, but PySide's
+        # marshalling of the role span costs as much as the seven calls.)
+        try:
+            return self._cell_rows[index.row()][index.column()].get(role)
+        except (KeyError, IndexError):
+            pass
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
             return None
         row = self.row_data(index.row())
         if row is None:
             return None
-        c = index.column()
-        column = COLUMNS[c] if 0 <= c < len(COLUMNS) else None
-        if role == _DISPLAY:
-            return self._display(row, column)
-        if role == _BACKGROUND:
-            return _OVERDUE_BG if row.urgency == "overdue" else \
-                _SOON_BG if row.urgency == "soon" else None
-        if role == _FOREGROUND:
-            if column == "sync" and row.sync_state in _STATE_FG:
-                return _STATE_FG[row.sync_state]
-            return _OVERDUE_FG if row.urgency == "overdue" else \
-                _SOON_FG if row.urgency == "soon" else None
-        if role == _FONT:
-            return _bold() if row.unread else None
-        if role == _DECORATION:
-            if column == "code" and row.unread:
-                return icon("unread")
-            if column == "due" and row.urgency:
-                return icon("overdue" if row.urgency == "overdue" else "due-soon")
-            if column == "sync" and row.sync_state in _STATE_FG:
-                return icon("conflict")
-            return None
-        if role == _TOOLTIP:
+        if len(self._cell_rows) >= self.BLOCK * 4:
+            self._cell_rows.clear()  # bounded: a screen or two of rows is what gets painted
+        cells = self._cell_rows[index.row()] = self._cells(row)
+        return cells[index.column()].get(role)
+
+    def _cells(self, row: Row) -> tuple[dict[int, Any], ...]:
+        """Every role's value of every column of ``row`` (None values left out), computed once
+        per fetched row: a paint then only looks them up. The row's colours and font follow
+        its deadline and unread state; the sync column's colour its sync state."""
+        urgency = row.urgency
+        background = _OVERDUE_BG if urgency == "overdue" else \
+            _SOON_BG if urgency == "soon" else None
+        foreground = _OVERDUE_FG if urgency == "overdue" else \
+            _SOON_FG if urgency == "soon" else None
+        font = _bold() if row.unread else None
+        base: dict[int, Any] = {_ID: row.id, _URGENCY: urgency}
+        if background is not None:
+            base[_BACKGROUND] = background
+        if foreground is not None:
+            base[_FOREGROUND] = foreground
+        if font is not None:
+            base[_FONT] = font
+        cells = []
+        for column in COLUMNS:
+            cell = dict(base)
+            cell[_DISPLAY] = self._display(row, column)
+            tooltip: str | None = None
             if column in ("due", "remaining"):
-                return self._remaining(row) or None
+                tooltip = self._remaining(row) or None
+            elif column == "code" and row.unread:
+                tooltip = QCoreApplication.translate(
+                    "DossierTableModel", "Changed by someone else since you last opened it")
+            elif column in ("procedure", "applicant", "status", "step"):
+                tooltip = cell[_DISPLAY] or None
+            if tooltip is not None:
+                cell[_TOOLTIP] = tooltip
+            decoration = None
             if column == "code" and row.unread:
-                return QCoreApplication.translate("DossierTableModel",
-                                                  "Changed by someone else since you last opened it")
-            if column in ("procedure", "applicant", "status", "step"):
-                return self._display(row, column) or None
-            return None
-        if role == _ID:
-            return row.id
-        if role == _URGENCY:
-            return row.urgency
-        return None
+                decoration = icon("unread")
+            elif column == "due" and urgency:
+                decoration = icon("overdue" if urgency == "overdue" else "due-soon")
+            elif column == "sync" and row.sync_state in _STATE_FG:
+                decoration = icon("conflict")
+            if decoration is not None:
+                cell[_DECORATION] = decoration
+            if column == "sync" and row.sync_state in _STATE_FG:
+                cell[_FOREGROUND] = _STATE_FG[row.sync_state]
+            cells.append(cell)
+        return tuple(cells)
 
     def _display(self, row: Row, column: str | None) -> str | None:
         if column == "code":
