@@ -206,3 +206,50 @@ def test_keyboard_from_search_to_rows_and_ctrl_enter_records(
     with qtbot.waitSignal(dialog.recorded, timeout=10_000):
         press(qtbot, dialog.text, "Ctrl+Return")
     assert [e.action for e in desk.outbox()] == ["note"]
+
+
+def test_only_the_current_row_has_the_frameless_delegate(qtbot: Any, small: Any) -> None:
+    """The focus frame is drawn for the current cell only, so only the current row is drawn
+    through the Python delegate that removes it; the others use Qt's own delegate."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    from wfh_client.domain.calendar import WorkingCalendar
+    from wfh_client.store.listing import DossierFilter
+    from wfh_client.ui.models.dossier_table import DossierTableModel
+    from wfh_client.ui.views.dossier_list import DossierListView
+
+    cache, _docs = small
+    model = DossierTableModel(cache, WorkingCalendar(), clock=lambda: NOW)
+    view = DossierListView(model)
+    qtbot.addWidget(view)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    default = view.itemDelegate()
+
+    def delegate_of(row: int) -> Any:
+        return view.itemDelegateForIndex(model.index(row, 1))
+
+    assert all(delegate_of(r) is default for r in range(model.rowCount()))
+    view.setCurrentIndex(model.index(3, 1))
+    framed = delegate_of(3)
+    assert framed is not default
+    assert all(delegate_of(r) is default for r in range(model.rowCount()) if r != 3)
+    option = QStyleOptionViewItem()
+    option.state = QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_Enabled
+    framed.initStyleOption(option, model.index(3, 1))
+    assert not option.state & QStyle.StateFlag.State_HasFocus
+    assert option.state & QStyle.StateFlag.State_Enabled
+    assert option.text == model.data(model.index(3, 1))
+    view.setCurrentIndex(model.index(5, 0))  # moves with the current row
+    assert delegate_of(5) is framed and delegate_of(3) is default
+    rid = model.rid_at(5)
+    view.apply_filter(DossierFilter(text=model.row_data(5).code))  # a new list, same dossier
+    row = model.row_of(rid)
+    assert row is not None and view.currentIndex().row() == row
+    assert delegate_of(row) is framed
+    assert all(delegate_of(r) is default for r in range(model.rowCount()) if r != row)
+    view.apply_filter(DossierFilter(text="xyzzy-no-such-dossier"))  # no current row at all
+    assert not view.currentIndex().isValid()
+    view.apply_filter(DossierFilter())
+    assert all(delegate_of(r) is default for r in range(model.rowCount()))

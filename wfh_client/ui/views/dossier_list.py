@@ -59,7 +59,11 @@ _WITHOUT_FOCUS = ~QStyle.StateFlag.State_HasFocus
 
 
 class _RowDelegate(QStyledItemDelegate):
-    """Draws cells without the per-cell focus frame: the row is one thing."""
+    """Draws cells without the per-cell focus frame: the row is one thing.
+
+    Only the current row can have the focus frame, so the view gives this delegate to that
+    row alone (:meth:`DossierListView._follow_current`); every other cell is drawn by Qt's own
+    delegate without a call into Python."""
 
     def initStyleOption(self, option: QStyleOptionViewItem,  # noqa: N802 - Qt API
                         index: QModelIndex | QPersistentModelIndex) -> None:
@@ -103,7 +107,11 @@ class DossierListView(QTableView):
         self.setSortingEnabled(True)
         if model.sort_column < 0:  # the urgency order: no column's arrow
             header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.setItemDelegate(_RowDelegate(self))
+        # the focus frame is only ever on the current row: only it needs the Python delegate
+        self._focus_delegate = _RowDelegate(self)
+        self._focus_row = -1
+        self.selectionModel().currentRowChanged.connect(lambda *_: self._follow_current())
+        model.modelReset.connect(self._follow_current)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.show_column_menu)
         self.column_menu: QMenu | None = None
@@ -123,6 +131,18 @@ class DossierListView(QTableView):
         self.doubleClicked.connect(self._open_index)
         model.refreshed.connect(self.refreshed)
         model.refreshed.connect(lambda _n: self._update_empty())
+
+    def _follow_current(self) -> None:
+        """Give the frameless delegate to the current row (and take it from the last one)."""
+        current = self.currentIndex()
+        row = current.row() if current.isValid() else -1
+        if row == self._focus_row:
+            return
+        if self._focus_row >= 0:
+            self.setItemDelegateForRow(self._focus_row, None)  # type: ignore[arg-type]
+        if row >= 0:
+            self.setItemDelegateForRow(row, self._focus_delegate)
+        self._focus_row = row
 
     # --------------------------------------------------------------------- refresh
     def apply_filter(self, f: DossierFilter, *, narrowed: bool | None = None) -> None:
