@@ -101,16 +101,28 @@ class Row:
                  "received_text", "remaining_text", "rid", "status", "status_text", "step",
                  "step_text", "sync_state", "sync_text", "unread", "urgency")
 
-    def __init__(self, raw: tuple[Any, ...], th: Thresholds, cal: WorkingCalendar) -> None:
+    def __init__(self, raw: tuple[Any, ...], th: Thresholds, cal: WorkingCalendar,
+                 names: dict[Any, str] | None = None) -> None:
         (self.rid, self.id, self.code, self.procedure, _field, self.applicant, received,
          due_at, self.status, self.sync_state, self.step, self.assignee_id, unread) = raw
         self.unread = bool(unread)
-        self.step_text = progress_text(self.status, self.step)
+        # the translated words repeat from row to row: ``names`` (the model's, emptied when
+        # the language changes) keeps them, so a row costs no catalogue look-ups
+        names = {} if names is None else names
+        key: Any = ("step", self.status, self.step)
+        if key not in names:
+            names[key] = progress_text(self.status, self.step)
+        self.step_text = names[key]
+        if self.status not in names:
+            names[self.status] = status_name(self.status)
+        self.status_text = names[self.status]
+        key = ("sync", self.sync_state)
+        if key not in names:
+            names[key] = sync_state_name(self.sync_state)
+        self.sync_text = names[key]
         self.due = parse_iso(due_at)
         self.received_text = format_date(parse_iso(received), cal.tz)
         self.due_text = format_datetime(self.due, cal.tz)
-        self.status_text = status_name(self.status)
-        self.sync_text = sync_state_name(self.sync_state)
         self.remaining_text: str | None = None
         self.urgency = ""
         if due_at and clock_running(self.status):
@@ -146,7 +158,9 @@ class DossierTableModel(QAbstractTableModel):
         self._memo: dict[Any, set[int] | None] = {}  # the view's rids, until the data changes
         self._indexes = sort_indexes(cache.reader())
         self._row_of: dict[int, int] | None = None
-        self._blocks: OrderedDict[int, list[Row | None]] = OrderedDict()
+        # a block holds the raw SQL rows; each becomes a Row when first asked for
+        self._blocks: OrderedDict[int, list[Row | tuple[Any, ...] | None]] = OrderedDict()
+        self._names: dict[Any, str] = {}  # translated statuses, steps, sync states (see Row)
         # row number -> per column {role: value}: what data() answers from (see _cells)
         self._cell_rows: dict[int, tuple[dict[int, Any], ...]] = {}
         self.rows_fetched = 0  # rows read from SQLite since the last refresh (tests, bench)
@@ -207,6 +221,7 @@ class DossierTableModel(QAbstractTableModel):
         """The language changed: rebuild display strings and headers."""
         self._blocks.clear()
         self._cell_rows.clear()
+        self._names.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
@@ -281,7 +296,11 @@ class DossierTableModel(QAbstractTableModel):
             block = self._fetch_block(number)
         else:
             self._blocks.move_to_end(number)
-        return block[row - number * self.BLOCK]
+        item = block[row - number * self.BLOCK]
+        if isinstance(item, tuple):
+            item = block[row - number * self.BLOCK] = Row(item, self.thresholds, self.calendar,
+                                                         self._names)
+        return item
 
     def dossier_id_at(self, row: int) -> str | None:
         data = self.row_data(row)
@@ -291,11 +310,10 @@ class DossierTableModel(QAbstractTableModel):
         """How many rows are held in memory right now (bounded by the LRU)."""
         return sum(len(b) for b in self._blocks.values())
 
-    def _fetch_block(self, number: int) -> list[Row | None]:
+    def _fetch_block(self, number: int) -> list[Row | tuple[Any, ...] | None]:
         rids = self._ids[number * self.BLOCK:(number + 1) * self.BLOCK]
         raw = fetch_rows(self.cache.reader(), rids, self.viewer)
-        th, cal = self.thresholds, self.calendar
-        block: list[Row | None] = [Row(raw[r], th, cal) if r in raw else None for r in rids]
+        block: list[Row | tuple[Any, ...] | None] = [raw.get(r) for r in rids]
         self.rows_fetched += len(raw)
         self._blocks[number] = block
         while len(self._blocks) > self.MAX_BLOCKS:
