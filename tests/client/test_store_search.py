@@ -147,3 +147,15 @@ def test_rid_list_returns_the_rids_in_the_querys_order(filled: Cache) -> None:
     assert set(rid_list(db, "SELECT rowid AS rid FROM dossier_fts WHERE dossier_fts MATCH ?",
                         [match])) == {r[0] for r in db.execute(
                             "SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?", [match])}
+
+
+def test_cached_ids_are_every_dossier_id(keyless_cache: Cache, dossier_factory: Doc) -> None:
+    from wfh_client.store.listing import cached_ids
+
+    db = keyless_cache.reader()
+    assert cached_ids(db) == set()  # an empty cache: json_group_array gives "[]"
+    docs = [dossier_factory(i) for i in range(1, 6)]
+    keyless_cache.write(lambda w: [put_server_copy(w, d) for d in docs])
+    assert cached_ids(db) == {str(d["id"]) for d in docs}
+    keyless_cache.write(lambda w: remove_dossier(w, docs[0]["id"]))
+    assert cached_ids(db) == {str(d["id"]) for d in docs[1:]}

@@ -287,8 +287,14 @@ def fetch_rows(db: Any, rids: Iterable[int],
 
 
 def cached_ids(db: Any) -> set[str]:
-    """Every dossier id in the cache."""
-    return {str(r[0]) for r in db.execute("SELECT id FROM dossiers")}
+    """Every dossier id in the cache.
+
+    One JSON array built by SQLite (as :func:`~wfh_client.store.search.rid_list` does): the
+    alerts read the 100,000 ids on a worker thread at start-up, and a row-by-row cursor takes
+    the GIL back 100,000 times - each time from the GUI thread painting the list, which made
+    the first keystrokes after start-up ~15 ms slower."""
+    text = db.conn.execute("SELECT json_group_array(id) FROM dossiers").fetchone()[0]
+    return {str(x) for x in json.loads(text)} if text else set()
 
 
 def labels(db: Any, ids: Iterable[str]) -> list[tuple[str, str, str]]:
