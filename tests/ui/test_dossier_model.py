@@ -217,3 +217,33 @@ def test_painted_cells_follow_time_and_data_changes(qtbot: Any, small: Any,
         == [model.dossier_id_at(r) for r in range(model.rowCount())]
     assert [model.data(model.index(r, 0)) for r in range(model.rowCount())] == sorted(
         (d["code"] for d in docs), reverse=True)
+
+
+def test_many_matches_are_ordered_as_far_as_they_are_read(big: Any,
+                                                          calendar: WorkingCalendar) -> None:
+    """A search matching most dossiers builds its ordered rids only as far as the view reads
+    them (a one-letter search); the rows, their count and row_of() are those of the full
+    query, both ways."""
+    from wfh_client.store.listing import query_ids
+    from wfh_client.ui.models.dossier_table import _FilteredIds
+
+    cache, docs = big
+    model = make_model(cache, calendar)
+    f = DossierFilter(text="n")
+    model.set_filter(f)
+    assert model.rowCount() * 8 >= BIG  # many matches: the lazy path
+    assert isinstance(model._ids, _FilteredIds)
+    assert len(model._ids._done) == 0  # nothing ordered before a row is asked for
+    db = cache.reader()
+    for column, order in ((COLUMNS.index("code"), Qt.SortOrder.AscendingOrder),
+                          (COLUMNS.index("applicant"), Qt.SortOrder.DescendingOrder)):
+        model.sort(column, order)
+        expected = query_ids(db, f, model.thresholds, COLUMNS[column],
+                             order == Qt.SortOrder.DescendingOrder)
+        assert model.rowCount() == len(expected) == len(matching(docs, "n"))
+        assert [model.rid_at(r) for r in range(10)] == expected[:10]
+        assert len(model._ids._done) < len(expected)  # only the first ones were ordered
+        assert model.rid_at(len(expected) - 1) == expected[-1]
+        assert model.rid_at(len(expected)) is None
+        assert model.row_of(expected[len(expected) // 2]) == len(expected) // 2
+        assert [model.rid_at(r) for r in range(model.rowCount())] == expected

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from itertools import islice
+from typing import Any, overload
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -132,6 +133,47 @@ class Row:
                 self.urgency = "soon"
 
 
+class _FilteredIds:
+    """``ordered`` restricted to ``keep`` (reversed if ``descending``), built only as far as
+    it is read: a search matching 60,000 of 100,000 dossiers shows its first rows after a
+    scan of a few hundred rids instead of all 100,000 (~13 ms per keystroke). ``keep`` must
+    be a subset of ``ordered`` (its size is the length)."""
+
+    def __init__(self, ordered: list[int], keep: set[int], descending: bool) -> None:
+        self._rest: Iterator[int] = (r for r in (reversed(ordered) if descending else ordered)
+                                     if r in keep)
+        self._done: list[int] = []
+        self._length = len(keep)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def _upto(self, end: int) -> list[int]:
+        done = self._done
+        if len(done) < end:
+            done.extend(islice(self._rest, end - len(done)))
+        return done
+
+    @overload
+    def __getitem__(self, key: int) -> int: ...
+
+    @overload
+    def __getitem__(self, key: slice) -> list[int]: ...
+
+    def __getitem__(self, key: int | slice) -> int | list[int]:
+        if isinstance(key, slice):
+            start, stop, step = key.indices(self._length)
+            return self._upto(stop)[start:stop:step]
+        if key < 0:
+            key += self._length
+        if not 0 <= key < self._length:
+            raise IndexError(key)
+        return self._upto(key + 1)[key]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._upto(self._length))
+
+
 class DossierTableModel(QAbstractTableModel):
     """Lazy, SQL-sorted model of the cached dossiers; see the module docstring."""
 
@@ -152,7 +194,8 @@ class DossierTableModel(QAbstractTableModel):
         self._clock = clock or (lambda: datetime.now(UTC))
         self._filter = DossierFilter()
         self._sort_key, self._descending = "urgency", False
-        self._ids: list[int] = []
+        self._ids: list[int] | _FilteredIds = []
+        self._every: set[int] | None = None  # every rid of the order (until the data changes)
         self._ordered: dict[str, list[int]] = {}  # sort key -> every rid, ascending
         self._positions: dict[str, dict[int, int]] = {}  # sort key -> rid -> index
         self._memo: dict[Any, set[int] | None] = {}  # the view's rids, until the data changes
@@ -183,6 +226,7 @@ class DossierTableModel(QAbstractTableModel):
         if reload:
             self._ordered.clear()
             self._positions.clear()
+            self._every = None
             self._memo.clear()
         self._now = self._clock()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
@@ -198,7 +242,16 @@ class DossierTableModel(QAbstractTableModel):
             if positions is None:
                 positions = self._positions[self._sort_key] = {
                     r: i for i, r in enumerate(ordered)}
-        ids = apply_filter(ordered, keep, self._descending, positions)
+        ids: list[int] | _FilteredIds
+        if keep is None or positions is not None:
+            ids = apply_filter(ordered, keep, self._descending, positions)
+        else:  # many matches: the view shows the first ones, found after a few hundred rids
+            every = self._every
+            if every is None:
+                every = self._every = set(ordered)
+            if not keep <= every:  # a dossier that arrived after the order was read
+                keep = keep & every
+            ids = _FilteredIds(ordered, keep, self._descending)
         self.beginResetModel()
         self._ids, self._row_of = ids, None
         self._blocks.clear()
