@@ -4,7 +4,11 @@ The ``rid`` of every matching dossier in display order comes from index-only SQL
 (:mod:`wfh_client.store.listing`: the sort column's index gives the order, cached per sort key until the
 data changes; each filter - FTS search, status, field, deadline, outbox - is a set of rids). Row data is fetched only when
 ``data()`` asks for it, in blocks of :attr:`DossierTableModel.BLOCK` rows kept in a small LRU,
-so a view over 100,000 dossiers touches a few hundred rows. The remaining working time is
+so a view over 100,000 dossiers touches a few hundred rows; a block keeps the raw SQL rows and a
+:class:`Row` is built when one is first shown. ``data()`` is called 7 times per painted cell, so
+the first call on a row computes every column's ``{role: value}`` (:meth:`DossierTableModel._cells`)
+and the others are two dict lookups. A search matching many dossiers orders its rids only as far
+as they are read (:class:`_FilteredIds`). The remaining working time is
 computed with the domain's :class:`WorkingCalendar` only for rows being shown; a dossier waiting
 for the applicant's documents reads "paused". The default order is ``urgency`` (running
 dossiers first, by due instant). The step column says whose turn it is ("waiting for the head's
