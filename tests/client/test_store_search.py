@@ -159,3 +159,25 @@ def test_cached_ids_are_every_dossier_id(keyless_cache: Cache, dossier_factory: 
     assert cached_ids(db) == {str(d["id"]) for d in docs}
     keyless_cache.write(lambda w: remove_dossier(w, docs[0]["id"]))
     assert cached_ids(db) == {str(d["id"]) for d in docs[1:]}
+
+
+def test_filter_rids_intersects_the_search_with_the_other_filters(filled: Cache) -> None:
+    """The search's rids stay a list and are intersected with the other filters' sets."""
+    from datetime import UTC, datetime
+
+    from wfh_client.domain.calendar import WorkingCalendar
+    from wfh_client.store.listing import DossierFilter, Thresholds, filter_rids
+
+    db = filled.reader()
+    th = Thresholds.compute(WorkingCalendar(), datetime(2026, 2, 2, 3, tzinfo=UTC))
+    rid_of = {code: rid for rid, code in db.conn.execute("SELECT rid, code FROM dossiers")}
+    searched = filter_rids(db, DossierFilter(text="dang ky"), th)  # no other filter: a set
+    assert searched == {rid_of[r["code"]] for r in search(db, "dang ky")}
+    assert isinstance(searched, set) and len(searched) >= 2
+    status_5 = filter_rids(db, DossierFilter(text="dang ky", statuses=frozenset({5})), th)
+    assert status_5 == {rid for rid, status in db.conn.execute(
+        "SELECT rid, status FROM dossiers") if status == 5} & searched
+    assert len(status_5) == 1
+    assert filter_rids(db, DossierFilter(text="xyzzy", view="open"), th) == set()
+    assert filter_rids(db, DossierFilter(text="X01", statuses=frozenset({5})), th) == set()
+    assert filter_rids(db, DossierFilter(text="X01"), th) == {rid_of["X01.1-1"]}

@@ -218,10 +218,14 @@ def filter_rids(db: Any, f: DossierFilter, th: Thresholds, viewer: Viewer | None
             memo[key] = view
     if view is not None:
         sets.append(view)
+    found: list[int] | None = None  # the search's rids: a list, not a set (see the end)
     if f.text.strip():
         match = fts_query(f.text)
-        sets.append(set() if match is None else _rid_set(
-            db, "SELECT rowid AS rid FROM dossier_fts WHERE dossier_fts MATCH ?", [match]))
+        if match is None:
+            sets.append(set())
+        else:
+            found = rid_list(db, "SELECT rowid AS rid FROM dossier_fts WHERE dossier_fts MATCH ?",
+                             [match])
     if f.statuses:
         wanted = sorted(int(x) for x in f.statuses)
         sets.append(_rid_set(db, f"SELECT rid FROM dossiers WHERE status IN "  # noqa: S608
@@ -240,9 +244,11 @@ def filter_rids(db: Any, f: DossierFilter, th: Thresholds, viewer: Viewer | None
     if f.conflict:
         sets.append(_rid_set(db, _CONFLICT_RIDS))
     if not sets:
-        return None
+        return None if found is None else set(found)
     sets.sort(key=len)
-    return sets[0].intersection(*sets[1:])
+    # a one-letter search finds ~80,000 rids: intersecting the list directly saves building
+    # a set of them (~3 ms a keystroke)
+    return sets[0].intersection(*sets[1:], *([] if found is None else [found]))
 
 
 def apply_filter(ordered: list[int], keep: set[int] | None, descending: bool = False,
