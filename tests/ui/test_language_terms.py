@@ -98,3 +98,20 @@ def test_the_qt_catalogue_is_compiled_from_its_source(tmp_path: Path) -> None:
                    capture_output=True)
     assert out.read_bytes() == (TRANSLATIONS_DIR / "qt_vi.qm").read_bytes(), \
         "qt_vi.qm is stale: run `make translations`"
+
+
+def test_dates_are_shown_in_the_calendars_zone_day_first() -> None:
+    """format_date / format_datetime (f-strings since strftime went through the import hook):
+    dd/mm/yyyy [HH:MM] in the office's time zone, empty for no date."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from wfh_client.ui.i18n import format_date, format_datetime
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    late = datetime(2026, 3, 4, 17, 5, tzinfo=UTC)  # 00:05 on the 5th in Vietnam
+    assert format_date(late, hcm) == "05/03/2026"
+    assert format_datetime(late, hcm) == "05/03/2026 00:05"
+    assert format_datetime(datetime(999, 1, 2, 3, 4, tzinfo=UTC), UTC) == "02/01/0999 03:04"
+    assert format_date(None, hcm) == "" and format_datetime(None, hcm) == ""
+    assert format_datetime(late, hcm) == late.astimezone(hcm).strftime("%d/%m/%Y %H:%M")
