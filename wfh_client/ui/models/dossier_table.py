@@ -199,7 +199,7 @@ class DossierTableModel(QAbstractTableModel):
         self._filter = DossierFilter()
         self._sort_key, self._descending = "urgency", False
         self._ids: list[int] | _FilteredIds = []
-        self._every: set[int] | None = None  # every rid of the order (until the data changes)
+        self._every: dict[str, set[int]] = {}  # sort key -> the set of its order's rids
         self._ordered: dict[str, list[int]] = {}  # sort key -> every rid, ascending
         self._positions: dict[str, dict[int, int]] = {}  # sort key -> rid -> index
         self._memo: dict[Any, set[int] | None] = {}  # the view's rids, until the data changes
@@ -230,7 +230,7 @@ class DossierTableModel(QAbstractTableModel):
         if reload:
             self._ordered.clear()
             self._positions.clear()
-            self._every = None
+            self._every.clear()
             self._memo.clear()
         self._now = self._clock()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
@@ -250,9 +250,9 @@ class DossierTableModel(QAbstractTableModel):
         if keep is None or positions is not None:
             ids = apply_filter(ordered, keep, self._descending, positions)
         else:  # many matches: the view shows the first ones, found after a few hundred rids
-            every = self._every
-            if every is None:
-                every = self._every = set(ordered)
+            every = self._every.get(self._sort_key)
+            if every is None:  # the rids of this very order (a background sort reads later)
+                every = self._every[self._sort_key] = set(ordered)
             if not keep <= every:  # a dossier that arrived after the order was read
                 keep = keep & every
             ids = _FilteredIds(ordered, keep, self._descending)
