@@ -11,8 +11,11 @@ import pytest
 import sqlcipher3
 from sqlite_utils import Database
 
+from tests.client.conftest import make_dossier
+from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.cache import Cache, account_paths
 from wfh_client.store.migrations import MIGRATIONS, applied_migrations, migrate
+from wfh_client.store.state import KEY_SNAPSHOT_IN_PROGRESS, delete_state, set_state
 from wfh_client.store.writer import Writer
 
 
@@ -35,6 +38,38 @@ def test_reopen_applies_nothing(tmp_path: Path) -> None:
     plain = Database(sqlcipher3.connect(":memory:", isolation_level=None))
     assert migrate(plain) == [name for name, _ in MIGRATIONS]
     assert migrate(plain) == []
+
+
+def test_list_indexes_a_finished_first_sync_left_out_are_rebuilt_at_open(
+        tmp_path: Path) -> None:
+    """A first sync into an empty cache drops the random-order list indexes until its end
+    (store.dossiers.defer_list_indexes); a cache left without them and no snapshot running (an
+    older build, a crash between) gets them back when it opens; one with a snapshot still
+    running keeps waiting for its end."""
+    def names(cache: Cache) -> set[str]:
+        return {r[0] for r in cache.reader().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_dossiers_%'")}
+
+    deferred = {f"ix_dossiers_{c}" for c in store_dossiers.DEFERRED_INDEXES}
+    paths, key = account_paths("idx", tmp_path), b"k" * 32
+    cache = Cache(paths, key=key)
+    full = names(cache)
+    assert cache.write(store_dossiers.defer_list_indexes) is True
+    cache.write(lambda db: set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True))
+    cache.close()
+    cache = Cache(paths, key=key)
+    assert names(cache) == full - deferred  # the snapshot resumes: built at its end
+    cache.write(lambda db: delete_state(db, KEY_SNAPSHOT_IN_PROGRESS))
+    cache.close()
+    cache = Cache(paths, key=key)
+    try:
+        assert names(cache) == full
+        # a cache that holds dossiers never loses them
+        cache.write(lambda db: store_dossiers.put_server_copy(db, make_dossier(1)))
+        assert cache.write(store_dossiers.defer_list_indexes) is False
+        assert names(cache) == full
+    finally:
+        cache.close()
 
 
 def test_history_keeps_who_acted_when_its_entry_copy_is_dropped(tmp_path: Path) -> None:

@@ -21,8 +21,10 @@ from tests.server.util import login as server_login
 from tests.support.server import RunningServer, start_server
 from wfh_client.domain import ActionInvalid
 from wfh_client.store import DocumentIntegrityError, keys
+from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.fts import fts_query
+from wfh_client.store.listing import ordered_ids, sort_indexes
 from wfh_client.store.state import counts
 from wfh_client.sync import operations
 from wfh_client.sync.documents import download_document, queue_result_upload
@@ -104,6 +106,46 @@ def test_a_snapshot_merges_the_search_index_once_at_its_end(server: RunningServe
             "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
             "WHERE dossier_fts MATCH ?", [fts_query(code)])}
         assert doc["id"] in found, code
+
+
+def _list_indexes(client: SyncClient) -> set[str]:
+    return {r[0] for r in client.cache.reader().execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_dossiers_%'")}
+
+
+def test_a_first_snapshot_builds_the_random_order_list_indexes_at_its_end(
+        server: RunningServer, officer: SyncClient) -> None:
+    """Into an empty cache, the list indexes whose keys arrive in random order (due date,
+    code, name...) are dropped while the pages arrive and built once at the end; meanwhile
+    the list still reads every dossier in order, even with the index names it listed before
+    the sync. A later resync into the filled cache keeps them."""
+    deferred = {f"ix_dossiers_{c}" for c in store_dossiers.DEFERRED_INDEXES}
+    before = _list_indexes(officer)
+    assert deferred <= before
+    known = sort_indexes(officer.cache.reader())  # a list opened before the first sync
+    officer.engine.page_limit = 3
+    during: list[set[str]] = []
+    orders: list[tuple[list[int], list[int]]] = []
+
+    def on_progress(**_kw: Any) -> None:
+        during.append(_list_indexes(officer))
+        db = officer.cache.reader()
+        plain = [r[0] for r in db.execute("SELECT rid FROM dossiers ORDER BY due_at, rid")]
+        orders.append((ordered_ids(db, "due", known), plain))
+
+    officer.bus.subscribe("sync.progress", on_progress)
+    report = officer.engine.sync_once()
+    assert report.pages >= 2 and during
+    assert all(not (deferred & names) for names in during)  # none of them while it ran
+    assert all(listed == plain and plain for listed, plain in orders)
+    assert _list_indexes(officer) == before  # all back, the same names
+    plan = " ".join(str(r[-1]) for r in officer.cache.reader().execute(
+        "EXPLAIN QUERY PLAN SELECT rid FROM dossiers ORDER BY due_at"))
+    assert "ix_dossiers_due_at" in plan
+
+    during.clear()
+    officer.engine.sync_once(resync=True)
+    assert during and all(deferred <= names for names in during)
 
 
 def test_incremental_sync_brings_only_what_changed(server: RunningServer,

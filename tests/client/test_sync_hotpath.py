@@ -61,7 +61,7 @@ def test_page_parser_matches_json_loads(docs: list[dict[str, Any]], removals: li
     with patch.object(pages, "orjson", pages.orjson if fast else None):
         parsed, raw = _parse_page(body.encode("utf-8"))
     assert parsed == json.loads(body)
-    if isinstance(raw, str):  # the whole page (orjson: strict JSON), documents at $.upserts
+    if isinstance(raw, bytes):  # the whole page (orjson: strict JSON), documents at $.upserts
         assert fast and pages.orjson
         assert json.loads(raw)["upserts"] == parsed["upserts"]
     elif raw is not None:
@@ -100,9 +100,10 @@ def _dump(cache: Cache) -> dict[str, list[Any]]:
     }
 
 
-def _page_text(docs: list[dict[str, Any]]) -> str:
+def _page_text(docs: list[dict[str, Any]]) -> bytes:
+    """A page's body as received (UTF-8 bytes), what ``parse_page`` hands on with orjson."""
     return json.dumps({"upserts": docs, "removals": [], "cursor": "c", "has_more": False},
-                      ensure_ascii=False)
+                      ensure_ascii=False).encode("utf-8")
 
 
 @pytest.mark.parametrize("form", ["each document", "whole page"])
@@ -115,7 +116,7 @@ def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Pa
     docs[2]["history"] = []
     docs[3]["notes"] = []
     docs[4]["documents"] = []
-    raw: list[str] | str = _page_text(docs) if form == "whole page" else \
+    raw: list[str] | bytes = _page_text(docs) if form == "whole page" else \
         [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in docs]
     one_by_one = Cache(account_paths("a" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))
     batched = Cache(account_paths("b" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))

@@ -40,6 +40,7 @@ from wfh_client.store import keys
 from wfh_client.store.checkpoint import Checkpointer
 from wfh_client.store.connection import connect, is_plaintext_sqlite
 from wfh_client.store.documents import DocumentStore, remove_copies
+from wfh_client.store.dossiers import restore_list_indexes
 from wfh_client.store.errors import (
     CacheDamaged,
     CacheLocked,
@@ -47,7 +48,7 @@ from wfh_client.store.errors import (
     PlaintextNotAllowed,
 )
 from wfh_client.store.migrations import migrate
-from wfh_client.store.state import get_state, set_state
+from wfh_client.store.state import KEY_SNAPSHOT_IN_PROGRESS, get_state, set_state
 from wfh_client.store.writer import Writer
 
 __all__ = [
@@ -178,6 +179,8 @@ class Cache:
             page = int(db.execute("PRAGMA page_size").fetchone()[0])
             db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_BYTES // page}")
             migrate(db)
+            if not get_state(db, KEY_SNAPSHOT_IN_PROGRESS):  # a first sync ended before them
+                restore_list_indexes(db)
         except sqlcipher3.DatabaseError as exc:  # a page the key opens but SQLite cannot read
             db.close()
             if not is_corruption(exc):

@@ -42,12 +42,14 @@ __all__ = [
     "PreparedCopy",
     "apply_server_page",
     "count_dossiers",
+    "defer_list_indexes",
     "dossier_ids_with_pending_edits",
     "get_dossier",
     "has_unsent_edits",
     "prepare_copies",
     "put_server_copy",
     "remove_dossier",
+    "restore_list_indexes",
     "set_local_data",
     "set_local_state",
     "stale_after_snapshot",
@@ -275,7 +277,7 @@ def _to_jsonb(text: str) -> bytes | None:
     return _scratch_value("SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END", text)
 
 
-def _scratch_value(sql: str, text: str) -> bytes | None:
+def _scratch_value(sql: str, text: str | bytes) -> bytes | None:
     """``sql`` with ``:t`` = ``text`` on this thread's in-memory connection (created once)."""
     conn = getattr(_SCRATCH, "conn", None)
     if conn is None:
@@ -284,21 +286,22 @@ def _scratch_value(sql: str, text: str) -> bytes | None:
     return result
 
 
-def _page_docs_jsonb(text: str) -> bytes | None:
-    """The JSONB of the ``upserts`` array of a page's strict JSON ``text`` (one parse, in C)."""
-    return _scratch_value("SELECT jsonb_extract(:t, '$.upserts')", text)
+def _page_docs_jsonb(body: bytes) -> bytes | None:
+    """The JSONB of the ``upserts`` array of a page's strict JSON, UTF-8 ``body`` (one parse, in
+    C; the cast reads the bytes as text without a copy through Python)."""
+    return _scratch_value("SELECT jsonb_extract(CAST(:t AS TEXT), '$.upserts')", body)
 
 
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
-                   raw_json: Iterable[str] | str | None = None) -> PreparedCopies:
+                   raw_json: Iterable[str] | bytes | None = None) -> PreparedCopies:
     """Pure CPU work for :func:`apply_server_page` (folding the search text, converting the
     documents to JSONB), which the caller can do on its own thread while the writer commits
     the previous page. ``raw_json``: the documents' JSON text as received, one text each
-    (spares a re-serialisation), or the whole page's strict JSON text with the documents at
-    ``$.upserts`` (see ``sync.pages.parse_page``)."""
+    (spares a re-serialisation), or the whole page's strict JSON as UTF-8 bytes, with the
+    documents at ``$.upserts`` (see ``sync.pages.parse_page``)."""
     docs = list(upserts)
     order = [str(doc["id"]) for doc in docs]
-    if isinstance(raw_json, str):  # SQLite takes the documents from the page itself
+    if isinstance(raw_json, bytes):  # SQLite takes the documents from the page itself
         copies = [PreparedCopy(int(doc.get("version") or 0), None, tuple(_fts_values(doc)))
                   for doc in docs]
         batch = _page_docs_jsonb(raw_json) if docs else None
@@ -466,6 +469,33 @@ def merge_search_index(db: Database) -> None:
     db.execute("INSERT INTO dossier_fts (dossier_fts) VALUES ('optimize')")
     for option, value in _FTS_DEFAULT_MERGES:
         db.execute("INSERT INTO dossier_fts (dossier_fts, rank) VALUES (?, ?)", [option, value])
+
+
+# The list's order indexes whose keys arrive in random order during a snapshot (the pages come
+# in id order; due dates, codes and names do not): each page's transaction inserted into most
+# of their leaf pages, so every commit rewrote - and SQLCipher re-encrypted - nearly all of
+# them, a cost growing with the cache (100,000 dossiers: ~6 s of a first sync). A first
+# snapshot into an EMPTY cache builds them once at its end instead (CREATE INDEX sorts: ~1 s at
+# 100,000). Status, field, local state and generation indexes have few distinct keys, so their
+# inserts stay near the end of a few runs and are kept. Same definitions as migration 0001.
+DEFERRED_INDEXES = ("due_at", "received_at", "code", "applicant_name", "updated_at")
+
+
+def defer_list_indexes(db: Database) -> bool:
+    """Drop :data:`DEFERRED_INDEXES` if the cache holds no dossier (a first snapshot starts);
+    :func:`restore_list_indexes` rebuilds them. True if dropped. Readers meanwhile order
+    without them (``store.listing.sort_indexes`` lists the indexes that exist)."""
+    if db.execute("SELECT 1 FROM dossiers LIMIT 1").fetchone() is not None:
+        return False
+    for column in DEFERRED_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS ix_dossiers_{column}")
+    return True
+
+
+def restore_list_indexes(db: Database) -> None:
+    """(Re)create any of :data:`DEFERRED_INDEXES` that is missing (a no-op when all exist)."""
+    for column in DEFERRED_INDEXES:
+        db.execute(f"CREATE INDEX IF NOT EXISTS ix_dossiers_{column} ON dossiers({column})")
 
 
 def stale_after_snapshot(db: Database) -> list[str]:

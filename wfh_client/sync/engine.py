@@ -631,6 +631,7 @@ class SyncEngine:
         delete_state(db, KEY_PENDING_REMOVALS)  # the snapshot decides what stays
         store_dossiers.start_snapshot(db)
         store_dossiers.pause_search_merges(db)
+        store_dossiers.defer_list_indexes(db)  # into an empty cache: built once at the end
         set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True)
 
     def _apply_page(self, db: Database, upserts: list[dict[str, Any]], removals: list[str],
@@ -680,7 +681,7 @@ class SyncEngine:
         stale = list(store_dossiers.stale_after_snapshot(self.cache.reader()))
         self._remove_all(stale, KEY_SNAPSHOT_IN_PROGRESS, report,
                          allow_mass_delete=allow_mass_delete)
-        self.cache.write(store_dossiers.merge_search_index)
+        self.cache.write(_finish_indexes)
 
 
 @dataclass
@@ -698,6 +699,12 @@ class _PageWrite:
     removals: list[str]
     page: dict[str, Any]
     snapshot: bool
+
+
+def _finish_indexes(db: Database) -> None:
+    """The end of a snapshot: the list's deferred order indexes and the search index merged."""
+    store_dossiers.restore_list_indexes(db)
+    store_dossiers.merge_search_index(db)
 
 
 def _record_success(db: Database) -> None:
