@@ -27,7 +27,7 @@ from typing import Any, Literal
 import sqlcipher3
 from sqlite_utils import Database
 
-from wfh_client.store.fts import digit_tokens, index_text
+from wfh_client.store.fts import digit_tokens, index_text, index_texts
 from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_iso, set_state
 
 __all__ = [
@@ -143,6 +143,30 @@ def _fts_values(doc: Mapping[str, Any]) -> list[str]:
     return [index_text(_s(doc.get("code"))), who_text,
             index_text(doc.get("procedure_name")), index_text(applicant.get("address")),
             index_text(doc.get("summary"))]
+
+
+def _fts_rows(docs: list[Mapping[str, Any]]) -> list[tuple[str, ...]]:
+    """``[tuple(_fts_values(doc)) for doc in docs]``, the texts of the whole batch folded at
+    once (:func:`~wfh_client.store.fts.index_texts`)."""
+    texts: list[str] = []
+    numbers: list[list[str]] = []
+    for doc in docs:
+        applicant = doc.get("applicant") or {}
+        id_number, phone = _s(applicant.get("id_number")), _s(applicant.get("phone"))
+        texts += (_s(doc.get("code")),
+                  " ".join((_s(applicant.get("name")), id_number, phone,
+                            _s(applicant.get("email")))),
+                  _s(doc.get("procedure_name")), _s(applicant.get("address")),
+                  _s(doc.get("summary")))
+        numbers.append(digit_tokens(id_number) + digit_tokens(phone))
+    folded = index_texts(texts)
+    rows = []
+    for k, extra in enumerate(numbers):
+        row = folded[5 * k:5 * k + 5]
+        if extra:
+            row[1] = f"{row[1]} {' '.join(extra)}"
+        rows.append(tuple(row))
+    return rows
 
 
 _COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "department_id",
@@ -301,13 +325,14 @@ def prepare_copies(upserts: Iterable[Mapping[str, Any]],
     documents at ``$.upserts`` (see ``sync.pages.parse_page``)."""
     docs = list(upserts)
     order = [str(doc["id"]) for doc in docs]
+    fts = _fts_rows(docs)
     if isinstance(raw_json, bytes):  # SQLite takes the documents from the page itself
-        copies = [PreparedCopy(int(doc.get("version") or 0), None, tuple(_fts_values(doc)))
-                  for doc in docs]
+        copies = [PreparedCopy(int(doc.get("version") or 0), None, fts[i])
+                  for i, doc in enumerate(docs)]
         batch = _page_docs_jsonb(raw_json) if docs else None
     else:
         raws = list(raw_json) if raw_json is not None else [_dumps(doc) for doc in docs]
-        copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], tuple(_fts_values(doc)))
+        copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], fts[i])
                   for i, doc in enumerate(docs)]
         batch = _to_jsonb(f"[{','.join(raws)}]") if docs else None
     return PreparedCopies(dict(zip(order, copies, strict=True)), order, batch,
