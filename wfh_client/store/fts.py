@@ -110,7 +110,7 @@ def index_texts(texts: list[str]) -> list[str]:
     joined = _SEP.join(texts)
     folded = _fold_ascii(joined)
     parts = folded.split(_SEP) if folded is not None else []
-    if len(parts) != len(texts):  # not ASCII, or a separator inside a text
+    if folded is None or len(parts) != len(texts):  # not ASCII, or a separator in a text
         return [index_text(t) for t in texts]
     starts = list(itertools.accumulate((len(p) + 1 for p in parts), initial=0))
     punctuated = {bisect.bisect_right(starts, m.start()) - 1
