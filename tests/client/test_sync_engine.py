@@ -88,10 +88,11 @@ def _fts_merging(client: SyncClient) -> int:
     return 4 if row is None else int(row[0])  # no row: FTS5's default
 
 
-def test_a_snapshot_merges_the_search_index_once_at_its_end(server: RunningServer,
-                                                            officer: SyncClient) -> None:
-    """Segment merging is paused while the pages arrive (each page would otherwise merge the
-    previous ones) and done once when the snapshot ends; search finds every dossier."""
+def test_a_snapshot_pauses_search_merging_until_its_end(server: RunningServer,
+                                                        officer: SyncClient) -> None:
+    """Incremental segment merging is paused while the pages arrive (each page would otherwise
+    merge the previous ones) and resumed when the snapshot ends; search finds every
+    dossier."""
     officer.engine.page_limit = 3
     during: list[int] = []
     officer.bus.subscribe("sync.progress", lambda **_kw: during.append(_fts_merging(officer)))

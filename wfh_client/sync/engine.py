@@ -702,9 +702,10 @@ class _PageWrite:
 
 
 def _finish_indexes(db: Database) -> None:
-    """The end of a snapshot: the list's deferred order indexes and the search index merged."""
+    """The end of a snapshot: the list's deferred order indexes built, the search index's
+    incremental merging resumed."""
     store_dossiers.restore_list_indexes(db)
-    store_dossiers.merge_search_index(db)
+    store_dossiers.resume_search_merges(db)
 
 
 def _record_success(db: Database) -> None:

@@ -72,7 +72,8 @@ def parse_page(body: bytes) -> tuple[dict[str, Any], RawDocs]:
     the raw text returned is the whole page's (its documents at ``$.upserts``: SQLite reads
     them from there; ~0.7 s less per 10,000 dossiers than splitting the text in Python), as the
     bytes received - orjson has checked they are UTF-8, and decoding them to a Python string
-    only for SQLite to encode it back cost 0.18 s of GIL per 10,000 dossiers; a page it refuses (NaN, integers beyond 64 bits) takes the standard library's path below."""
+    only for SQLite to encode it back cost 0.18 s of GIL per 10,000 dossiers; a page it
+    refuses (NaN, integers beyond 64 bits) takes the standard library's path below."""
     if orjson is not None:
         try:
             parsed = orjson.loads(body)
