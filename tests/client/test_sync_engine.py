@@ -28,7 +28,7 @@ from wfh_client.store.listing import ordered_ids, sort_indexes
 from wfh_client.store.state import counts
 from wfh_client.sync import operations
 from wfh_client.sync.documents import download_document, queue_result_upload
-from wfh_client.sync.engine import MassDeletionRefused, SyncEngine
+from wfh_client.sync.engine import PULL_SWITCH_INTERVAL, MassDeletionRefused, SyncEngine
 from wfh_client.sync.errors import DeviceRevoked, NetworkError, ServerUnreachable
 
 
@@ -147,6 +147,21 @@ def test_a_first_snapshot_builds_the_random_order_list_indexes_at_its_end(
     during.clear()
     officer.engine.sync_once(resync=True)
     assert during and all(deferred <= names for names in during)
+
+
+def test_pages_are_pulled_with_short_gil_slices_and_the_interval_is_restored(
+        server: RunningServer, officer: SyncClient) -> None:
+    """While pages are pulled, threads hand the GIL over every 0.5 ms (the writer waits less
+    between two statements); the interpreter's own interval comes back afterwards."""
+    import sys
+
+    before = sys.getswitchinterval()
+    officer.engine.page_limit = 3
+    seen: list[float] = []
+    officer.bus.subscribe("sync.progress", lambda **_kw: seen.append(sys.getswitchinterval()))
+    officer.engine.sync_once()
+    assert seen and all(abs(v - PULL_SWITCH_INTERVAL) < 1e-6 for v in seen)
+    assert sys.getswitchinterval() == before
 
 
 def test_incremental_sync_brings_only_what_changed(server: RunningServer,
