@@ -206,3 +206,27 @@ def test_checkpoints_run_in_the_background_after_commits(tmp_path: Path) -> None
             time.sleep(0.05)
         assert cache.reader().execute(
             "SELECT count(*) FROM sync_state WHERE key LIKE 'k%'").fetchone()[0] == 5
+
+
+def test_a_writer_that_never_idles_still_gets_its_wal_started_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite starts the WAL over only when a transaction begins with every frame copied; a
+    writer going from one queued commit to the next (a first sync) always began before the
+    background copy ended, so the WAL grew to the 256 MiB backstop. Past WAL_RESTART_BYTES the
+    writer copies the rest itself and the WAL file stays near that size."""
+    from wfh_client.store import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "WAL_RESTART_BYTES", 512 * 1024)
+    with Cache(account_paths("restart", tmp_path), key=b"k" * 32) as cache:
+        blob = "y" * 60_000
+        futures = [cache.writer.submit(lambda db, n=n: db.execute(
+            "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", [f"r{n % 7}", blob]))
+            for n in range(400)]  # queued at once: the writer goes from one to the next
+        for future in futures:
+            future.result()
+        wal = Path(str(cache.paths.db) + "-wal")
+        assert cache.wal_restart_checkpoints > 0
+        # 400 commits of ~64 KiB appended: 25 MiB if the WAL never started over
+        assert wal.stat().st_size < 4 * 1024 * 1024
+        assert cache.reader().execute(
+            "SELECT count(*) FROM sync_state WHERE key LIKE 'r%'").fetchone()[0] == 7
