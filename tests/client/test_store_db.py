@@ -11,8 +11,11 @@ import pytest
 import sqlcipher3
 from sqlite_utils import Database
 
+from tests.client.conftest import make_dossier
+from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.cache import Cache, account_paths
 from wfh_client.store.migrations import MIGRATIONS, applied_migrations, migrate
+from wfh_client.store.state import KEY_SNAPSHOT_IN_PROGRESS, delete_state, set_state
 from wfh_client.store.writer import Writer
 
 
@@ -35,6 +38,38 @@ def test_reopen_applies_nothing(tmp_path: Path) -> None:
     plain = Database(sqlcipher3.connect(":memory:", isolation_level=None))
     assert migrate(plain) == [name for name, _ in MIGRATIONS]
     assert migrate(plain) == []
+
+
+def test_list_indexes_a_finished_first_sync_left_out_are_rebuilt_at_open(
+        tmp_path: Path) -> None:
+    """A first sync into an empty cache drops the random-order list indexes until its end
+    (store.dossiers.defer_list_indexes); a cache left without them and no snapshot running (an
+    older build, a crash between) gets them back when it opens; one with a snapshot still
+    running keeps waiting for its end."""
+    def names(cache: Cache) -> set[str]:
+        return {r[0] for r in cache.reader().execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_dossiers_%'")}
+
+    deferred = {f"ix_dossiers_{c}" for c in store_dossiers.DEFERRED_INDEXES}
+    paths, key = account_paths("idx", tmp_path), b"k" * 32
+    cache = Cache(paths, key=key)
+    full = names(cache)
+    assert cache.write(store_dossiers.defer_list_indexes) is True
+    cache.write(lambda db: set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True))
+    cache.close()
+    cache = Cache(paths, key=key)
+    assert names(cache) == full - deferred  # the snapshot resumes: built at its end
+    cache.write(lambda db: delete_state(db, KEY_SNAPSHOT_IN_PROGRESS))
+    cache.close()
+    cache = Cache(paths, key=key)
+    try:
+        assert names(cache) == full
+        # a cache that holds dossiers never loses them
+        cache.write(lambda db: store_dossiers.put_server_copy(db, make_dossier(1)))
+        assert cache.write(store_dossiers.defer_list_indexes) is False
+        assert names(cache) == full
+    finally:
+        cache.close()
 
 
 def test_history_keeps_who_acted_when_its_entry_copy_is_dropped(tmp_path: Path) -> None:
@@ -171,3 +206,27 @@ def test_checkpoints_run_in_the_background_after_commits(tmp_path: Path) -> None
             time.sleep(0.05)
         assert cache.reader().execute(
             "SELECT count(*) FROM sync_state WHERE key LIKE 'k%'").fetchone()[0] == 5
+
+
+def test_a_writer_that_never_idles_still_gets_its_wal_started_over(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite starts the WAL over only when a transaction begins with every frame copied; a
+    writer going from one queued commit to the next (a first sync) always began before the
+    background copy ended, so the WAL grew to the 256 MiB backstop. Past WAL_RESTART_BYTES the
+    writer copies the rest itself and the WAL file stays near that size."""
+    from wfh_client.store import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "WAL_RESTART_BYTES", 512 * 1024)
+    with Cache(account_paths("restart", tmp_path), key=b"k" * 32) as cache:
+        blob = "y" * 60_000
+        futures = [cache.writer.submit(lambda db, n=n: db.execute(
+            "INSERT OR REPLACE INTO sync_state (key, value) VALUES (?, ?)", [f"r{n % 7}", blob]))
+            for n in range(400)]  # queued at once: the writer goes from one to the next
+        for future in futures:
+            future.result()
+        wal = Path(str(cache.paths.db) + "-wal")
+        assert cache.wal_restart_checkpoints > 0
+        # 400 commits of ~64 KiB appended: 25 MiB if the WAL never started over
+        assert wal.stat().st_size < 4 * 1024 * 1024
+        assert cache.reader().execute(
+            "SELECT count(*) FROM sync_state WHERE key LIKE 'r%'").fetchone()[0] == 7

@@ -21,12 +21,14 @@ from tests.server.util import login as server_login
 from tests.support.server import RunningServer, start_server
 from wfh_client.domain import ActionInvalid
 from wfh_client.store import DocumentIntegrityError, keys
+from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
 from wfh_client.store.fts import fts_query
+from wfh_client.store.listing import ordered_ids, sort_indexes
 from wfh_client.store.state import counts
 from wfh_client.sync import operations
 from wfh_client.sync.documents import download_document, queue_result_upload
-from wfh_client.sync.engine import MassDeletionRefused, SyncEngine
+from wfh_client.sync.engine import PULL_SWITCH_INTERVAL, MassDeletionRefused, SyncEngine
 from wfh_client.sync.errors import DeviceRevoked, NetworkError, ServerUnreachable
 
 
@@ -86,10 +88,11 @@ def _fts_merging(client: SyncClient) -> int:
     return 4 if row is None else int(row[0])  # no row: FTS5's default
 
 
-def test_a_snapshot_merges_the_search_index_once_at_its_end(server: RunningServer,
-                                                            officer: SyncClient) -> None:
-    """Segment merging is paused while the pages arrive (each page would otherwise merge the
-    previous ones) and done once when the snapshot ends; search finds every dossier."""
+def test_a_snapshot_pauses_search_merging_until_its_end(server: RunningServer,
+                                                        officer: SyncClient) -> None:
+    """Incremental segment merging is paused while the pages arrive (each page would otherwise
+    merge the previous ones) and resumed when the snapshot ends; search finds every
+    dossier."""
     officer.engine.page_limit = 3
     during: list[int] = []
     officer.bus.subscribe("sync.progress", lambda **_kw: during.append(_fts_merging(officer)))
@@ -104,6 +107,61 @@ def test_a_snapshot_merges_the_search_index_once_at_its_end(server: RunningServe
             "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
             "WHERE dossier_fts MATCH ?", [fts_query(code)])}
         assert doc["id"] in found, code
+
+
+def _list_indexes(client: SyncClient) -> set[str]:
+    return {r[0] for r in client.cache.reader().execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_dossiers_%'")}
+
+
+def test_a_first_snapshot_builds_the_random_order_list_indexes_at_its_end(
+        server: RunningServer, officer: SyncClient) -> None:
+    """Into an empty cache, the list indexes whose keys arrive in random order (due date,
+    code, name...) are dropped while the pages arrive and built once at the end; meanwhile
+    the list still reads every dossier in order, even with the index names it listed before
+    the sync. A later resync into the filled cache keeps them."""
+    deferred = {f"ix_dossiers_{c}" for c in store_dossiers.DEFERRED_INDEXES}
+    before = _list_indexes(officer)
+    assert deferred <= before
+    known = sort_indexes(officer.cache.reader())  # a list opened before the first sync
+    officer.engine.page_limit = 3
+    during: list[set[str]] = []
+    orders: list[tuple[list[int], list[int]]] = []
+
+    def on_progress(**_kw: Any) -> None:
+        during.append(_list_indexes(officer))
+        db = officer.cache.reader()
+        plain = [r[0] for r in db.execute("SELECT rid FROM dossiers ORDER BY due_at, rid")]
+        orders.append((ordered_ids(db, "due", known), plain))
+
+    officer.bus.subscribe("sync.progress", on_progress)
+    report = officer.engine.sync_once()
+    assert report.pages >= 2 and during
+    assert all(not (deferred & names) for names in during)  # none of them while it ran
+    assert all(listed == plain and plain for listed, plain in orders)
+    assert _list_indexes(officer) == before  # all back, the same names
+    plan = " ".join(str(r[-1]) for r in officer.cache.reader().execute(
+        "EXPLAIN QUERY PLAN SELECT rid FROM dossiers ORDER BY due_at"))
+    assert "ix_dossiers_due_at" in plan
+
+    during.clear()
+    officer.engine.sync_once(resync=True)
+    assert during and all(deferred <= names for names in during)
+
+
+def test_pages_are_pulled_with_short_gil_slices_and_the_interval_is_restored(
+        server: RunningServer, officer: SyncClient) -> None:
+    """While pages are pulled, threads hand the GIL over every 0.5 ms (the writer waits less
+    between two statements); the interpreter's own interval comes back afterwards."""
+    import sys
+
+    before = sys.getswitchinterval()
+    officer.engine.page_limit = 3
+    seen: list[float] = []
+    officer.bus.subscribe("sync.progress", lambda **_kw: seen.append(sys.getswitchinterval()))
+    officer.engine.sync_once()
+    assert seen and all(abs(v - PULL_SWITCH_INTERVAL) < 1e-6 for v in seen)
+    assert sys.getswitchinterval() == before
 
 
 def test_incremental_sync_brings_only_what_changed(server: RunningServer,

@@ -22,7 +22,7 @@ from tests.client.conftest import make_dossier
 from wfh_client.domain.folding import fold
 from wfh_client.store import Cache, account_paths
 from wfh_client.store import dossiers as store_dossiers
-from wfh_client.store.fts import fast_fold, index_text
+from wfh_client.store.fts import fast_fold, index_text, index_texts
 from wfh_client.sync import pages
 from wfh_client.sync.pages import parse_page as _parse_page
 
@@ -61,7 +61,7 @@ def test_page_parser_matches_json_loads(docs: list[dict[str, Any]], removals: li
     with patch.object(pages, "orjson", pages.orjson if fast else None):
         parsed, raw = _parse_page(body.encode("utf-8"))
     assert parsed == json.loads(body)
-    if isinstance(raw, str):  # the whole page (orjson: strict JSON), documents at $.upserts
+    if isinstance(raw, bytes):  # the whole page (orjson: strict JSON), documents at $.upserts
         assert fast and pages.orjson
         assert json.loads(raw)["upserts"] == parsed["upserts"]
     elif raw is not None:
@@ -100,9 +100,10 @@ def _dump(cache: Cache) -> dict[str, list[Any]]:
     }
 
 
-def _page_text(docs: list[dict[str, Any]]) -> str:
+def _page_text(docs: list[dict[str, Any]]) -> bytes:
+    """A page's body as received (UTF-8 bytes), what ``parse_page`` hands on with orjson."""
     return json.dumps({"upserts": docs, "removals": [], "cursor": "c", "has_more": False},
-                      ensure_ascii=False)
+                      ensure_ascii=False).encode("utf-8")
 
 
 @pytest.mark.parametrize("form", ["each document", "whole page"])
@@ -115,7 +116,7 @@ def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Pa
     docs[2]["history"] = []
     docs[3]["notes"] = []
     docs[4]["documents"] = []
-    raw: list[str] | str = _page_text(docs) if form == "whole page" else \
+    raw: list[str] | bytes = _page_text(docs) if form == "whole page" else \
         [json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in docs]
     one_by_one = Cache(account_paths("a" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))
     batched = Cache(account_paths("b" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))
@@ -153,6 +154,44 @@ def test_index_text_is_fold_plus_compact_tokens(text: str) -> None:
                            if len(_RUN.findall(w)) > 1)]
     expected = " ".join([folded, *compact]) if compact else folded
     assert index_text(text) == (expected if text else "")
+
+
+_FIELD_TEXT = (st.text(alphabet=VIETNAMESE + "abcXYZ09 _,./-+()@\t\x1f\u0301\u0308Σ²½٣", max_size=30)
+               | st.text(alphabet=st.characters(), max_size=12) | st.none())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_FIELD_TEXT.map(lambda t: t or ""), max_size=12))
+def test_index_texts_folds_many_texts_as_index_text_does_one(texts: list[str]) -> None:
+    """The batch (joined, folded once, compact tokens only where a word is punctuated) gives
+    each text what index_text gives it: other scripts, stray marks, tabs and the batch's own
+    separator inside a text included."""
+    assert index_texts(texts) == [index_text(t) for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "code": _FIELD_TEXT, "procedure_name": _FIELD_TEXT, "summary": _FIELD_TEXT,
+    "applicant": st.fixed_dictionaries({"name": _FIELD_TEXT, "id_number": _FIELD_TEXT,
+                                        "phone": _FIELD_TEXT, "email": _FIELD_TEXT,
+                                        "address": _FIELD_TEXT}) | st.none()}), max_size=6))
+def test_a_pages_search_rows_are_each_dossiers_own(docs: list[dict[str, Any]]) -> None:
+    """A page's search rows, computed together (store.dossiers._fts_rows), are exactly each
+    dossier's own (_fts_values): folded text, compact tokens, phone and ID number endings."""
+    assert store_dossiers._fts_rows(docs) == [
+        tuple(store_dossiers._fts_values(d)) for d in docs]
+
+
+def test_vietnamese_text_takes_the_batch_fold() -> None:
+    """A page of Vietnamese text folds as one string (not text by text through index_text),
+    and its punctuated words still get their compact tokens."""
+    texts = ["000.00.22.H57-261008-0067", "Nguyễn Thị Mộng Tuyền 079 0912.345.678",
+             "Đăng ký biến động đất đai", "12/5 Lê Lợi, phường Bến Nghé", ""]
+    with patch("wfh_client.store.fts.index_text", side_effect=AssertionError):
+        folded = index_texts(texts)
+    assert folded == ["000.00.22.h57-261008-0067 0000022h572610080067",
+                      "nguyen thi mong tuyen 079 0912.345.678 0912345678",
+                      "dang ky bien dong dat dai", "12/5 le loi, phuong ben nghe 125", ""]
 
 
 # Values a JSON round trip could bend: NUL and control characters, quotes, non-BMP text,

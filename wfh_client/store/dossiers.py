@@ -27,13 +27,13 @@ from typing import Any, Literal
 import sqlcipher3
 from sqlite_utils import Database
 
-from wfh_client.store.fts import digit_tokens, index_text
+from wfh_client.store.fts import digit_tokens, index_text, index_texts
 from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_iso, set_state
 
 __all__ = [
     "reindex_search",
     "LOCAL_STATES",
-    "merge_search_index",
+    "resume_search_merges",
     "pause_search_merges",
     "DossierRecord",
     "Merge",
@@ -42,12 +42,14 @@ __all__ = [
     "PreparedCopy",
     "apply_server_page",
     "count_dossiers",
+    "defer_list_indexes",
     "dossier_ids_with_pending_edits",
     "get_dossier",
     "has_unsent_edits",
     "prepare_copies",
     "put_server_copy",
     "remove_dossier",
+    "restore_list_indexes",
     "set_local_data",
     "set_local_state",
     "stale_after_snapshot",
@@ -141,6 +143,30 @@ def _fts_values(doc: Mapping[str, Any]) -> list[str]:
     return [index_text(_s(doc.get("code"))), who_text,
             index_text(doc.get("procedure_name")), index_text(applicant.get("address")),
             index_text(doc.get("summary"))]
+
+
+def _fts_rows(docs: list[Mapping[str, Any]]) -> list[tuple[str, ...]]:
+    """``[tuple(_fts_values(doc)) for doc in docs]``, the texts of the whole batch folded at
+    once (:func:`~wfh_client.store.fts.index_texts`)."""
+    texts: list[str] = []
+    numbers: list[list[str]] = []
+    for doc in docs:
+        applicant = doc.get("applicant") or {}
+        id_number, phone = _s(applicant.get("id_number")), _s(applicant.get("phone"))
+        texts += (_s(doc.get("code")),
+                  " ".join((_s(applicant.get("name")), id_number, phone,
+                            _s(applicant.get("email")))),
+                  _s(doc.get("procedure_name")), _s(applicant.get("address")),
+                  _s(doc.get("summary")))
+        numbers.append(digit_tokens(id_number) + digit_tokens(phone))
+    folded = index_texts(texts)
+    rows = []
+    for k, extra in enumerate(numbers):
+        row = folded[5 * k:5 * k + 5]
+        if extra:
+            row[1] = f"{row[1]} {' '.join(extra)}"
+        rows.append(tuple(row))
+    return rows
 
 
 _COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "department_id",
@@ -275,7 +301,7 @@ def _to_jsonb(text: str) -> bytes | None:
     return _scratch_value("SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END", text)
 
 
-def _scratch_value(sql: str, text: str) -> bytes | None:
+def _scratch_value(sql: str, text: str | bytes) -> bytes | None:
     """``sql`` with ``:t`` = ``text`` on this thread's in-memory connection (created once)."""
     conn = getattr(_SCRATCH, "conn", None)
     if conn is None:
@@ -284,27 +310,29 @@ def _scratch_value(sql: str, text: str) -> bytes | None:
     return result
 
 
-def _page_docs_jsonb(text: str) -> bytes | None:
-    """The JSONB of the ``upserts`` array of a page's strict JSON ``text`` (one parse, in C)."""
-    return _scratch_value("SELECT jsonb_extract(:t, '$.upserts')", text)
+def _page_docs_jsonb(body: bytes) -> bytes | None:
+    """The JSONB of the ``upserts`` array of a page's strict JSON, UTF-8 ``body`` (one parse, in
+    C; the cast reads the bytes as text without a copy through Python)."""
+    return _scratch_value("SELECT jsonb_extract(CAST(:t AS TEXT), '$.upserts')", body)
 
 
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
-                   raw_json: Iterable[str] | str | None = None) -> PreparedCopies:
+                   raw_json: Iterable[str] | bytes | None = None) -> PreparedCopies:
     """Pure CPU work for :func:`apply_server_page` (folding the search text, converting the
     documents to JSONB), which the caller can do on its own thread while the writer commits
     the previous page. ``raw_json``: the documents' JSON text as received, one text each
-    (spares a re-serialisation), or the whole page's strict JSON text with the documents at
-    ``$.upserts`` (see ``sync.pages.parse_page``)."""
+    (spares a re-serialisation), or the whole page's strict JSON as UTF-8 bytes, with the
+    documents at ``$.upserts`` (see ``sync.pages.parse_page``)."""
     docs = list(upserts)
     order = [str(doc["id"]) for doc in docs]
-    if isinstance(raw_json, str):  # SQLite takes the documents from the page itself
-        copies = [PreparedCopy(int(doc.get("version") or 0), None, tuple(_fts_values(doc)))
-                  for doc in docs]
+    fts = _fts_rows(docs)
+    if isinstance(raw_json, bytes):  # SQLite takes the documents from the page itself
+        copies = [PreparedCopy(int(doc.get("version") or 0), None, fts[i])
+                  for i, doc in enumerate(docs)]
         batch = _page_docs_jsonb(raw_json) if docs else None
     else:
         raws = list(raw_json) if raw_json is not None else [_dumps(doc) for doc in docs]
-        copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], tuple(_fts_values(doc)))
+        copies = [PreparedCopy(int(doc.get("version") or 0), raws[i], fts[i])
                   for i, doc in enumerate(docs)]
         batch = _to_jsonb(f"[{','.join(raws)}]") if docs else None
     return PreparedCopies(dict(zip(order, copies, strict=True)), order, batch,
@@ -450,22 +478,51 @@ def start_snapshot(db: Database) -> int:
 # The search index during a snapshot: FTS5 writes each transaction's terms as a new segment
 # and, by default, merges segments as soon as four share a level - during a first sync every
 # page paid for merging the previous ones (10,000 dossiers: 0.6 s of the writer's 2.3 s;
-# 50,000: 3.6 s, growing with the index). Merging is paused for the snapshot and done once at
-# its end ("optimize": one pass over the whole index).
+# 50,000: 3.6 s, growing with the index). Incremental merging is paused for the snapshot; only
+# FTS5's "crisis" merge still runs, when 16 segments share a level (one merge per 16 pages, so
+# each dossier's terms are merged about once). No final "optimize" pass: it cost 0.3 s per
+# 10,000 dossiers with nothing else to overlap it, and searching a dozen segments costs
+# milliseconds; the usual incremental merging resumes with the next writes.
 _FTS_DEFAULT_MERGES = (("automerge", 4), ("crisismerge", 16))  # FTS5's defaults
 
 
 def pause_search_merges(db: Database) -> None:
-    """No segment merges until :func:`merge_search_index` (a snapshot is starting)."""
-    for option, value in (("automerge", 0), ("crisismerge", 128)):
+    """No incremental segment merges until :func:`resume_search_merges` (a snapshot starts)."""
+    for option, value in (("automerge", 0), ("crisismerge", 16)):
         db.execute("INSERT INTO dossier_fts (dossier_fts, rank) VALUES (?, ?)", [option, value])
 
 
-def merge_search_index(db: Database) -> None:
-    """Merge the search index into one segment and restore FTS5's usual merging."""
-    db.execute("INSERT INTO dossier_fts (dossier_fts) VALUES ('optimize')")
+def resume_search_merges(db: Database) -> None:
+    """FTS5's usual merging again (incremental, a little with each later write)."""
     for option, value in _FTS_DEFAULT_MERGES:
         db.execute("INSERT INTO dossier_fts (dossier_fts, rank) VALUES (?, ?)", [option, value])
+
+
+# The list's order indexes whose keys arrive in random order during a snapshot (the pages come
+# in id order; due dates, codes and names do not): each page's transaction inserted into most
+# of their leaf pages, so every commit rewrote - and SQLCipher re-encrypted - nearly all of
+# them, a cost growing with the cache (100,000 dossiers: ~6 s of a first sync). A first
+# snapshot into an EMPTY cache builds them once at its end instead (CREATE INDEX sorts: ~1 s at
+# 100,000). Status, field, local state and generation indexes have few distinct keys, so their
+# inserts stay near the end of a few runs and are kept. Same definitions as migration 0001.
+DEFERRED_INDEXES = ("due_at", "received_at", "code", "applicant_name", "updated_at")
+
+
+def defer_list_indexes(db: Database) -> bool:
+    """Drop :data:`DEFERRED_INDEXES` if the cache holds no dossier (a first snapshot starts);
+    :func:`restore_list_indexes` rebuilds them. True if dropped. Readers meanwhile order
+    without them (``store.listing.sort_indexes`` lists the indexes that exist)."""
+    if db.execute("SELECT 1 FROM dossiers LIMIT 1").fetchone() is not None:
+        return False
+    for column in DEFERRED_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS ix_dossiers_{column}")
+    return True
+
+
+def restore_list_indexes(db: Database) -> None:
+    """(Re)create any of :data:`DEFERRED_INDEXES` that is missing (a no-op when all exist)."""
+    for column in DEFERRED_INDEXES:
+        db.execute(f"CREATE INDEX IF NOT EXISTS ix_dossiers_{column} ON dossiers({column})")
 
 
 def stale_after_snapshot(db: Database) -> list[str]:

@@ -25,11 +25,15 @@ Words in double quotes match as a phrase: those tokens, consecutive, in one fiel
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
+import unicodedata
 
 from wfh_client.domain.folding import fold
 
-__all__ = ["MIN_NUMBER_DIGITS", "digit_tokens", "fast_fold", "fts_query", "index_text"]
+__all__ = ["MIN_NUMBER_DIGITS", "digit_tokens", "fast_fold", "fts_query", "index_text",
+           "index_texts"]
 
 _RUN = re.compile(r"[^\W_]+")  # letters and digits: what FTS5's unicode61 keeps as tokens
 _WORDS = re.compile(r'"([^"]*)"?|(\S+)')  # a quoted phrase (closed or not) or a bare word
@@ -70,7 +74,53 @@ def index_text(text: str | None) -> str:
     """Folded ``text`` plus compact tokens of its punctuated words (see module docstring)."""
     if not text:
         return ""
-    folded = fast_fold(text)
+    return _with_compact(fast_fold(text))
+
+
+# index_texts: many texts folded as one string (a first sync's page holds 5,000).
+_SEP = "\x1f"  # between the texts; whitespace to str.split, so never inside a word
+# The combining marks Vietnamese text decomposes into (NFD): tones, breve, circumflex, horn.
+_VIETNAMESE_MARKS = ("\u0300", "\u0301", "\u0302", "\u0303", "\u0306", "\u0309", "\u031b",
+                     "\u0323")
+# A letter/digit run, punctuation, another run: in folded ASCII text, exactly the words
+# index_text gives a compact token (more than one run of [^\W_]); then the rest of the word,
+# so a word matches once (\s includes the separator).
+_ASCII_PUNCTUATED = re.compile(r"[a-z0-9][^a-z0-9\s]+[a-z0-9]\S*")
+
+
+def _fold_ascii(text: str) -> str | None:
+    """``fold(text)`` if that is ASCII, computed with a few whole-string C calls; else None.
+
+    When only ASCII is left once đ/Đ/ð/Ð are mapped, the text decomposed and the Vietnamese
+    marks removed, no other combining mark was there: removing them was all ``fold`` strips,
+    and lowering ASCII is ASCII again (``fold``'s second decomposition changes nothing)."""
+    mapped = text.replace("đ", "d").replace("Đ", "d").replace("ð", "d").replace("Ð", "d")
+    decomposed = unicodedata.normalize("NFD", mapped)
+    for mark in _VIETNAMESE_MARKS:
+        decomposed = decomposed.replace(mark, "")
+    return decomposed.lower() if decomposed.isascii() else None
+
+
+def index_texts(texts: list[str]) -> list[str]:
+    """``[index_text(t) for t in texts]``, for thousands of texts at once: they are joined and
+    folded as one string, and only the texts holding a punctuated word take the word-by-word
+    path for their compact tokens (codes, house numbers, e-mail addresses). Text that does not
+    fold to ASCII (another script, a stray mark) goes one by one through :func:`index_text`.
+    A first sync folds 50,000 texts per 10,000 dossiers; this took half their time."""
+    joined = _SEP.join(texts)
+    folded = _fold_ascii(joined)
+    parts = folded.split(_SEP) if folded is not None else []
+    if folded is None or len(parts) != len(texts):  # not ASCII, or a separator in a text
+        return [index_text(t) for t in texts]
+    starts = list(itertools.accumulate((len(p) + 1 for p in parts), initial=0))
+    punctuated = {bisect.bisect_right(starts, m.start()) - 1
+                  for m in _ASCII_PUNCTUATED.finditer(folded)}
+    for i in punctuated:
+        parts[i] = _with_compact(parts[i])
+    return parts
+
+
+def _with_compact(folded: str) -> str:
     compact = []
     for word in folded.split():
         if word.isalnum():  # a single letter/digit run (the common case): no compact token
@@ -83,7 +133,9 @@ def index_text(text: str | None) -> str:
 
 def digit_tokens(value: str | None) -> list[str]:
     """A phone or ID number's digits alone and their endings (see the module docstring)."""
-    digits = "".join(ch for ch in (value or "") if ch.isdigit())
+    digits = (value or "").replace(" ", "").replace(".", "").replace("-", "")
+    if not digits.isdigit():  # other separators ("+84", "(028)"): keep the digits alone
+        digits = "".join(filter(str.isdigit, value or ""))
     if len(digits) < _MIN_ENDING:
         return []
     return [digits[i:] for i in range(len(digits) - _MIN_ENDING + 1)]

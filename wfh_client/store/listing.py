@@ -31,10 +31,12 @@ runs and is due within :data:`DUE_SOON_DAYS` working day(s) (``WorkingCalendar.a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
+
+import sqlcipher3
 
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
@@ -42,6 +44,8 @@ from wfh_client.domain.statuses import FINAL_STATUSES, Role
 from wfh_client.domain.turns import TURNS, Party
 from wfh_client.store.search import fts_query, rid_list
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, set_state
+
+_T = TypeVar("_T")
 
 __all__ = ["CLOSED_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "KEY_UNREAD_SINCE", "ROW_COLUMNS",
            "SORT_SQL", "VIEWS", "DossierFilter", "ListCounts", "Thresholds", "Viewer",
@@ -172,14 +176,28 @@ def sort_indexes(db: Any) -> dict[str, str]:
     return found
 
 
+def _hinted(run: Callable[[str], _T], index: str | None) -> _T:
+    """``run(" INDEXED BY <index>")``, or ``run("")`` without an index or if it is gone: a
+    first sync into an empty cache builds some list indexes only at its end
+    (``store.dossiers.defer_list_indexes``), possibly after the caller listed them."""
+    if not index:
+        return run("")
+    try:
+        return run(f" INDEXED BY {index}")
+    except sqlcipher3.OperationalError as exc:
+        if "no such index" not in str(exc):
+            raise
+        return run("")
+
+
 def ordered_ids(db: Any, sort_key: str, indexes: dict[str, str] | None = None) -> list[int]:
     """Every rid in ascending ``sort_key`` order (ties by rid). Descending is the exact
     reverse. Index-only when the column has an index; otherwise SQLite sorts (slow: the
     caller should run it off the GUI thread)."""
     column = SORT_SQL[sort_key]
     index = (indexes if indexes is not None else sort_indexes(db)).get(column)
-    hint = f" INDEXED BY {index}" if index else ""
-    ordered = rid_list(db, f"SELECT rid FROM dossiers{hint} ORDER BY {column}, rid")  # noqa: S608
+    ordered = _hinted(lambda hint: rid_list(
+        db, f"SELECT rid FROM dossiers{hint} ORDER BY {column}, rid"), index)  # noqa: S608
     if sort_key == "urgency":  # the running ones first, each part in due order
         running = _rid_set(db, f"SELECT rid FROM dossiers WHERE {_RUNNING}")  # noqa: S608
         ordered = [r for r in ordered if r in running] + [r for r in ordered if r not in running]
@@ -361,10 +379,8 @@ class ListCounts:
 
 def list_counts(db: Any, th: Thresholds) -> ListCounts:
     """The status-bar figures over the whole cache (index-only counts, ~50 ms at 100k)."""
-    due = sort_indexes(db).get("due_at")
-    hint = f" INDEXED BY {due}" if due else ""
     running = f"rid IN (SELECT rid FROM dossiers WHERE {_RUNNING})"  # noqa: S608
-    row = db.conn.execute(f"""
+    row = _hinted(lambda hint: db.conn.execute(f"""
         SELECT (SELECT count(*) FROM dossiers),
                (SELECT count(*) FROM dossiers{hint} WHERE due_at < :now AND {running}),
                (SELECT count(*) FROM dossiers{hint} WHERE due_at >= :now AND due_at <= :soon
@@ -372,7 +388,8 @@ def list_counts(db: Any, th: Thresholds) -> ListCounts:
                (SELECT count(*) FROM ({_UNSENT_RIDS})),
                (SELECT count(*) FROM ({_CONFLICT_RIDS})),
                (SELECT value FROM sync_state WHERE key = :last)
-    """, {"now": th.now, "soon": th.soon, "last": KEY_LAST_SUCCESS_AT}).fetchone()  # noqa: S608
+    """, {"now": th.now, "soon": th.soon, "last": KEY_LAST_SUCCESS_AT}).fetchone(),  # noqa: S608
+        sort_indexes(db).get("due_at"))
     last = json.loads(row[5]) if row[5] else None  # sync_state values are JSON
     return ListCounts(row[0], row[1], row[2], row[3], row[4],
                       last if isinstance(last, str) else None)

@@ -110,7 +110,10 @@ def search(db: Database, query: str = "", *, limit: int = 100, offset: int = 0,
     hint = ""
     selector: list[int] | str | None = rowids
     if rowids is not None and len(rowids) > SCAN_THRESHOLD and match is not None:
-        hint, selector = f" INDEXED BY ix_dossiers_{key}", match
+        selector = match
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                      [f"ix_dossiers_{key}"]).fetchone():  # built at the end of a first sync
+            hint = f" INDEXED BY ix_dossiers_{key}"
     where, params = _filters(selector, statuses, local_states)
     sql = (f"SELECT {_SELECT} FROM dossiers d{hint}{where} "  # noqa: S608
            f"ORDER BY d.{key} {direction}, d.rid {direction} LIMIT ? OFFSET ?")

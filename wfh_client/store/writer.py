@@ -27,9 +27,10 @@ class Writer:
     """Serialises all writes through one thread and one connection."""
 
     def __init__(self, connect: Callable[[], Database], *, name: str = "wfh-store-writer",
-                 after_commit: Callable[[], None] | None = None) -> None:
-        """``after_commit``: called on the writer thread after each committed task (the
-        background checkpoint request); it must not block, and what it raises is logged."""
+                 after_commit: Callable[[Database], None] | None = None) -> None:
+        """``after_commit(db)``: called on the writer thread after each committed task, with
+        its connection (checkpoint upkeep); it should be quick, and what it raises is
+        logged."""
         self._after_commit = after_commit
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._thread_ident: int | None = None
@@ -65,7 +66,7 @@ class Writer:
         db.execute("COMMIT")
         if self._after_commit is not None:
             try:
-                self._after_commit()
+                self._after_commit(db)
             except Exception:  # the write is committed: never report it as failed
                 log.exception("after-commit hook failed")
         return result

@@ -22,8 +22,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -88,6 +89,30 @@ APPLIED_KEEP = timedelta(days=30)  # applied entries stay this long (support, au
 KEY_PENDING_REMOVALS = "pull.pending_removals"
 MAX_REBASES = 3
 UPLOAD_ACTION = "upload_result"
+
+
+#: The GIL slice while pulling (Python's default is 5 ms). Three threads share it then: the
+#: page reader, the sync thread (parsing, folding search text) and the single writer, whose
+#: SQLite statements run without the GIL but need it back between two of them - waiting up to
+#: a whole slice each time. With 0.5 ms slices a first sync of 10,000 dossiers took 2.91 s
+#: instead of 3.04 s (medians of 5).
+PULL_SWITCH_INTERVAL = 0.0005
+
+
+@contextlib.contextmanager
+def short_gil_slices(interval: float = PULL_SWITCH_INTERVAL) -> Iterator[None]:
+    """Run the block with the interpreter's thread switch interval at most ``interval``
+    (process-wide; restored after unless someone changed it meanwhile)."""
+    before = sys.getswitchinterval()
+    if before <= interval:
+        yield
+        return
+    sys.setswitchinterval(interval)
+    try:
+        yield
+    finally:
+        if sys.getswitchinterval() == interval:
+            sys.setswitchinterval(before)
 
 
 def _utc_now() -> datetime:
@@ -245,7 +270,8 @@ class SyncEngine:
             try:
                 self._refresh_profile(report)
                 self._push(report, cancel)
-                self._pull(report, cancel, explicit_resync=resync)
+                with short_gil_slices():
+                    self._pull(report, cancel, explicit_resync=resync)
                 if prefetch:
                     from wfh_client.sync.documents import prefetch as prefetch_documents
 
@@ -631,6 +657,7 @@ class SyncEngine:
         delete_state(db, KEY_PENDING_REMOVALS)  # the snapshot decides what stays
         store_dossiers.start_snapshot(db)
         store_dossiers.pause_search_merges(db)
+        store_dossiers.defer_list_indexes(db)  # into an empty cache: built once at the end
         set_state(db, KEY_SNAPSHOT_IN_PROGRESS, True)
 
     def _apply_page(self, db: Database, upserts: list[dict[str, Any]], removals: list[str],
@@ -680,7 +707,7 @@ class SyncEngine:
         stale = list(store_dossiers.stale_after_snapshot(self.cache.reader()))
         self._remove_all(stale, KEY_SNAPSHOT_IN_PROGRESS, report,
                          allow_mass_delete=allow_mass_delete)
-        self.cache.write(store_dossiers.merge_search_index)
+        self.cache.write(_finish_indexes)
 
 
 @dataclass
@@ -698,6 +725,13 @@ class _PageWrite:
     removals: list[str]
     page: dict[str, Any]
     snapshot: bool
+
+
+def _finish_indexes(db: Database) -> None:
+    """The end of a snapshot: the list's deferred order indexes built, the search index's
+    incremental merging resumed."""
+    store_dossiers.restore_list_indexes(db)
+    store_dossiers.resume_search_merges(db)
 
 
 def _record_success(db: Database) -> None:

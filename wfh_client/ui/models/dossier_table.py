@@ -227,14 +227,15 @@ class DossierTableModel(QAbstractTableModel):
 
     def refresh(self, *, reload: bool = False) -> None:
         """Re-apply the filter; ``reload=True`` after the data changed (re-reads the order)."""
+        db = self.cache.reader()
         if reload:
             self._ordered.clear()
             self._positions.clear()
             self._every.clear()
             self._memo.clear()
+            self._indexes = sort_indexes(db)  # a first sync builds some only at its end
         self._now = self._clock()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
-        db = self.cache.reader()
         ordered = self._ordered.get(self._sort_key)
         if ordered is None:
             ordered = self._ordered[self._sort_key] = ordered_ids(db, self._sort_key,
