@@ -127,6 +127,9 @@ def test_board_counts_and_queues_equal_the_servers_database(
         doc = json.loads(by_id[a.id].payload)
         assert a.proposed_decision == doc["proposed_decision"] in ("grant", "refuse")
         assert a.proposed_result.startswith("Trình ký") and a.assignee_name == doc["assignee_name"]
+        submits = [h for h in doc["history"] if h["action"] == "submit_for_approval"]
+        assert (a.proposed_result, a.submitted_at) == (submits[-1]["content"], submits[-1]["at"])
+    assert [a.submitted_at for a in approvals] == sorted(a.submitted_at or "" for a in approvals)
     for bucket in ("overdue", "due_3_days", "needs_apology", "unassigned", "status:5"):
         ids = store_board.bucket_ids(db, cal, now, bucket)
         count = b.awaiting_documents if bucket == "status:5" else getattr(b, bucket)

@@ -25,8 +25,9 @@ def test_migrations_recorded_and_idempotent(keyless_cache: Cache) -> None:
     assert [name for name, _ in applied] == [name for name, _ in MIGRATIONS]
     assert all(at.endswith("Z") for _, at in applied)
     tables = set(db.table_names())
-    assert {"dossiers", "dossier_json", "documents", "history", "notes", "outbox", "sync_state",
+    assert {"dossiers", "dossier_json", "documents", "notes", "outbox", "sync_state",
             "conflicts", "migrations", "dossier_fts"} <= tables
+    assert "history" not in tables  # read from each dossier's JSON (0008)
 
 
 def test_reopen_applies_nothing(tmp_path: Path) -> None:
@@ -72,24 +73,24 @@ def test_list_indexes_a_finished_first_sync_left_out_are_rebuilt_at_open(
         cache.close()
 
 
-def test_history_keeps_who_acted_when_its_entry_copy_is_dropped(tmp_path: Path) -> None:
-    """0007: history rows no longer copy each entry's JSON (the dossier's JSON has it); the one
-    field read from that copy (who acted, for the unread marker) moves to a column."""
-    before = [m for m in MIGRATIONS if m[0] != "0007_history_actor"]
-    assert len(before) == len(MIGRATIONS) - 1
+def test_history_rows_are_dropped_the_entries_stay_in_the_json(tmp_path: Path) -> None:
+    """0008: the ``history`` table goes (its rows copied what each dossier's JSON holds); an
+    old cache keeps every entry in the dossier's JSON, where the queries now read it."""
+    assert MIGRATIONS[-1][0] == "0008_history_from_json"
     db = Database(sqlcipher3.connect(str(tmp_path / "old.db"), isolation_level=None))
-    migrate(db, before)
+    migrate(db, MIGRATIONS[:-1])
     db.execute("INSERT INTO dossiers (id, code, version, local_state, cached_at) "
                "VALUES ('d1', 'C1', 1, 'synced', '2026-03-02T00:00:00Z')")
-    for position, entry in enumerate(['{"id": 5, "actor_id": 42, "action": "receive"}',
-                                      '{"id": 6, "action": "system"}']):
-        db.execute("INSERT INTO history (dossier_id, position, id, action, entry) "
-                   "VALUES ('d1', ?, ?, 'x', ?)", [position, str(position), entry])
-    assert migrate(db) == ["0007_history_actor"]
-    columns = {c.name for c in db["history"].columns}
-    assert "entry" not in columns and "actor_id" in columns
-    assert db.execute("SELECT position, actor_id FROM history ORDER BY position").fetchall() \
-        == [(0, 42), (1, None)]
+    entries = '[{"id": 5, "actor_id": 42, "action": "receive"}, {"id": 6, "action": "system"}]'
+    db.execute("INSERT INTO dossier_json (rid, data) SELECT rid, json_object('id', 'd1', "
+               "'history', json(?)) FROM dossiers", [entries])
+    db.execute("INSERT INTO history (dossier_id, position, id, action, actor_id) "
+               "VALUES ('d1', 0, '5', 'receive', 42), ('d1', 1, '6', 'system', NULL)")
+    assert migrate(db) == ["0008_history_from_json"]
+    assert "history" not in db.table_names()
+    assert db.execute("SELECT h.value->>'actor_id' FROM dossier_json j, "
+                      "json_each(j.data, '$.history') h ORDER BY h.key").fetchall() \
+        == [(42,), (None,)]
 
 
 def test_failed_migration_rolls_back(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from wfh_client.store.dossiers import (
     stale_after_snapshot,
     start_snapshot,
 )
+from wfh_client.store.listing import Viewer, fetch_rows, mark_seen
 from wfh_client.store.outbox import enqueue, entries, mark, record_action
 from wfh_client.store.search import search
 from wfh_client.store.state import KEY_CURSOR, get_state
@@ -91,7 +93,7 @@ def test_remove_dossier_keeps_outbox(keyless_cache: Cache, dossier_factory: Doc)
     assert files == ["doc-1-1"]
     db = keyless_cache.reader()
     assert get_dossier(db, doc["id"]) is None
-    for table in ("dossiers", "dossier_json", "documents", "history", "notes"):
+    for table in ("dossiers", "dossier_json", "documents", "notes"):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
     assert search(db, "nguyen") == []
     assert [e.client_id for e in entries(db)] == [entry.client_id]
@@ -104,7 +106,8 @@ def test_children_follow_the_document(keyless_cache: Cache, dossier_factory: Doc
     keyless_cache.write(lambda db: set_document_state(db, "doc-1-1", "partial",
                                                       downloaded_bytes=500, local_name="doc-1-1"))
     db = keyless_cache.reader()
-    assert db.execute("SELECT count(*) FROM history WHERE dossier_id = ?", [doc["id"]]).fetchone()[0] == 1
+    record = get_dossier(db, doc["id"])
+    assert record is not None and record.data["history"] == doc["history"]  # no rows: the JSON
     # A local pending note (no server id) shows as pending.
     mine = {**doc, "notes": [*doc["notes"], {"id": None, "author_id": 7, "author_name": "Tôi",
                                              "text": "Ghi chú", "created_at": "2026-01-16T00:00:00Z",
@@ -189,3 +192,32 @@ def test_snapshot_generation_finds_dossiers_not_delivered(keyless_cache: Cache,
     keyless_cache.write(lambda db: apply_server_page(db, docs[:2], [], None))
     keyless_cache.write(lambda db: apply_server_page(db, docs[2:3], [], "c9"))
     assert keyless_cache.write(stale_after_snapshot) == [docs[3]["id"]]
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["one by one", "first-sync batch"])
+def test_a_slip_entry_by_someone_else_marks_the_row_unread(keyless_cache: Cache,
+                                                             dossier_factory: Doc,
+                                                             batched: bool) -> None:
+    """The unread marker reads the history from each dossier's JSON (no history rows): an
+    entry after the user last looked, by another actor, marks the row; the user's own entries
+    and older ones do not."""
+    since = "2026-01-20T00:00:00Z"
+    viewer = Viewer(user_id=7, name="Trần Văn Bình", unread_since=since)
+    entry = dict(dossier_factory(1)["history"][0], at="2026-01-21T08:00:00Z", action="forward")
+    docs = [dossier_factory(n, updated_at="2026-01-21T08:00:00Z") for n in (1, 2, 3, 4)]
+    docs[0]["history"] = [*docs[0]["history"], dict(entry, actor_id=3)]  # the head: unread
+    docs[1]["history"] = [*docs[1]["history"], dict(entry, actor_id=7)]  # mine
+    docs[3]["history"] = [*docs[3]["history"], dict(entry, actor_id=None)]  # the system: unread
+    if batched:
+        keyless_cache.write(lambda db: apply_server_page(db, docs, [], "c1"))
+    else:
+        keyless_cache.write(lambda db: [put_server_copy(db, d) for d in docs])
+    db = keyless_cache.reader()
+
+    def unread() -> dict[str, int]:
+        rows = fetch_rows(db, [r for (r,) in db.execute("SELECT rid FROM dossiers")], viewer)
+        return {row[1]: row[-1] for row in rows.values()}
+
+    assert unread() == {docs[0]["id"]: 1, docs[1]["id"]: 0, docs[2]["id"]: 0, docs[3]["id"]: 1}
+    keyless_cache.write(lambda w: mark_seen(w, docs[0]["id"], datetime(2026, 1, 22, tzinfo=UTC)))
+    assert unread()[docs[0]["id"]] == 0

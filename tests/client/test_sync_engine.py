@@ -82,23 +82,31 @@ def test_first_sync_caches_exactly_the_officers_scope(server: RunningServer,
     assert status.last_success_at is not None
 
 
-def _fts_merging(client: SyncClient) -> int:
-    row = client.cache.reader().execute(
-        "SELECT v FROM dossier_fts_config WHERE k = 'automerge'").fetchone()
-    return 4 if row is None else int(row[0])  # no row: FTS5's default
+def _fts_merging(client: SyncClient) -> tuple[int, int]:
+    """(automerge, hashsize) of the search index (no row: FTS5's default)."""
+    db = client.cache.reader()
+
+    def value(key: str, default: int) -> int:
+        row = db.execute("SELECT v FROM dossier_fts_config WHERE k = ?", [key]).fetchone()
+        return default if row is None else int(row[0])
+
+    return value("automerge", 4), value("hashsize", 1024 * 1024)
 
 
 def test_a_snapshot_pauses_search_merging_until_its_end(server: RunningServer,
                                                         officer: SyncClient) -> None:
     """Incremental segment merging is paused while the pages arrive (each page would otherwise
-    merge the previous ones) and resumed when the snapshot ends; search finds every
+    merge the previous ones), each page's terms stay in memory until its commit (one segment
+    per page), and both are back to FTS5's defaults when the snapshot ends; search finds every
     dossier."""
     officer.engine.page_limit = 3
     during: list[int] = []
     officer.bus.subscribe("sync.progress", lambda **_kw: during.append(_fts_merging(officer)))
     report = officer.engine.sync_once()
-    assert report.pages >= 2 and during and set(during) == {0}
-    assert _fts_merging(officer) == 4
+    assert report.pages >= 2 and during
+    assert set(during) == {(0, store_dossiers.SNAPSHOT_FTS_HASH_BYTES)}
+    assert store_dossiers.SNAPSHOT_FTS_HASH_BYTES >= 16 * 1024 * 1024
+    assert _fts_merging(officer) == (4, 1024 * 1024)
     db = officer.cache.reader()
     for doc in (officer.doc(i) for i in sorted(officer.ids())):
         assert doc is not None

@@ -93,7 +93,6 @@ def _dump(cache: Cache) -> dict[str, list[Any]]:
             "ORDER BY d.id")],
         "fts": db.execute("SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
                           "WHERE dossier_fts MATCH '\"dang\"*' ORDER BY d.id").fetchall(),
-        "history": db.execute("SELECT * FROM history ORDER BY dossier_id, position").fetchall(),
         "notes": db.execute("SELECT * FROM notes ORDER BY dossier_id, position").fetchall(),
         "documents": db.execute("SELECT id, dossier_id, name, kind, mime, size, sha256, state "
                                 "FROM documents ORDER BY id").fetchall(),
@@ -201,13 +200,18 @@ _ODD = st.sampled_from(["a\x00b", 'q"\\/\n\t\x01\x7f', "é\u2028😀", "", 1.5, 
                         float("nan"), float("inf")])
 
 
+# the history entries as the unread marker and the approvals read them (from the JSON)
+_HISTORY_READ = ("d.id, h.key, typeof(h.value->>'at'), h.value->>'at', h.value->>'actor_name', "
+                 "h.value->>'action', h.value->>'from_status', h.value->>'content', "
+                 "typeof(h.value->>'actor_id'), h.value->>'actor_id'")
+
+
 def _typed(cache: Cache) -> list[Any]:
     db = cache.reader()
     return [db.execute(f"SELECT {cols} FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
             for table, cols in (
-                ("history", "dossier_id, position, id, typeof(at), at, typeof(actor_name), "
-                            "actor_name, typeof(from_status), from_status, content, "
-                            "typeof(actor_id), actor_id"),
+                ("dossiers d JOIN dossier_json j ON j.rid = d.rid, "
+                 "json_each(j.data, '$.history') h", _HISTORY_READ),
                 ("notes", "dossier_id, position, id, client_id, typeof(author_name), "
                           "author_name, text, created_at, pending"),
                 ("documents", "id, dossier_id, name, typeof(kind), kind, typeof(size), size, "

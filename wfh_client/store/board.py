@@ -92,9 +92,9 @@ BUCKETS: dict[str, str] = {
 _FROM = "FROM dossiers d JOIN dossier_json j ON j.rid = d.rid"
 
 
-_SUBMISSION = (
-    "SELECT h.{col} FROM history h WHERE h.dossier_id = d.id "
-    "AND h.action = 'submit_for_approval' ORDER BY h.position DESC LIMIT 1"
+_SUBMISSION = (  # the latest submission in the dossier's history (its JSON)
+    "SELECT h.value->>'{col}' FROM json_each(j.data, '$.history') h "
+    "WHERE h.value->>'action' = 'submit_for_approval' ORDER BY h.key DESC LIMIT 1"
 )
 # Built from constants only.
 _APPROVAL_SQL = (

@@ -90,9 +90,9 @@ ROW_COLUMNS = ("rid", "id", "code", "procedure_name", "field_name", "applicant_n
 # someone else acted after the user last looked (see the module docstring); :since and the
 # seen instant bound the scan to the few dossiers changed lately (ix_dossiers_updated_at)
 _UNREAD = """(d.updated_at > :since AND (
-  EXISTS (SELECT 1 FROM history h WHERE h.dossier_id = d.id
-          AND h.at > coalesce(s.seen_at, :since)
-          AND coalesce(h.actor_id, -1) != :me)
+  EXISTS (SELECT 1 FROM dossier_json j, json_each(j.data, '$.history') h WHERE j.rid = d.rid
+          AND h.value->>'at' > coalesce(s.seen_at, :since)
+          AND coalesce(h.value->>'actor_id', -1) != :me)
   OR EXISTS (SELECT 1 FROM notes n WHERE n.dossier_id = d.id AND n.pending = 0
           AND n.created_at > coalesce(s.seen_at, :since)
           AND coalesce(n.author_name, '') != :my_name)))"""

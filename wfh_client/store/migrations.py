@@ -221,6 +221,12 @@ MIGRATIONS: tuple[tuple[str, Sequence[str | Callable[[Database], None]]], ...] =
         "UPDATE history SET actor_id = json_extract(entry, '$.actor_id')",
         "ALTER TABLE history DROP COLUMN entry",
     )),
+    # no history rows at all: the two queries that read them (the unread marker, the
+    # approvals' submission) look at a few dossiers and read the entries from their JSON; the
+    # table was a fifth of a first sync's writes (store.dossiers)
+    ("0008_history_from_json", (
+        "DROP TABLE history",
+    )),
 )
 
 
