@@ -172,6 +172,30 @@ def test_pages_are_pulled_with_short_gil_slices_and_the_interval_is_restored(
     assert sys.getswitchinterval() == before
 
 
+def test_pages_are_pulled_without_automatic_garbage_collection(
+        server: RunningServer, officer: SyncClient) -> None:
+    """The collector's automatic passes (over every parsed page's dicts, which hold no cycle)
+    are off while pages are pulled and back on after; a process that had them off keeps them
+    off (the GUI app collects on its own timer)."""
+    import gc
+
+    officer.engine.page_limit = 3
+    seen: list[bool] = []
+    officer.bus.subscribe("sync.progress", lambda **_kw: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    officer.engine.sync_once()
+    assert seen and not any(seen)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        seen.clear()
+        officer.engine.sync_once(resync=True)
+        assert seen and not any(seen)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
 def test_incremental_sync_brings_only_what_changed(server: RunningServer,
                                                    officer: SyncClient) -> None:
     officer.engine.sync_once()
