@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, overload
@@ -38,7 +38,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QStandardItem, QStandardItemModel
 
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import clock_running
@@ -69,7 +69,8 @@ from wfh_client.ui.ops import run_in_background
 
 log = logging.getLogger(__name__)
 
-__all__ = ["COLUMNS", "DossierIdRole", "DossierTableModel", "Row", "UrgencyRole"]
+__all__ = ["COLUMNS", "DossierCells", "DossierIdRole", "DossierTableModel", "Row",
+           "UrgencyRole"]
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("code", "procedure", "applicant", "received", "due", "remaining", "status", "step",
@@ -433,13 +434,21 @@ class DossierTableModel(QAbstractTableModel):
             pass
         if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
             return None
-        row = self.row_data(index.row())
-        if row is None:
-            return None
-        if len(self._cell_rows) >= self.BLOCK * 4:
-            self._cell_rows.clear()  # bounded: a screen or two of rows is what gets painted
-        cells = self._cell_rows[index.row()] = self._cells(row)
-        return cells[index.column()].get(role)
+        cells = self.cells_at(index.row())
+        return None if cells is None else cells[index.column()].get(role)
+
+    def cells_at(self, row: int) -> tuple[dict[int, Any], ...] | None:
+        """Per column, every role's value of ``row`` (what :meth:`data` answers from; the
+        list view's :class:`DossierCells` copies them into Qt items); None past the end."""
+        cells = self._cell_rows.get(row)
+        if cells is None:
+            data = self.row_data(row)
+            if data is None:
+                return None
+            if len(self._cell_rows) >= self.BLOCK * 4:
+                self._cell_rows.clear()  # bounded: a screen or two of rows is what gets painted
+            cells = self._cell_rows[row] = self._cells(data)
+        return cells
 
     def _cells(self, row: Row) -> tuple[dict[int, Any], ...]:
         """Every role's value of every column of ``row`` (None values left out), computed once
@@ -506,3 +515,110 @@ class DossierTableModel(QAbstractTableModel):
         if column == "sync":
             return row.sync_text
         return None
+
+
+# what QAbstractTableModel answers for every cell of the source (QStandardItem's own default
+# would make the cells editable and draggable)
+_CELL_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled \
+    | Qt.ItemFlag.ItemNeverHasChildren
+
+
+class DossierCells(QStandardItemModel):
+    """What the list view shows: the rows of a :class:`DossierTableModel`, in its order, with
+    the cells of the rows on screen held by Qt itself.
+
+    A painted cell asks its model for 7 roles: through the source's Python ``data()`` that is
+    some 1,800 calls into Python per screen, about half the paint. Here Qt answers them from
+    ``QStandardItem`` s: before painting, the view (``DossierListView.viewportEvent``) calls
+    :meth:`fill` for the rows on screen, which copies :meth:`DossierTableModel.cells_at` into
+    items; the other rows have none (at most :attr:`KEEP` rows keep theirs). Row ``i`` here is
+    row ``i`` of the source. The source's reset resets this model (same row count); its
+    ``dataChanged`` (time passing, the language) drops the items so the next paint refills
+    them; the header titles follow it. Sorting and the view's type-to-find go to the source."""
+
+    KEEP = 256  # rows whose items are kept: a few screens
+
+    def __init__(self, source: DossierTableModel, parent: QObject | None = None) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.source = source
+        prototype = QStandardItem()  # the items made by fill() are copies of it
+        prototype.setFlags(_CELL_FLAGS)
+        self.setItemPrototype(prototype)
+        self._filled: set[int] = set()
+        self._titles()
+        self._reset()
+        source.modelAboutToBeReset.connect(self.beginResetModel)
+        source.modelReset.connect(self._reset_done)
+        source.dataChanged.connect(self._changed)
+        source.headerDataChanged.connect(lambda *_: self._titles())
+
+    def _titles(self) -> None:
+        self.setHorizontalHeaderLabels(
+            [self.source.column_title(i) for i in range(len(COLUMNS))])
+
+    def _reset(self) -> None:
+        """As many rows as the source, none filled (signals blocked: inside a reset)."""
+        blocked = self.blockSignals(True)
+        try:
+            self.setRowCount(0)
+            self.setRowCount(self.source.rowCount())
+        finally:
+            self.blockSignals(blocked)
+        self._filled.clear()
+
+    def _reset_done(self) -> None:
+        self._reset()
+        self.endResetModel()
+
+    def _drop(self, rows: Iterable[int]) -> None:
+        """Forget the items of ``rows`` (signals blocked: the caller repaints if needed)."""
+        blocked = self.blockSignals(True)
+        try:
+            for row in rows:
+                for column in range(len(COLUMNS)):
+                    self.takeItem(row, column)
+                self._filled.discard(row)
+        finally:
+            self.blockSignals(blocked)
+
+    def _changed(self, *_: Any) -> None:
+        if self._filled:
+            self._drop(list(self._filled))
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self.rowCount() - 1, len(COLUMNS) - 1))
+
+    def filled(self, row: int) -> bool:
+        return row in self._filled
+
+    def fill(self, first: int, last: int) -> None:
+        """Make sure rows ``first``..``last`` (inclusive, clipped) have their items."""
+        first, last = max(first, 0), min(last, self.rowCount() - 1)
+        missing = [r for r in range(first, last + 1) if r not in self._filled]
+        if not missing:
+            return
+        if len(self._filled) + len(missing) > self.KEEP:
+            self._drop([r for r in self._filled if not first <= r <= last])
+        blocked = self.blockSignals(True)  # painted right after: no update to schedule
+        try:
+            for row in missing:
+                cells = self.source.cells_at(row)
+                if cells is None:
+                    continue
+                for column, cell in enumerate(cells):
+                    self.setItemData(self.index(row, column), cell)
+                self._filled.add(row)
+        finally:
+            self.blockSignals(blocked)
+
+    # ------------------------------------------------------------ to the source
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)
+
+    def match(self, start: Index, role: int, value: Any, hits: int = 1,
+              flags: Qt.MatchFlag = Qt.MatchFlag.MatchStartsWith | Qt.MatchFlag.MatchWrap,
+              ) -> list[QModelIndex]:
+        """Type-to-find looks through every row, filled or not (the source's data)."""
+        found = self.source.match(self.source.index(start.row(), start.column()), role, value,
+                                  hits, flags)
+        return [self.index(i.row(), i.column()) for i in found]
