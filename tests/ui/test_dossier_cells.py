@@ -171,3 +171,27 @@ def test_type_to_find_looks_through_every_row(qtbot: Any, small: Any,
     view.setFocus()
     view.keyboardSearch(code)
     assert view.currentIndex().row() == last
+
+
+def test_cells_follow_the_language(qtbot: Any, small: Any, calendar: WorkingCalendar) -> None:
+    from wfh_client.ui.i18n import set_language
+
+    cache, _docs = small
+    view, model = make_view(qtbot, cache, calendar)
+    cells = view.model()
+    status = COLUMNS.index("status")
+    before = cells.data(cells.index(0, status))
+    assert cells.headerData(0, Qt.Orientation.Horizontal) == "Mã hồ sơ"
+    try:
+        set_language("en")
+        model.retranslate()  # what the main window does on a language change
+        assert cells.headerData(0, Qt.Orientation.Horizontal) == "Code"
+        view.viewport().repaint()
+        assert cells.data(cells.index(0, status)) != before
+        assert_cells_match(view, model)
+    finally:
+        set_language("vi")
+        model.retranslate()
+    view.viewport().repaint()
+    assert cells.data(cells.index(0, status)) == before
+    assert_cells_match(view, model)
