@@ -247,3 +247,60 @@ def test_many_matches_are_ordered_as_far_as_they_are_read(big: Any,
         assert model.rid_at(len(expected)) is None
         assert model.row_of(expected[len(expected) // 2]) == len(expected) // 2
         assert [model.rid_at(r) for r in range(model.rowCount())] == expected
+
+
+def test_many_matches_skip_a_dossier_newer_than_the_order(small: Any,
+                                                          calendar: WorkingCalendar) -> None:
+    """The lazy path (many matches) trusts the search's rids to be in the order read earlier
+    only while nothing was committed since: a dossier written after it is not counted until
+    the reload that reads the order again."""
+    from wfh_client.ui.models.dossier_table import _FilteredIds
+    from wfh_client.ui.sample_data import fill_cache, sample_dossiers
+
+    cache, docs = small
+    model = make_model(cache, calendar)
+    f = DossierFilter(text="n")
+    model.set_filter(f)
+    assert isinstance(model._ids, _FilteredIds)
+    before = model.rowCount()
+    assert before == len(matching(docs, "n"))
+    new = [d for d in sample_dossiers(40, calendar=calendar, now=NOW, seed=9, start=5000)
+           if d["id"] in matching([d], "n")]
+    assert new
+    fill_cache(cache, new)  # committed by the writer, the model not told yet
+    model.refresh()  # the search again, the order kept
+    assert isinstance(model._ids, _FilteredIds)
+    assert model.rowCount() == before == len(list(model._ids))
+    model.refresh(reload=True)
+    assert model.rowCount() == before + len(new) == len(list(model._ids))
+
+
+def test_a_few_hundred_matches_are_walked_not_sorted(big: Any,
+                                                     calendar: WorkingCalendar) -> None:
+    """Above 1/SORT_BELOW of the order a result is walked lazily too (sorting thousands of
+    rids by position cost more than finding the first screen); below, sorted by position.
+    Either way: the rows, count and row_of() of the full query, both directions."""
+    from wfh_client.store.listing import query_ids
+    from wfh_client.ui.models.dossier_table import _FilteredIds
+
+    cache, docs = big
+    model = make_model(cache, calendar)
+    db = cache.reader()
+    seen = set()
+    for text in ("Trần Thị", "le loi", "Lê Minh Tuấn", "hai ba trung"):
+        f = DossierFilter(text=text)
+        model.set_filter(f)
+        lazy = isinstance(model._ids, _FilteredIds)
+        assert lazy == (model.rowCount() * model.SORT_BELOW >= BIG)
+        seen.add(lazy)
+        for column, order in ((COLUMNS.index("due"), Qt.SortOrder.DescendingOrder),
+                              (COLUMNS.index("code"), Qt.SortOrder.AscendingOrder)):
+            model.sort(column, order)
+            expected = query_ids(db, f, model.thresholds, COLUMNS[column],
+                                 order == Qt.SortOrder.DescendingOrder)
+            assert model.rowCount() == len(expected) == len(matching(docs, text))
+            assert [model.rid_at(r) for r in range(min(10, len(expected)))] == expected[:10]
+            if expected:
+                assert model.row_of(expected[-1]) == len(expected) - 1
+            assert [model.rid_at(r) for r in range(model.rowCount())] == expected
+    assert seen == {True, False}, "both paths were taken"

