@@ -22,7 +22,9 @@ from wfh_client.sync.engine import KEY_PROFILE, SyncEngine
 from wfh_client.ui.bridge import EventBridge
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.detail.shots import OFFICER, OfflineTransport, rich_dossier
+from wfh_client.ui.models.dossier_table import DossierTableModel
 from wfh_client.ui.sample_data import sample_dossiers
+from wfh_client.ui.views.dossier_list import DossierListView
 
 HEAD = {**OFFICER, "id": 3, "username": "truongphong.tnmt", "full_name": "Phạm Thị Lan",
         "title": "Trưởng phòng", "role": "head"}
@@ -86,3 +88,18 @@ def desk_fixture(tmp_path: Path, calendar: WorkingCalendar,
     bridge.close()
     for cache in caches:
         cache.wipe()
+
+
+def make_view(qtbot: Any, cache: Any, calendar: WorkingCalendar,
+              clock: list[Any] | None = None) -> tuple[DossierListView, DossierTableModel]:
+    """A shown dossier list over ``cache`` (its clock: ``clock[0]``), once its first rows are
+    painted."""
+    now = clock or [NOW]
+    model = DossierTableModel(cache, calendar, clock=lambda: now[0])
+    view = DossierListView(model)
+    qtbot.addWidget(view)
+    view.resize(1100, 500)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.cells.filled(0))  # the first paint (offscreen: once mapped)
+    return view, model

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
 from tests.ui.conftest import NOW
+from tests.ui.dossier_fixtures import make_view
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import clock_running
 from wfh_client.store.dossiers import set_local_state
@@ -60,19 +61,6 @@ def assert_cells_match(view: DossierListView, model: DossierTableModel) -> int:
                 got, want = cells.data(mine, role), model.data(theirs, role)
                 assert _same(got, want), (row, COLUMNS[column], role, got, want)
     return len(rows)
-
-
-def make_view(qtbot: Any, cache: Any, calendar: WorkingCalendar,
-              clock: list[Any] | None = None) -> tuple[DossierListView, DossierTableModel]:
-    now = clock or [NOW]
-    model = DossierTableModel(cache, calendar, clock=lambda: now[0])
-    view = DossierListView(model)
-    qtbot.addWidget(view)
-    view.resize(1100, 500)
-    view.show()
-    qtbot.waitExposed(view)
-    qtbot.waitUntil(lambda: view.cells.filled(0))  # the first paint (offscreen: once mapped)
-    return view, model
 
 
 def test_cells_follow_scrolling_sorting_and_filters(qtbot: Any, big: Any,

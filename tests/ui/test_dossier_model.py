@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from tests.ui.conftest import BIG, NOW
+from tests.ui.dossier_fixtures import make_view
 from tests.ui.helpers import due_within, matching, model_ids, overdue
 from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import clock_running
@@ -185,13 +186,7 @@ def test_painted_cells_follow_time_and_data_changes(qtbot: Any, small: Any,
     not leave the old ones behind."""
     cache, docs = small
     clock = [NOW]
-    model = DossierTableModel(cache, calendar, clock=lambda: clock[0])
-    view = DossierListView(model)
-    qtbot.addWidget(view)
-    view.resize(900, 400)
-    view.show()
-    qtbot.waitExposed(view)
-    view.viewport().repaint()  # the visible rows' cells are now computed
+    view, model = make_view(qtbot, cache, calendar, clock)  # the visible rows' cells computed
     due = COLUMNS.index("due")
     running = [r for r in range(model.rowCount()) if clock_running(model.row_data(r).status)
                and model.row_data(r).due is not None
