@@ -13,6 +13,7 @@ import pytest
 
 from tests.ui.conftest import NOW, open_cache
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
 from wfh_client.events import EventBus
 from wfh_client.store import Cache
 from wfh_client.store import outbox as store_outbox
@@ -22,7 +23,7 @@ from wfh_client.sync.engine import KEY_PROFILE, SyncEngine
 from wfh_client.ui.bridge import EventBridge
 from wfh_client.ui.context import AppContext
 from wfh_client.ui.detail.shots import OFFICER, OfflineTransport, rich_dossier
-from wfh_client.ui.models.dossier_table import DossierTableModel
+from wfh_client.ui.models.dossier_table import DossierTableModel, UrgencyRole
 from wfh_client.ui.sample_data import sample_dossiers
 from wfh_client.ui.views.dossier_list import DossierListView
 
@@ -103,3 +104,12 @@ def make_view(qtbot: Any, cache: Any, calendar: WorkingCalendar,
     qtbot.waitExposed(view)
     qtbot.waitUntil(lambda: view.cells.filled(0))  # the first paint (offscreen: once mapped)
     return view, model
+
+
+def running_not_late(model: DossierTableModel) -> int:
+    """The first row whose clock runs and whose deadline has not passed yet."""
+    running = [r for r in range(model.rowCount()) if clock_running(model.row_data(r).status)
+               and model.row_data(r).due is not None
+               and model.data(model.index(r, 0), UrgencyRole) == ""]
+    assert running, "the sample has a running dossier that is not late yet"
+    return running[0]

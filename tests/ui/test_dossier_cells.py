@@ -12,9 +12,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
 from tests.ui.conftest import NOW
-from tests.ui.dossier_fixtures import make_view
+from tests.ui.dossier_fixtures import make_view, running_not_late
 from wfh_client.domain.calendar import WorkingCalendar
-from wfh_client.domain.deadlines import clock_running
 from wfh_client.store.dossiers import set_local_state
 from wfh_client.store.listing import DossierFilter
 from wfh_client.ui.models.dossier_table import (
@@ -107,11 +106,7 @@ def test_cells_follow_time_reloads_and_the_current_row(qtbot: Any, small: Any,
     view, model = make_view(qtbot, cache, calendar, clock)
     cells = view.model()
     due = COLUMNS.index("due")
-    running = [r for r in range(model.rowCount()) if clock_running(model.row_data(r).status)
-               and model.row_data(r).due is not None
-               and model.data(model.index(r, 0), UrgencyRole) == ""]
-    assert running, "the sample has a running dossier that is not late yet"
-    row = running[0]
+    row = running_not_late(model)
     view.scrollTo(cells.index(row, 0))
     view.viewport().repaint()
     assert cells.data(cells.index(row, due), Qt.ItemDataRole.BackgroundRole) is None

@@ -9,10 +9,9 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from tests.ui.conftest import BIG, NOW
-from tests.ui.dossier_fixtures import make_view
+from tests.ui.dossier_fixtures import make_view, running_not_late
 from tests.ui.helpers import due_within, matching, model_ids, overdue
 from wfh_client.domain.calendar import WorkingCalendar
-from wfh_client.domain.deadlines import clock_running
 from wfh_client.store.dossiers import set_local_state
 from wfh_client.store.listing import DossierFilter
 from wfh_client.store.outbox import record_conflict
@@ -188,11 +187,7 @@ def test_painted_cells_follow_time_and_data_changes(qtbot: Any, small: Any,
     clock = [NOW]
     view, model = make_view(qtbot, cache, calendar, clock)  # the visible rows' cells computed
     due = COLUMNS.index("due")
-    running = [r for r in range(model.rowCount()) if clock_running(model.row_data(r).status)
-               and model.row_data(r).due is not None
-               and model.data(model.index(r, 0), UrgencyRole) == ""]
-    assert running, "the sample has a running dossier that is not late yet"
-    row = running[0]
+    row = running_not_late(model)
     rid = model.rid_at(row)
     assert model.data(model.index(row, due), Qt.ItemDataRole.BackgroundRole) is None
     clock[0] = model.row_data(row).due + timedelta(days=1)  # its deadline has passed
