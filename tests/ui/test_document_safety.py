@@ -110,7 +110,9 @@ def select_document(panel: Any, doc_id: int) -> int:
 
 
 def plaintext_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    """Files under root. The app may be deleting them while this looks: os.walk skips a
+    folder that vanished between listing and entering it, where rglob raised."""
+    return [Path(folder, name) for folder, _dirs, names in os.walk(root) for name in names]
 
 
 def shared_temp_copies() -> set[str]:
