@@ -22,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -30,6 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from wfh_client.domain.calendar import WorkingCalendar  # noqa: E402
 from wfh_client.store import Cache, account_paths  # noqa: E402
+from wfh_client.store.state import get_state, set_state  # noqa: E402
+from wfh_client.sync.engine import KEY_CALENDAR, cached_calendar  # noqa: E402
 
 QUERIES = [
     "nguyen van", "dang ky dat dai", "Trần Thị", "hùng", "cấp giấy phép", "ben nghe",
@@ -61,7 +63,20 @@ def bench_cache(root: Path | None, count: int) -> tuple[Cache, Path, bytes, floa
         fill_cache(cache, sample_dossiers(count - have, calendar=WorkingCalendar(),
                                           now=datetime.now(UTC), seed=11, start=have))
         fill_s = time.perf_counter() - t0
+    if get_state(cache.reader(), KEY_CALENDAR) is None:
+        # What a first sync leaves: the server's calendar, resolved over its horizon.
+        served = served_calendar(WorkingCalendar(), datetime.now(UTC))
+        cache.writer.run(lambda db: set_state(db, KEY_CALENDAR, served))
     return cache, root, key, fill_s
+
+
+def served_calendar(calendar: WorkingCalendar, now: datetime) -> dict[str, object]:
+    """``GET /api/v1/calendar``'s form for ``now`` (the reference server's horizon)."""
+    from onestop_server.workcal import HORIZON_YEARS_AFTER, HORIZON_YEARS_BEFORE
+
+    year = now.astimezone(calendar.tz).year
+    return calendar.resolve(date(year - HORIZON_YEARS_BEFORE, 1, 1),
+                            date(year + HORIZON_YEARS_AFTER, 12, 31)).to_dict()
 
 
 def main() -> None:
@@ -76,7 +91,7 @@ def main() -> None:
 
     cache, _root, _key, fill_s = bench_cache(args.cache, args.dossiers)
     app = create_application([], language="vi")
-    shell = ClientApp(cache=cache, bus=EventBus(), calendar=WorkingCalendar(),
+    shell = ClientApp(cache=cache, bus=EventBus(), calendar=cached_calendar(cache.reader()),
                       tray_available=False)
     shell.window.resize(1280, 800)
     shell.show()

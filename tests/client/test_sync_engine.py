@@ -182,18 +182,22 @@ def test_pages_are_pulled_without_automatic_garbage_collection(
     officer.engine.page_limit = 3
     seen: list[bool] = []
     officer.bus.subscribe("sync.progress", lambda **_kw: seen.append(gc.isenabled()))
-    assert gc.isenabled()
-    officer.engine.sync_once()
-    assert seen and not any(seen)
-    assert gc.isenabled()
-    gc.disable()
+    was_enabled = gc.isenabled()  # off for good once a UI test made the QApplication
+    gc.enable()
     try:
+        officer.engine.sync_once()
+        assert seen and not any(seen)
+        assert gc.isenabled()
+        gc.disable()
         seen.clear()
         officer.engine.sync_once(resync=True)
         assert seen and not any(seen)
         assert not gc.isenabled()
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
 
 
 def test_incremental_sync_brings_only_what_changed(server: RunningServer,

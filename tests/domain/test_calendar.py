@@ -246,6 +246,20 @@ def test_a_resolved_calendar_round_trips_and_its_version_follows_its_content() -
     assert other["version"] != wire["version"]
 
 
+def test_a_resolved_calendar_reads_the_holiday_data_only_outside_its_horizon() -> None:
+    """Loading the holiday data costs a third of a second at start-up: a calendar the server
+    resolved answers from its overrides inside the horizon and loads the data only past it."""
+    wire = WorkingCalendar().resolve(date(2026, 1, 1), date(2026, 12, 31)).to_dict()
+    back = WorkingCalendar.from_dict(wire)
+    start = datetime(2026, 2, 13, 3, 0, tzinfo=UTC)  # Friday before Tết
+    assert back.add_working_time(start, days=3) == datetime(2026, 2, 25, 10, 0,
+                                                            tzinfo=ZoneInfo(DEFAULT_TZ))
+    assert not back.is_working_day(date(2026, 9, 2))
+    assert back._holidays is None
+    assert not back.is_working_day(date(2027, 2, 8))  # Tết 2027, past the horizon
+    assert back._holidays is not None and back.is_working_day(date(2027, 3, 1))
+
+
 def test_custom_periods() -> None:
     cal = WorkingCalendar.from_dict(
         {"time_zone": "Asia/Ho_Chi_Minh", "periods": [["08:00", "12:00"], ["13:00", "17:00"]]}

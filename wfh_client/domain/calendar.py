@@ -23,8 +23,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from wfh_client.domain.statuses import Timeliness
 from wfh_client.domain.timefmt import ensure_aware
 
@@ -97,7 +95,9 @@ class WorkingCalendar:
             _ZERO,
         )
         self.hours_per_day: float = self._day_length / timedelta(hours=1)
-        self._holidays = holidays.country_holidays(country)
+        # The holiday data is read on first need: importing it loads every country's module
+        # (about 0.35 s), and a calendar the server resolved never needs it inside its horizon.
+        self._holidays: Any = None
         self._year_days: dict[int, list[int]] = {}  # year -> sorted working-day ordinals
         self._working: dict[int, bool] = {}  # ordinal -> is working day
         self._periods_cache: dict[int, tuple[Period, ...]] = {}
@@ -116,14 +116,24 @@ class WorkingCalendar:
             elif self.resolved is not None and self.resolved[0] <= d <= self.resolved[1]:
                 cached = d.weekday() < 5  # resolved: every exception is an override
             else:
-                cached = self._holidays.is_working_day(d)
+                cached = self._holiday_data().is_working_day(d)
             self._working[ordinal] = bool(cached)
         return cached
+
+    def _holiday_data(self) -> Any:
+        """The country's holidays (``holidays.HolidayBase``), loaded on first use."""
+        if self._holidays is None:
+            import holidays
+
+            self._holidays = holidays.country_holidays(self.country)
+        return self._holidays
 
     def resolve(self, start: date, end: date) -> WorkingCalendar:
         """This calendar with every exception to Monday-Friday from ``start`` to ``end`` listed
         as an override (holiday names as notes): what the server sends, so that a client with
         other holiday data computes the same deadlines within that horizon."""
+        import holidays
+
         names = holidays.country_holidays(self.country, years=range(start.year, end.year + 1),
                                           language="vi")
         overrides: dict[date, bool] = {}

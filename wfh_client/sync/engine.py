@@ -136,6 +136,13 @@ def automatic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def cached_calendar(db: Database) -> WorkingCalendar:
+    """The department calendar of the last sync (resolved by the server over its horizon, so
+    the local holiday data stays unloaded), or the built-in one before any sync."""
+    cal = get_state(db, KEY_CALENDAR)
+    return WorkingCalendar.from_dict(cal) if cal else WorkingCalendar()
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -232,10 +239,9 @@ class SyncEngine:
         if self._profile is None:
             db = self.cache.reader()
             user = get_state(db, KEY_PROFILE) or self.session.user
-            cal = get_state(db, KEY_CALENDAR)
             if user is None:
                 raise RuntimeError("no user profile yet: log in and sync first")
-            calendar = WorkingCalendar.from_dict(cal) if cal else WorkingCalendar()
+            calendar = cached_calendar(db)
             actor = Actor(int(user["id"]), Role(user["role"]), user.get("department_id"))
             self._profile = LocalProfile(actor, str(user.get("full_name") or ""), calendar)
         return self._profile

@@ -52,7 +52,7 @@ from wfh_client.sync.account import (
     wipe_account,
 )
 from wfh_client.sync.auth import AuthSession, TokenStore, login
-from wfh_client.sync.engine import DEFAULT_PAGE_LIMIT, KEY_CALENDAR, SyncEngine
+from wfh_client.sync.engine import DEFAULT_PAGE_LIMIT, SyncEngine, cached_calendar
 from wfh_client.sync.errors import (
     ACCOUNT_DISABLED,
     DEVICE_REVOKED,
@@ -250,8 +250,7 @@ class Launcher(QObject):
         cache = opened_cache.cache
         try:
             db = cache.reader()
-            cal = get_state(db, KEY_CALENDAR)
-            calendar = WorkingCalendar.from_dict(cal) if cal else WorkingCalendar()
+            calendar = cached_calendar(db)
             never = get_state(db, KEY_LAST_SUCCESS_AT) is None
         except BaseException:
             cache.close()
