@@ -25,6 +25,7 @@ which also keeps the selection). :meth:`tick` moves "now" forward for the deadli
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -494,7 +495,9 @@ class DossierTableModel(QAbstractTableModel):
         cells = []
         for column in COLUMNS:
             cell = dict(base)
-            cell[_DISPLAY] = self._display(row, column)
+            # composed (NFC): the list draws without text shaping (see DossierListView), and
+            # only shaping places a decomposed name's combining marks well
+            cell[_DISPLAY] = unicodedata.normalize("NFC", self._display(row, column) or "")
             tooltip: str | None = None
             if column in ("due", "remaining"):
                 tooltip = self._remaining(row) or None
