@@ -12,9 +12,12 @@ from tests.ui.conftest import BIG, NOW
 from tests.ui.dossier_fixtures import make_view, running_not_late
 from tests.ui.helpers import due_within, matching, model_ids, overdue
 from wfh_client.domain.calendar import WorkingCalendar
+from wfh_client.domain.deadlines import clock_running
+from wfh_client.domain.statuses import Status
 from wfh_client.store.dossiers import set_local_state
 from wfh_client.store.listing import DossierFilter
 from wfh_client.store.outbox import record_conflict
+from wfh_client.ui.i18n import format_remaining
 from wfh_client.ui.models.dossier_table import (
     COLUMNS,
     DossierIdRole,
@@ -194,6 +197,15 @@ def test_painted_cells_follow_time_and_data_changes(qtbot: Any, small: Any,
     model.tick()
     assert model.data(model.index(row, due), UrgencyRole) == "overdue"
     assert model.data(model.index(row, due), Qt.ItemDataRole.BackgroundRole) is not None
+    # the time left, shared by the rows of one deadline, is that of the new instant
+    remaining = COLUMNS.index("remaining")
+    assert model.data(model.index(row, remaining)).startswith("quá hạn ")
+    for r in range(min(model.rowCount(), 40)):
+        data = model.row_data(r)
+        if data.due is not None and clock_running(data.status) and \
+                data.status != Status.AWAITING_SUPPLEMENT:
+            assert model.data(model.index(r, remaining)) == format_remaining(
+                calendar.remaining(clock[0], data.due), calendar.hours_per_day)
     # a change of the data (here: its sync state) shows after the reload
     dossier_id = model.dossier_id_at(row)
     cache.writer.run(lambda db: set_local_state(db, dossier_id, "pending"))

@@ -223,6 +223,10 @@ class DossierTableModel(QAbstractTableModel):
         # row number -> per column {role: value}: what data() answers from (see _cells)
         self._cell_rows: dict[int, tuple[dict[int, Any], ...]] = {}
         self.rows_fetched = 0  # rows read from SQLite since the last refresh (tests, bench)
+        # due instant -> its "time left" text at ``_now`` (emptied when ``_now`` moves): the
+        # rows of a screen often share a deadline, and the working-time sum is the row's
+        # costliest cell
+        self._left: dict[datetime, str] = {}
         self._now = self._clock()
         self.thresholds = Thresholds.compute(calendar, self._now)
         self.refresh()
@@ -248,6 +252,7 @@ class DossierTableModel(QAbstractTableModel):
             self._memo.clear()
             self._indexes = sort_indexes(db)  # a first sync builds some only at its end
         self._now = self._clock()
+        self._left.clear()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
         ordered = self._ordered.get(self._sort_key)
         if ordered is None:
@@ -284,6 +289,7 @@ class DossierTableModel(QAbstractTableModel):
     def tick(self) -> None:
         """Time passed: recompute deadline colours and remaining time of the shown rows."""
         self._now = self._clock()
+        self._left.clear()
         self.thresholds = Thresholds.compute(self.calendar, self._now)
         self._blocks.clear()
         self._cell_rows.clear()
@@ -296,6 +302,7 @@ class DossierTableModel(QAbstractTableModel):
         self._blocks.clear()
         self._cell_rows.clear()
         self._names.clear()
+        self._left.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0),
@@ -402,8 +409,12 @@ class DossierTableModel(QAbstractTableModel):
             elif row.due is None or not clock_running(row.status):
                 row.remaining_text = ""
             else:
-                left = self.calendar.remaining(self._now, row.due)
-                row.remaining_text = format_remaining(left, self.calendar.hours_per_day)
+                text = self._left.get(row.due)
+                if text is None:
+                    left = self.calendar.remaining(self._now, row.due)
+                    text = self._left[row.due] = format_remaining(left,
+                                                                   self.calendar.hours_per_day)
+                row.remaining_text = text
         return row.remaining_text
 
     # --------------------------------------------------------------------- Qt API
