@@ -70,6 +70,63 @@ def test_page_parser_matches_json_loads(docs: list[dict[str, Any]], removals: li
         assert not compact and not (fast and pages.orjson)
 
 
+_SEARCHED = st.none() | st.text(max_size=8) | st.sampled_from(["[Khẩn] 0912.345.678", "{x}"]) \
+    | _json_values
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=st.lists(st.fixed_dictionaries(
+    {"id": st.text(min_size=1, max_size=4) | st.integers(0, 99), "version": _json_values,
+     "code": _SEARCHED, "summary": _SEARCHED, "procedure_name": _SEARCHED,
+     "applicant": st.fixed_dictionaries({"name": _SEARCHED, "phone": _SEARCHED,
+                                         "id_number": _SEARCHED}) | _json_values},
+    optional={"extra": _json_values}), max_size=4),
+    removals=st.lists(st.text(max_size=6), max_size=3), more=st.booleans())
+def test_a_decoded_page_is_the_parsed_page(docs: list[dict[str, Any]], removals: list[str],
+                                           more: bool) -> None:
+    """``decode_page`` (SQLite reads each document's id, version and searched values) gives
+    what parsing gives, or None (the plain path) when it could not: the page, each document
+    whole when asked, and the same prepared search rows and versions."""
+    page = {"upserts": docs, "removals": [{"id": r} for r in removals], "cursor": "c1",
+            "has_more": more}
+    body = json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    decoded = pages.decode_page(body)
+    plain_values = all(isinstance(d["applicant"], dict | None)
+                       and type(d["version"]) in (int, str, type(None)) for d in docs) \
+        and all(v is None or isinstance(v, str) for d in docs
+                for v in store_dossiers._search_fields(d))
+    if decoded is None:
+        assert not plain_values, body
+        return
+    assert plain_values  # a page of string values is always decoded
+    parsed, batch = decoded
+    upserts = parsed.pop("upserts")
+    assert parsed == {k: v for k, v in json.loads(body).items() if k != "upserts"}
+    assert [(u["id"], u.get("version")) for u in upserts] == \
+        [(d["id"], d.get("version")) for d in docs]
+    mine = store_dossiers.prepare_copies(upserts, batch)
+    theirs = store_dossiers.prepare_copies(docs, body)
+    assert mine == theirs and mine.fts == theirs.fts and mine.docs == theirs.docs
+    assert [store_dossiers.document_of(u) for u in upserts] == docs
+
+
+@pytest.mark.parametrize("body", [
+    b'{"upserts":[{"id":"a","x":NaN}],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":[{"id":"a","summary":"\\ud800"}],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":[{"id":"a","summary":"\xff"}],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":[{"id":"a","summary":true}],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":[{"id":"a","summary":["x"]}],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":[{"id":"a"}, 3],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":[{"code":"a"}],"removals":[],"cursor":"c","has_more":false}',
+    b'{"upserts":{"id":"a"},"removals":[],"cursor":"c","has_more":false}',
+    b'[{"upserts":[]}]',
+], ids=["nan", "lone-surrogate", "not-utf8", "boolean", "array", "not-a-document", "no-id",
+        "not-a-list", "not-an-object"])
+def test_what_sqlite_would_read_otherwise_is_left_to_the_parser(body: bytes) -> None:
+    """Pages the plain parser reads differently, or refuses, are not decoded by SQLite."""
+    assert pages.decode_page(body) is None
+
+
 def test_pages_orjson_refuses_take_the_standard_path() -> None:
     """NaN and integers beyond 64 bits are not strict JSON: orjson refuses them, the page is
     still read (as before) with the values the standard library gives."""
@@ -105,12 +162,20 @@ def _page_text(docs: list[dict[str, Any]]) -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
-@pytest.mark.parametrize("form", ["each document", "whole page"])
+def _decoded(docs: list[dict[str, Any]]) -> tuple[list[Any], store_dossiers.DecodedBatch]:
+    """The page's documents as ``pages.decode_page`` gives them (snapshot pages)."""
+    decoded = pages.decode_page(_page_text(docs))
+    assert decoded is not None
+    return decoded[0]["upserts"], decoded[1]
+
+
+@pytest.mark.parametrize("form", ["each document", "whole page", "decoded page"])
 def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Path,
                                                                      form: str) -> None:
-    """The batch path (from each document's text, or from the page's text as orjson pages
-    give it) stores exactly what the one-by-one path stores; a later page mixing a cached
-    dossier and a new one too (the new one prepared again from its parsed document)."""
+    """The batch path (from each document's text, from the page's text as orjson pages
+    give it, or from the page decoded by SQLite without parsing its documents in Python)
+    stores exactly what the one-by-one path stores; a later page mixing a cached dossier and
+    a new one too (the new one prepared again from its parsed document)."""
     docs = [make_dossier(n, summary=f"Đăng ký số {n}") for n in range(1, 8)]
     docs[2]["history"] = []
     docs[3]["notes"] = []
@@ -122,19 +187,28 @@ def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Pa
     try:
         one_by_one.write(lambda db: [store_dossiers.put_server_copy(db, d, snapshot_gen=0)
                                      for d in docs])
-        prepared = store_dossiers.prepare_copies(docs, raw)
+        upserts: list[Any] = docs
+        if form == "decoded page":
+            upserts, raw = _decoded(docs)
+        prepared = store_dossiers.prepare_copies(upserts, raw)
         result = batched.write(lambda db: store_dossiers.apply_server_page(
-            db, docs, [], "cursor-1", prepared=prepared))
+            db, upserts, [], "cursor-1", prepared=prepared))
         assert result.applied == [d["id"] for d in docs]
         assert _dump(batched) == _dump(one_by_one)
+        if form == "decoded page":  # new dossiers: stored without parsing their documents
+            assert all(copy._doc is None for copy in upserts)
         # A later page: cached dossiers take the ordinary path, new ones the batch.
         changed = [dict(docs[0], version=2, summary="Đăng ký đã sửa"), make_dossier(9)]
-        for cache in (one_by_one, batched):
-            cache.write(lambda db, c=cache: store_dossiers.apply_server_page(
-                db, changed, [], "cursor-2",
-                prepared=store_dossiers.prepare_copies(
-                    changed, _page_text(changed) if form == "whole page" else None)
-                if c is batched else None))
+        one_by_one.write(lambda db: store_dossiers.apply_server_page(db, changed, [], "cursor-2"))
+        if form == "decoded page":
+            later, batch = _decoded(changed)
+            batched.write(lambda db: store_dossiers.apply_server_page(
+                db, later, [], "cursor-2", prepared=store_dossiers.prepare_copies(later, batch)))
+            assert later[0]._doc == changed[0]  # the cached one was parsed, whole
+        else:
+            batched.write(lambda db: store_dossiers.apply_server_page(
+                db, changed, [], "cursor-2", prepared=store_dossiers.prepare_copies(
+                    changed, _page_text(changed) if form == "whole page" else None)))
         assert _dump(batched) == _dump(one_by_one)
     finally:
         one_by_one.close()

@@ -15,6 +15,7 @@ from tests.client.oncall_helpers import wait_until
 from tests.conftest import DEMO_PASSWORD
 from tests.support.server import RunningServer
 from wfh_client.memory_keyring import MemoryKeyring
+from wfh_client.store.dossiers import DecodedBatch, document_of
 from wfh_client.sync.auth import TokenStore, login
 from wfh_client.sync.engine import CHANGES_PATH
 from wfh_client.sync.http import HttpClient
@@ -72,6 +73,29 @@ def test_pages_come_in_order_equal_to_a_sequential_pull(server: RunningServer) -
     pages = read_all(PageReader(fetcher(server, log), None), log)
     assert pages == expected
     assert log == [None] + [p["cursor"] for p in expected[:-1]]  # each page asked for once
+
+
+def test_pages_decoded_ahead_are_the_same_pages(server: RunningServer) -> None:
+    """A snapshot's pages decoded by the reader (SQLite reads ids, versions and searched
+    values; the documents stay unparsed until asked for) are the sequential pull's pages."""
+    expected = sequential(fetcher(server, []))
+    log: list[str | None] = []
+    reader = PageReader(fetcher(server, log), None, decode_ahead=True)
+    got: list[tuple[dict[str, Any], Any]] = []
+    try:
+        while not got or got[-1][0]["has_more"]:
+            page, raw, _ = reader.next()
+            got.append((page, raw))
+            assert len(log) <= len(got) + 1  # still one page ahead at most
+    finally:
+        reader.close()
+    assert all(isinstance(raw, DecodedBatch) for _, raw in got)
+    assert [[(u["id"], u["version"]) for u in page["upserts"]] for page, _ in got] == \
+        [[(d["id"], d["version"]) for d in page["upserts"]] for page in expected]
+    assert all(u._doc is None for page, _ in got for u in page["upserts"])  # not parsed yet
+    assert [dict(page, upserts=[document_of(u) for u in page["upserts"]]) for page, _ in got] \
+        == expected
+    assert log == [None] + [p["cursor"] for p in expected[:-1]]
 
 
 def test_the_next_page_is_requested_before_it_is_asked_for(server: RunningServer) -> None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -34,9 +34,12 @@ from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_
 
 __all__ = [
     "reindex_search",
+    "scratch_connection",
     "LOCAL_STATES",
     "resume_search_merges",
     "pause_search_merges",
+    "BatchCopy",
+    "DecodedBatch",
     "DossierRecord",
     "Merge",
     "PageResult",
@@ -44,7 +47,9 @@ __all__ = [
     "PreparedCopy",
     "apply_server_page",
     "count_dossiers",
+    "decode_batch",
     "defer_list_indexes",
+    "document_of",
     "dossier_ids_with_pending_edits",
     "get_dossier",
     "has_unsent_edits",
@@ -147,19 +152,29 @@ def _fts_values(doc: Mapping[str, Any]) -> list[str]:
             index_text(doc.get("summary"))]
 
 
+def _search_fields(doc: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The indexed values of ``doc``, in :data:`_SEARCH_FIELDS` order (None when absent)."""
+    applicant = doc.get("applicant") or {}
+    return (doc.get("code"), applicant.get("name"), applicant.get("id_number"),
+            applicant.get("phone"), applicant.get("email"), doc.get("procedure_name"),
+            applicant.get("address"), doc.get("summary"))
+
+
 def _fts_rows(docs: list[Mapping[str, Any]]) -> list[tuple[str, ...]]:
     """``[tuple(_fts_values(doc)) for doc in docs]``, the texts of the whole batch folded at
     once (:func:`~wfh_client.store.fts.index_texts`)."""
+    return _fts_rows_of(map(_search_fields, docs))
+
+
+def _fts_rows_of(fields: Iterable[tuple[Any, ...]]) -> list[tuple[str, ...]]:
+    """:func:`_fts_rows` from each document's :func:`_search_fields` (or the same values
+    read by SQL from a decoded batch, see :func:`decode_batch`)."""
     texts: list[str] = []
     numbers: list[list[str]] = []
-    for doc in docs:
-        applicant = doc.get("applicant") or {}
-        id_number, phone = _s(applicant.get("id_number")), _s(applicant.get("phone"))
-        texts += (_s(doc.get("code")),
-                  " ".join((_s(applicant.get("name")), id_number, phone,
-                            _s(applicant.get("email")))),
-                  _s(doc.get("procedure_name")), _s(applicant.get("address")),
-                  _s(doc.get("summary")))
+    for code, name, id_number, phone, email, procedure, address, summary in fields:
+        id_number, phone = _s(id_number), _s(phone)
+        texts += (_s(code), " ".join((_s(name), id_number, phone, _s(email))),
+                  _s(procedure), _s(address), _s(summary))
         numbers.append(digit_tokens(id_number) + digit_tokens(phone))
     folded = index_texts(texts)
     rows = []
@@ -289,13 +304,121 @@ def _to_jsonb(text: str) -> bytes | None:
     return _scratch_value("SELECT CASE WHEN json_valid(:t, 1) THEN jsonb(:t) END", text)
 
 
-def _scratch_value(sql: str, text: str | bytes) -> bytes | None:
-    """``sql`` with ``:t`` = ``text`` on this thread's in-memory connection (created once)."""
+def scratch_connection() -> Any:
+    """This thread's in-memory SQLite connection (created once): JSON work in C, no file."""
     conn = getattr(_SCRATCH, "conn", None)
     if conn is None:
         conn = _SCRATCH.conn = sqlcipher3.connect(":memory:", check_same_thread=False)
-    result: bytes | None = conn.execute(sql, {"t": text}).fetchone()[0]
+    return conn
+
+
+def _scratch_value(sql: str, text: str | bytes) -> bytes | None:
+    """``sql`` with ``:t`` = ``text`` on this thread's in-memory connection."""
+    result: bytes | None = scratch_connection().execute(sql, {"t": text}).fetchone()[0]
     return result
+
+
+class BatchCopy(Mapping[str, Any]):
+    """A server copy in a :class:`DecodedBatch`: its ``id`` and ``version`` at hand, the rest
+    of the document parsed from the batch's JSONB the first time anything else is asked.
+
+    A first sync never asks: its dossiers are new, and SQLite builds their rows from the
+    batch. Only a dossier already cached (merged with local edits, compared, rewritten in
+    Python) needs :meth:`document`."""
+
+    __slots__ = ("_batch", "_doc", "_id", "_index", "_version")
+
+    def __init__(self, batch: bytes, index: int, dossier_id: Any, version: Any) -> None:
+        self._batch, self._index = batch, index
+        self._id, self._version = dossier_id, version
+        self._doc: dict[str, Any] | None = None
+
+    def document(self) -> dict[str, Any]:
+        """The whole document, as parsing the page would have given it."""
+        if self._doc is None:
+            text = scratch_connection().execute(f"SELECT json(:t -> {int(self._index)})",
+                                      {"t": self._batch}).fetchone()[0]
+            self._doc = json.loads(text)
+        return self._doc
+
+    def __getitem__(self, key: str) -> Any:
+        if self._doc is None:
+            if key == "id":
+                return self._id
+            if key == "version" and self._version is not None:
+                return self._version
+        return self.document()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.document())
+
+    def __len__(self) -> int:
+        return len(self.document())
+
+
+def document_of(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``doc`` as the plain dict the write path serialises (a :class:`BatchCopy` parsed)."""
+    if isinstance(doc, BatchCopy):
+        return doc.document()
+    return doc if isinstance(doc, dict) else dict(doc)
+
+
+@dataclass(frozen=True)
+class DecodedBatch:
+    """A page's documents decoded without building them in Python (:func:`decode_batch`):
+    the JSONB array SQLite inserts them from, one :class:`BatchCopy` each, and the values
+    the search index folds, read by SQL."""
+
+    docs: bytes
+    copies: list[BatchCopy]
+    fields: list[tuple[Any, ...]]
+
+
+# The values _search_fields reads, for each document of a JSONB array, and whether the
+# element is a document with an id, a version SQL reads as Python does (a number, a string or
+# none) and an applicant object (or none), as the plain path needs.
+_DECODE_FIELDS = """
+    SELECT value->>'id', value->>'version', value->>'code', value->>'$.applicant.name',
+           value->>'$.applicant.id_number', value->>'$.applicant.phone',
+           value->>'$.applicant.email', value->>'procedure_name', value->>'$.applicant.address',
+           value->>'summary',
+           type = 'object' AND json_type(value, '$.id') IN ('text', 'integer')
+           AND coalesce(json_type(value, '$.version'), 'null') IN ('integer', 'text', 'null')
+           AND coalesce(json_type(value, '$.applicant'), 'object') IN ('object', 'null')
+    FROM jsonb_each(:t)"""
+_FIELD_PATHS = ("$.code", "$.applicant.name", "$.applicant.id_number", "$.applicant.phone",
+                "$.applicant.email", "$.procedure_name", "$.applicant.address", "$.summary")
+# Every searched value is a string or absent: ->> gives an object's or array's JSON text, which
+# reads like a string starting with { or [, so such a string has its type checked.
+_STRINGS_ONLY = f"""
+    SELECT count(*) FROM jsonb_each(:t) WHERE NOT ({" AND ".join(
+        f"coalesce(json_type(value, '{path}'), 'null') IN ('text', 'null')"
+        for path in _FIELD_PATHS)})"""  # noqa: S608 - constant paths
+
+
+def decode_batch(docs: bytes) -> DecodedBatch | None:
+    """The documents of ``docs`` (a JSONB array, see ``sync.pages``) with their ids, versions
+    and searched values read by SQLite, in C, instead of parsing each document into Python
+    objects (a first sync's 10,000 dossiers: ~0.4 s of the GIL less). None, for the plain
+    path, unless every element is a document with an id and string (or absent) searched
+    values: Python and SQL write other values differently (``True`` / ``1``)."""
+    conn = scratch_connection()
+    rows = conn.execute(_DECODE_FIELDS, {"t": docs}).fetchall()
+    if not all(row[10] for row in rows):
+        return None
+    maybe_json = False
+    for row in rows:
+        for value in row[2:10]:
+            if value is None:
+                continue
+            if type(value) is not str:
+                return None
+            if value[:1] in ("{", "["):
+                maybe_json = True
+    if maybe_json and conn.execute(_STRINGS_ONLY, {"t": docs}).fetchone()[0]:
+        return None
+    return DecodedBatch(docs, [BatchCopy(docs, i, row[0], row[1]) for i, row in enumerate(rows)],
+                        [row[2:10] for row in rows])
 
 
 def _page_docs_jsonb(body: bytes) -> bytes | None:
@@ -305,14 +428,23 @@ def _page_docs_jsonb(body: bytes) -> bytes | None:
 
 
 def prepare_copies(upserts: Iterable[Mapping[str, Any]],
-                   raw_json: Iterable[str] | bytes | None = None) -> PreparedCopies:
+                   raw_json: Iterable[str] | bytes | DecodedBatch | None = None) -> PreparedCopies:
     """Pure CPU work for :func:`apply_server_page` (folding the search text, converting the
     documents to JSONB), which the caller can do on its own thread while the writer commits
     the previous page. ``raw_json``: the documents' JSON text as received, one text each
     (spares a re-serialisation), or the whole page's strict JSON as UTF-8 bytes, with the
-    documents at ``$.upserts`` (see ``sync.pages.parse_page``)."""
+    documents at ``$.upserts`` (see ``sync.pages.parse_page``), or the page's documents as
+    :func:`decode_batch` read them (``upserts`` are then its copies)."""
     docs = list(upserts)
     order = [str(doc["id"]) for doc in docs]
+    if isinstance(raw_json, DecodedBatch):  # already read by SQL: only the folding is left
+        fts = _fts_rows_of(raw_json.fields)
+        copies = [PreparedCopy(int(doc.get("version") or 0), None, fts[i])
+                  for i, doc in enumerate(docs)]
+        return PreparedCopies(dict(zip(order, copies, strict=True)), order,
+                              raw_json.docs if docs else None,
+                              _BULK_ENCODE([c.fts for c in copies]))
+    docs = [document_of(doc) for doc in docs]
     fts = _fts_rows(docs)
     if isinstance(raw_json, bytes):  # SQLite takes the documents from the page itself
         copies = [PreparedCopy(int(doc.get("version") or 0), None, fts[i])
@@ -559,6 +691,7 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
                 fresh[dossier_id] = doc  # twice in one page (never expected): the newer wins
             result.applied.append(dossier_id)
             continue
+        doc = document_of(doc)  # cached already: compared, merged, written from Python
         outcome = put_server_copy(db, doc, snapshot_gen=gen)
         if outcome == "kept_local" and merge is not None:
             record = get_dossier(db, dossier_id)
@@ -574,7 +707,8 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
             and list(fresh) == prepared.order and prepared.docs is not None
         if not whole:  # what is not in the batch is prepared again with its own text
             ready = {i: c for i, c in ready.items() if c.data_json is not None}
-            missing = [doc for dossier_id, doc in fresh.items() if dossier_id not in ready]
+            missing = [document_of(doc) for dossier_id, doc in fresh.items()
+                       if dossier_id not in ready]
             ready.update(prepare_copies(missing))
         _insert_new(db, [ready[dossier_id] for dossier_id in fresh], gen,
                     prepared if whole and isinstance(prepared, PreparedCopies) else None)

@@ -549,7 +549,10 @@ class SyncEngine:
         in_flight: _PageWrite | None = None
         resyncs = 0
         cursor = get_state(self.cache.reader(), KEY_CURSOR)
-        reader = PageReader(self._fetch_changes, cursor)
+        # A snapshot's pages are decoded by the reader's thread, as soon as they arrive
+        # (pages.decode_page); the pages of an incremental pull need their documents whole.
+        reader = PageReader(self._fetch_changes, cursor, decode_ahead=bool(
+            get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS)))
         try:
             while True:
                 self._check_cancel(cancel)
@@ -564,6 +567,7 @@ class SyncEngine:
                     log.info("server asked for a full resync; the outbox is kept")
                     self.cache.write(self._begin_snapshot)
                     report.resynced = True
+                    reader.decode_ahead = True
                     reader.restart(None)
                     continue
                 self._check_calendar(headers.get(CALENDAR_VERSION_HEADER), report)

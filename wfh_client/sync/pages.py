@@ -23,8 +23,11 @@ import json
 import re
 import threading
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from wfh_client.store.dossiers import DecodedBatch, decode_batch
+from wfh_client.store.dossiers import scratch_connection as _scratch
 from wfh_client.sync.errors import ApiError
 
 orjson: Any
@@ -33,13 +36,14 @@ try:  # three times faster at parsing a 2 MB page; the standard library gives th
 except ImportError:  # pragma: no cover - a build without it parses with json
     orjson = None
 
-__all__ = ["Fetch", "Page", "PageReader", "RawDocs", "parse_page", "tail_cursor"]
+__all__ = ["Fetch", "Page", "PageReader", "RawDocs", "decode_page", "parse_page", "tail_cursor"]
 
 #: ``cursor -> (body, headers)``: one GET of the change log (``cursor`` None: a new snapshot).
 Fetch = Callable[[str | None], tuple[bytes, Mapping[str, str]]]
 #: The documents' JSON text as received (see :func:`parse_page`): each document's text, or the
-#: whole page's strict JSON, UTF-8 bytes as received (the documents at ``$.upserts``), or None.
-RawDocs = list[str] | bytes | None
+#: whole page's strict JSON, UTF-8 bytes as received (the documents at ``$.upserts``), the
+#: documents as :func:`decode_page` read them, or None.
+RawDocs = list[str] | bytes | DecodedBatch | None
 #: ``(page, raw, headers)``: the parsed page, its documents' JSON text and the answer's headers.
 Page = tuple[dict[str, Any], RawDocs, Mapping[str, str]]
 
@@ -113,22 +117,81 @@ def parse_page(body: bytes) -> tuple[dict[str, Any], RawDocs]:
     return page, None
 
 
+# The page parsed once into JSONB by SQLite (strict JSON only, as orjson would accept): its
+# documents' array and everything else as JSON text (the cursor, removals, total: small).
+_DECODE_PAGE = """
+    SELECT json_type(p), json_type(p, '$.upserts'), jsonb_extract(p, '$.upserts'),
+           json_remove(p, '$.upserts')
+    FROM (SELECT CASE WHEN json_valid(CAST(:t AS TEXT), 1) THEN jsonb(CAST(:t AS TEXT)) END p)"""
+# A \uD800-\uDFFF escape: SQLite would store a lone surrogate as invalid UTF-8; the plain path
+# refuses it (orjson) or fails the page, so such a page takes that path.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def decode_page(body: bytes) -> tuple[dict[str, Any], DecodedBatch] | None:
+    """:func:`parse_page` for a snapshot page, without building its documents in Python.
+
+    SQLite parses the page (C, without the GIL) and reads each document's id, version and
+    searched values (``store.dossiers.decode_batch``); ``page["upserts"]`` are then
+    :class:`~wfh_client.store.dossiers.BatchCopy` objects, which parse their document only if
+    asked for more. A first sync never asks: its rows are built by SQL from the same JSONB.
+    The page reader runs this on its own thread, while the sync thread folds the previous
+    page's search text; orjson's parse on the sync thread was a third of a first sync.
+    None (take :func:`parse_page`) for anything but the server's strict JSON, valid UTF-8
+    page with a list of documents."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if _SURROGATE_ESCAPE.search(body):
+        return None
+    row = _scratch().execute(_DECODE_PAGE, {"t": body}).fetchone()
+    if row is None or row[0] != "object" or row[1] != "array":
+        return None
+    rest = json.loads(row[3])
+    batch = decode_batch(row[2])
+    if batch is None or not isinstance(rest, dict):
+        return None
+    return {"upserts": batch.copies, **rest}, batch
+
+
+_Decoded = tuple[dict[str, Any], DecodedBatch] | None
+
+
+def _decode_quietly(body: bytes) -> _Decoded:
+    """:func:`decode_page`, None on any error: the caller's :func:`parse_page` reports it."""
+    try:
+        return decode_page(body)
+    except Exception:  # noqa: BLE001
+        return None
+
+
 class PageReader:
     """Pages of one pull, in order, each requested as soon as its cursor is known.
 
     ``reader.next()`` returns the :data:`Page` at the current cursor;
     ``reader.restart(cursor)`` drops whatever was read ahead (after a resync). ``requests``
-    counts the GETs sent, read-ahead included. Call ``close()`` when done (idempotent)."""
+    counts the GETs sent, read-ahead included. Call ``close()`` when done (idempotent).
 
-    def __init__(self, fetch: Fetch, cursor: str | None) -> None:
+    ``decode_ahead`` (settable at any time; it applies to the answers that arrive after):
+    each body is decoded with :func:`decode_page` as soon as it has arrived, on a decoding
+    thread of the reader's, while the next request travels; the caller gets a snapshot page
+    already parsed. Either way the pages are the same; only who parses them, and when,
+    differs. (Decoding on the requesting thread delayed each next request by the decoding:
+    a 10,000-dossier first sync's requests took 1.4 s, their decoding 0.45 s more.)"""
+
+    def __init__(self, fetch: Fetch, cursor: str | None, *, decode_ahead: bool = False) -> None:
         self._fetch = fetch
+        self.decode_ahead = decode_ahead
         self.requests = 0
         self._cond = threading.Condition()
         self._generation = 0  # bumped by restart(): answers of older chains are dropped
         self._chain_cursor = cursor  # what the reader asks for next
         self._chain_active = True  # False after the last page, an error or an unreadable tail
         self._ready: collections.deque[tuple[tuple[bytes, Mapping[str, str]] | BaseException,
-                                             tuple[str, bool] | None]] = collections.deque()
+                                             tuple[str, bool] | None,
+                                             Future[_Decoded] | None]] = collections.deque()
+        self._decoder: ThreadPoolExecutor | None = None  # created on the first decode
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="wfh-sync-pages", daemon=True)
         self._thread.start()
@@ -153,7 +216,12 @@ class PageReader:
             with self._cond:
                 if generation != self._generation:
                     continue  # restarted or closed meanwhile: this answer is obsolete
-                self._ready.append((answer, tail))
+                decoded = None
+                if self.decode_ahead and not isinstance(answer, BaseException):
+                    if self._decoder is None:
+                        self._decoder = ThreadPoolExecutor(1, "wfh-sync-decode")
+                    decoded = self._decoder.submit(_decode_quietly, answer[0])
+                self._ready.append((answer, tail, decoded))
                 if tail is None or not tail[1]:
                     self._chain_active = False
                 else:
@@ -167,12 +235,13 @@ class PageReader:
                 if not self._chain_active or self._closed:
                     raise RuntimeError("no page left to read")
                 self._cond.wait()
-            answer, tail = self._ready.popleft()
+            answer, tail, decoded = self._ready.popleft()
             self._cond.notify_all()  # room for the next read-ahead
         if isinstance(answer, BaseException):
             raise answer
         body, headers = answer
-        page, raw = parse_page(body)
+        ready = decoded.result() if decoded is not None else None
+        page, raw = ready if ready is not None else parse_page(body)
         following = page.get("cursor")
         has_more = bool(page.get("has_more"))
         # The reader followed the tail; if the page says otherwise (another layout), start
@@ -205,4 +274,7 @@ class PageReader:
             self._closed = True
             self._generation += 1
             self._ready.clear()
+            decoder, self._decoder = self._decoder, None
             self._cond.notify_all()
+        if decoder is not None:
+            decoder.shutdown(wait=False, cancel_futures=True)
