@@ -104,10 +104,15 @@ def test_a_decoded_page_is_the_parsed_page(docs: list[dict[str, Any]], removals:
     assert parsed == {k: v for k, v in json.loads(body).items() if k != "upserts"}
     assert [(u["id"], u.get("version")) for u in upserts] == \
         [(d["id"], d.get("version")) for d in docs]
-    mine = store_dossiers.prepare_copies(upserts, batch)
-    theirs = store_dossiers.prepare_copies(docs, body)
-    assert mine == theirs and mine.fts == theirs.fts and mine.docs == theirs.docs
     assert [store_dossiers.document_of(u) for u in upserts] == docs
+    try:
+        theirs = store_dossiers.prepare_copies(docs, body)
+    except ValueError:  # a version int() cannot read ("1.5", ":"): refused the same way
+        with pytest.raises(ValueError):
+            store_dossiers.prepare_copies(upserts, batch)
+        return
+    mine = store_dossiers.prepare_copies(upserts, batch)
+    assert mine == theirs and mine.fts == theirs.fts and mine.docs == theirs.docs
 
 
 @pytest.mark.parametrize("body", [
