@@ -174,6 +174,17 @@ def _decoded(docs: list[dict[str, Any]]) -> tuple[list[Any], store_dossiers.Deco
     return decoded[0]["upserts"], decoded[1]
 
 
+def test_a_decoded_pages_documents_are_parsed_together_when_one_is_needed() -> None:
+    """A resync's pages hold cached dossiers, each needed whole: the page's documents are
+    parsed in one go, not one SQL call (a copy of the whole batch) per document."""
+    docs = [make_dossier(n, summary=f"Đăng ký số {n}") for n in range(1, 6)]
+    upserts, _ = _decoded(docs)
+    with patch.object(store_dossiers, "scratch_connection",
+                      wraps=store_dossiers.scratch_connection) as scratch:
+        assert [store_dossiers.document_of(u) for u in upserts] == docs
+    assert scratch.call_count == 1
+
+
 @pytest.mark.parametrize("form", ["each document", "whole page", "decoded page"])
 def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Path,
                                                                      form: str) -> None:
