@@ -160,7 +160,7 @@ def _fts_values(doc: Mapping[str, Any]) -> list[str]:
 
 
 def _search_fields(doc: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The indexed values of ``doc``, in :data:`_SEARCH_FIELDS` order (None when absent)."""
+    """The indexed values of ``doc``, in :data:`_FIELD_PATHS` order (None when absent)."""
     applicant = doc.get("applicant") or {}
     return (doc.get("code"), applicant.get("name"), applicant.get("id_number"),
             applicant.get("phone"), applicant.get("email"), doc.get("procedure_name"),

@@ -133,8 +133,9 @@ def decode_page(body: bytes) -> tuple[dict[str, Any], DecodedBatch] | None:
 
     SQLite parses the page (C, without the GIL) and reads each document's id, version and
     searched values (``store.dossiers.decode_batch``); ``page["upserts"]`` are then
-    :class:`~wfh_client.store.dossiers.BatchCopy` objects, which parse their document only if
-    asked for more. A first sync never asks: its rows are built by SQL from the same JSONB.
+    :class:`~wfh_client.store.dossiers.BatchCopy` objects, parsed (the page's together, once)
+    only if one is asked for more. A first sync never asks: its rows are built by SQL from the
+    same JSONB.
     The page reader runs this on its own thread, while the sync thread folds the previous
     page's search text; orjson's parse on the sync thread was a third of a first sync.
     None (take :func:`parse_page`) for anything but the server's strict JSON, valid UTF-8
