@@ -118,7 +118,7 @@ def cpu_seconds(pid: int | None = None) -> float:
 
 
 def fetch_pages(session: Any, page_limit: int = DEFAULT_PAGE_LIMIT) -> list[bytes]:
-    """Every snapshot page's JSON body (decoded from gzip by requests), as the client gets it."""
+    """Every snapshot page's JSON body (decoded from zstd by requests), as the client gets it."""
     bodies: list[bytes] = []
     params: dict[str, Any] = {"limit": page_limit}
     while True:

@@ -6,7 +6,7 @@ logs in as that department's head, so one scope holds them all. It runs in its o
 (``python -m onestop_server serve``), like the real remote server; ``--in-process-server``
 serves it from a thread of the benchmark instead (then both share one GIL). Each run starts
 from a fresh encrypted cache (random key; the refresh token in memory, no OS keyring needed)
-and runs ``SyncEngine.sync_once(prefetch=False)``: calendar, snapshot pages (HTTP with gzip,
+and runs ``SyncEngine.sync_once(prefetch=False)``: calendar, snapshot pages (HTTP with zstd,
 JSON parsing, one writer transaction per page: dossier rows, JSON, FTS, history/notes/documents
 rows).
 

@@ -4,13 +4,15 @@ Between the client and the reference server (its own process, on loopback) sits 
 proxy of ``bench/netshape.py`` (its own process too): ``home-20`` is 20 Mbit/s with a 40 ms
 round trip, ``4g`` 5 Mbit/s, 80 ms and 1 % segment loss (see that module for the model). Each
 run logs in through the link and runs ``SyncEngine.sync_once(prefetch=False)`` into a fresh
-encrypted cache; ``--encodings gzip,identity`` also runs with compression refused by the client
-(``Accept-Encoding: identity``) to show what it saves.
+encrypted cache; ``--encodings default,gzip,identity`` also runs with the client offering gzip
+alone and with compression refused (``Accept-Encoding: identity``), to show what each saves
+(``default`` is what the client's requests offers: zstd, which the server prefers, and gzip).
 
 Prints one JSON object: per profile and encoding the median and min wall time, the time of a
 transfer-only pull through the same link (every page downloaded, nothing parsed or stored: the
 floor of that line), and the bytes that crossed the link per sync (TCP payload, HTTP headers included; ``bytes_down`` server to
-client, ``bytes_up`` client to server), with the machine's load average. Goal: 10k in <= 6 s
+client, ``bytes_up`` client to server) and the ``Content-Encoding`` the server chose, with the
+machine's load average. Goal: 10k in <= 6 s
 at 20 Mbit/s.
 
     .venv/bin/python bench/sync_shaped.py [--dossiers 10000] [--runs 5] [--profiles home-20,4g]
@@ -45,24 +47,29 @@ from wfh_client.sync.engine import CHANGES_PATH  # noqa: E402
 from wfh_client.sync.pages import tail_cursor  # noqa: E402
 
 
-def transfer_only(server: Any, profile: str, encoding: str, page_limit: int) -> float:
+def transfer_only(server: Any, profile: str, encoding: str,
+                  page_limit: int) -> tuple[float, str]:
     """Seconds to download every snapshot page through the link and nothing else (the cursor
-    read from each body's tail, no parsing, no storing): the least any sync needs there."""
+    read from each body's tail, no parsing, no storing): the least any sync needs there; and
+    the ``Content-Encoding`` of the first page."""
     with ShapedLink(server.port, PROFILES[profile], seed=99) as link:
         session = session_for(SimpleNamespace(url=link.url))
-        if encoding != "gzip":
+        if encoding != "default":
             session.http.session.headers["Accept-Encoding"] = encoding
         params: dict[str, Any] = {"limit": page_limit}
+        codings: list[str] = []
         started = time.perf_counter()
         while True:
-            tail = tail_cursor(session.request("GET", CHANGES_PATH, params=params).content)
+            response = session.request("GET", CHANGES_PATH, params=params)
+            codings.append(response.headers.get("Content-Encoding", "identity"))
+            tail = tail_cursor(response.content)
             assert tail is not None
             if not tail[1]:
                 break
             params["cursor"] = tail[0]
         seconds = time.perf_counter() - started
         session.http.close()
-    return seconds
+    return seconds, codings[0]
 
 
 def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: str,
@@ -75,7 +82,7 @@ def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: 
         # A fresh link (and TCP connection) per run: every first sync starts from slow start.
         with ShapedLink(server.port, PROFILES[profile], seed=run + 1) as link:
             session = session_for(SimpleNamespace(url=link.url))
-            if encoding != "gzip":
+            if encoding != "default":
                 session.http.session.headers["Accept-Encoding"] = encoding
             before = link.counters()
             cache = fresh_cache(root / f"client-{profile}-{encoding}-{run}")
@@ -92,11 +99,12 @@ def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: 
         up.append(after["bytes_up"] - before["bytes_up"])
         losses.append(after["losses"] - before["losses"])
     med = median(times)
-    transfer = transfer_only(server, profile, encoding, args.page_limit)
+    transfer, coding = transfer_only(server, profile, encoding, args.page_limit)
     return {
         "profile": profile,
         "link": PROFILES[profile].__dict__,
         "accept_encoding": encoding,
+        "content_encoding": coding,
         "runs": args.runs,
         "median_seconds": round(med, 3),
         "min_seconds": round(min(times), 3),
@@ -116,8 +124,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--page-limit", type=int, default=DEFAULT_PAGE_LIMIT)
     parser.add_argument("--profiles", default="home-20,4g")
-    parser.add_argument("--encodings", default="gzip",
-                        help="comma-separated: gzip (the client's default), identity")
+    parser.add_argument("--encodings", default="default",
+                        help="comma-separated: default (what the client offers: zstd, gzip), "
+                             "gzip, identity")
     args = parser.parse_args()
     load_before = load_average()
     results = []

@@ -177,3 +177,14 @@ def test_tail_cursor_reads_the_servers_layout() -> None:
     assert tail_cursor(b'{"upserts":[],"removals":[],"cursor":"djE6czox","has_more":false}') \
         == ("djE6czox", False)
     assert tail_cursor(b'{"upserts": [], "cursor": "x", "has_more": true}') is None
+
+
+def test_the_clients_session_gets_pages_in_zstd(server: RunningServer) -> None:
+    """The client's own HTTP session offers zstd (its backports.zstd dependency), so the server
+    sends snapshot pages in zstd, its first choice, and the client reads them as JSON."""
+    session = login(HttpClient(server.url, timeout=30), HEAD, DEMO_PASSWORD,
+                    device_id="zstd-" + uuid.uuid4().hex[:8], tokens=TokenStore(MemoryKeyring()))
+    response = session.request("GET", CHANGES_PATH, params={"limit": 50})
+    assert response.headers["Content-Encoding"] == "zstd"
+    page = json.loads(response.content)
+    assert len(page["upserts"]) > LIMIT and page["has_more"] is False

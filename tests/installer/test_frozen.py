@@ -76,6 +76,12 @@ def test_no_build_machine_paths_and_every_library_found(bundle: Path) -> None:
     assert missing == []
 
 
+def test_the_bundle_takes_zstd_pages(bundle: Path) -> None:
+    """The frozen client's requests offers and decodes zstd, the server's first choice for
+    sync pages (onestop_server.compression): its decoder is in the bundle."""
+    assert list((bundle / "_internal").rglob("backports/zstd/_zstd*.so"))
+
+
 def test_version_of_both_programs(bundle: Path, tmp_path: Path) -> None:
     env = frozen_env(tmp_path)
     for program in ("wfh-client", "wfh-client-gui"):
