@@ -46,6 +46,7 @@ from wfh_client.buildinfo import build_info
 from wfh_client.config import Config
 from wfh_client.logs import REDACTED, log_files, redact
 from wfh_client.policy import REGISTRY_KEY, REGISTRY_ROOT
+from wfh_client.store.dossiers import json_text
 from wfh_client.sync import cachestatus
 
 log = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def _cache_documents(config: Config, account: Any) -> tuple[list[dict[str, Any]]
         return docs, texts
     with cache:
         db = cache.reader()
-        for (data,) in db.execute("SELECT data FROM dossier_json"):
+        for (data,) in db.execute(f"SELECT {json_text('data')} FROM dossier_json"):  # noqa: S608
             try:
                 parsed = json.loads(data)
             except (TypeError, ValueError):

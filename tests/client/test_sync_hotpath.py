@@ -150,9 +150,10 @@ def _dump(cache: Cache) -> dict[str, list[Any]]:
             "SELECT id, code, version, status, step, assignee_id, department_id, procedure_name, "
             "field_name, applicant_name, received_at, due_at, summary, server_version, "
             "local_state, updated_at, snapshot_gen FROM dossiers ORDER BY id").fetchall(),
+        # the documents as the app reads them (a batch stores JSONB, put_server_copy text)
         "json": [(r[0], json.loads(r[1]), r[2]) for r in db.execute(
-            "SELECT d.id, j.data, j.base FROM dossiers d JOIN dossier_json j ON j.rid = d.rid "
-            "ORDER BY d.id")],
+            f"SELECT d.id, {store_dossiers.json_text('j.data')}, j.base "  # noqa: S608
+            "FROM dossiers d JOIN dossier_json j ON j.rid = d.rid ORDER BY d.id")],
         "fts": db.execute("SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
                           "WHERE dossier_fts MATCH '\"dang\"*' ORDER BY d.id").fetchall(),
         "notes": db.execute("SELECT * FROM notes ORDER BY dossier_id, position").fetchall(),
@@ -229,6 +230,35 @@ def test_a_batch_of_new_dossiers_stores_what_put_server_copy_stores(tmp_path: Pa
     finally:
         one_by_one.close()
         batched.close()
+
+
+def test_a_batch_stores_jsonb_that_reads_back_as_the_document(tmp_path: Path) -> None:
+    """A first sync's batch stores each document as SQLite's JSONB (no conversion to text on
+    the writer); the app reads it back as the document, SQL reads into it, a local edit keeps
+    it as the merge base, and text written one by one (NaN included) is read back as it is."""
+    docs = [make_dossier(n, summary=f"Đăng ký số {n}") for n in range(1, 4)]
+    cache = Cache(account_paths("j" + secrets.token_hex(4), tmp_path), key=secrets.token_bytes(32))
+    try:
+        upserts, batch = _decoded(docs)
+        cache.write(lambda db: store_dossiers.apply_server_page(
+            db, upserts, [], "c", prepared=store_dossiers.prepare_copies(upserts, batch)))
+        db = cache.reader()
+        assert db.execute("SELECT DISTINCT typeof(data) FROM dossier_json").fetchall() == [("blob",)]
+        assert db.execute("SELECT j.data->>'$.summary' FROM dossier_json j ORDER BY rid"
+                          ).fetchall() == [(d["summary"],) for d in docs]
+        record = store_dossiers.get_dossier(db, docs[0]["id"])
+        assert record is not None and record.data == docs[0] and record.base == docs[0]
+        edited = dict(docs[0], summary="Sửa tại nhà")
+        cache.write(lambda w: store_dossiers.set_local_data(w, docs[0]["id"], edited, "pending"))
+        record = store_dossiers.get_dossier(cache.reader(), docs[0]["id"])
+        assert record is not None and record.data == edited and record.base == docs[0]
+        odd = dict(docs[1], version=2, score=float("nan"))
+        cache.write(lambda w: store_dossiers.put_server_copy(w, odd))
+        record = store_dossiers.get_dossier(cache.reader(), docs[1]["id"])
+        assert record is not None and record.data["score"] != record.data["score"]  # NaN kept
+        assert cache.write(store_dossiers.reindex_search) == 3
+    finally:
+        cache.close()
 
 
 _RUN = re.compile(r"[^\W_]+")

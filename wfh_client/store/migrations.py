@@ -10,7 +10,9 @@ as the rowid of the contentless FTS5 index ``dossier_fts`` over FOLDED text; ``i
 server's dossier id (UNIQUE). ``dossiers`` holds only the narrow list columns, so sorting and
 filtering thousands of rows touches few pages; the JSON lives 1:1 in ``dossier_json``:
 ``data`` is the current local document (server + optimistic local changes), ``base`` the last
-synced server copy (the three-way-merge base), NULL when identical to ``data``.
+synced server copy (the three-way-merge base), NULL when identical to ``data``. Either holds
+JSON text or, from a first sync's batch insert, SQLite's JSONB (a BLOB): read them as text
+through ``store.dossiers.json_text``.
 """
 
 from __future__ import annotations
