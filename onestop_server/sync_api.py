@@ -22,7 +22,10 @@ before it was carried, is still accepted and the scope is counted again).
 - A malformed cursor, one beyond the log head, or one older than ``server_meta['min_seq']``
   (the compaction horizon, see ``compact_changes``) -> 410 ``sync.resync_required``.
 
-Pages are written by concatenating the stored ``dossiers.payload`` strings; nothing is parsed.
+Pages are written by concatenating the stored ``dossiers.payload`` documents; nothing is parsed.
+The database hands them over as UTF-8 bytes (:func:`payload_bytes`), so a page is never
+decoded into Python strings and encoded back (a 10,000-dossier snapshot: ~0.2 CPU-s of the
+server's ~0.55).
 
 Order with concurrent writers: ``H`` and every seq at or below it must be visible together.
 SQLite commits in seq order; on PostgreSQL appends to the log are serialised by
@@ -41,8 +44,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import GenericFunction
 
 from onestop_server import db, metrics, serialize
 from onestop_server.auth import CurrentUser, CurrentUserDep
@@ -174,23 +191,42 @@ def _touched_scope(user: CurrentUser) -> ColumnElement[bool]:
 # ---- pages -----------------------------------------------------------------------------------
 
 
-def _payloads(conn: Connection, rows: list[Any]) -> list[str]:
-    out: list[str] = []
+class payload_bytes(GenericFunction[bytes]):  # noqa: N801 - SQL function naming
+    """A text column's value as its UTF-8 bytes, read by the driver without decoding.
+    SQLite: ``CAST(x AS BLOB)`` (the database's text encoding is UTF-8); PostgreSQL:
+    ``convert_to(x, 'UTF8')`` (a plain cast to bytea would read backslashes as escapes)."""
+
+    type = LargeBinary()
+    inherit_cache = True
+
+
+@compiles(payload_bytes)
+def _payload_bytes_sqlite(element: payload_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.clauses, **kw)} AS BLOB)"
+
+
+@compiles(payload_bytes, "postgresql")
+def _payload_bytes_postgresql(element: payload_bytes, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')"
+
+
+def _payloads(conn: Connection, rows: list[Any]) -> list[bytes]:
+    """Each row's ``payload`` (selected as :class:`payload_bytes`), as UTF-8 bytes."""
+    out: list[bytes] = []
     for r in rows:
         payload = r.payload
         if not payload:  # never expected: every write rebuilds it; build it rather than fail
-            payload = serialize.dumps(serialize.dossier_document(conn, r.id))
-        out.append(payload)
+            payload = serialize.dumps(serialize.dossier_document(conn, r.id)).encode("utf-8")
+        out.append(bytes(payload))
     return out
 
 
 def _page(
-    upserts: list[str], removals: list[str], cursor: str, has_more: bool, total: int | None = None
+    upserts: list[bytes], removals: list[str], cursor: str, has_more: bool,
+    total: int | None = None,
 ) -> Response:
-    body = "".join(
+    tail = "".join(
         [
-            '{"upserts":[',
-            ",".join(upserts),
             '],"removals":[',
             ",".join('{"id":' + json.dumps(i) + "}" for i in removals),
             '],"cursor":"',
@@ -201,7 +237,8 @@ def _page(
             "}",
         ]
     )
-    return Response(content=body.encode("utf-8"), media_type="application/json")
+    body = b"".join([b'{"upserts":[', b",".join(upserts), tail.encode("utf-8")])
+    return Response(content=body, media_type="application/json")
 
 
 def snapshot_page(
@@ -218,7 +255,7 @@ def snapshot_page(
         d = db.dossiers
         if total is None:  # the first page: count once, the cursor carries it (progress bar)
             total = int(conn.execute(select(func.count()).select_from(d).where(scope)).scalar_one())
-        query = select(d.c.id, d.c.payload).where(scope)
+        query = select(d.c.id, payload_bytes(d.c.payload).label("payload")).where(scope)
         if after_id is not None:
             query = query.where(d.c.id > after_id)
         rows = list(conn.execute(query.order_by(d.c.id).limit(limit + 1)).all())
@@ -237,7 +274,7 @@ def incremental_page(conn: Connection, user: CurrentUser, after: int, head: int,
         return _page([], [], encode_cursor("s", max(after, head)), False)
     d, c = db.dossiers, db.changes
     ups = conn.execute(
-        select(d.c.seq, d.c.id, d.c.payload)
+        select(d.c.seq, d.c.id, payload_bytes(d.c.payload).label("payload"))
         .where(scope, d.c.seq > after, d.c.seq <= head)
         .order_by(d.c.seq)
         .limit(limit + 1)

@@ -188,6 +188,29 @@ def test_incremental_after_a_note_returns_just_that_dossier(server: RunningServe
     assert pull(officer, page["cursor"])["upserts"] == []
 
 
+def test_pages_carry_the_stored_documents_byte_for_byte(server: RunningServer) -> None:
+    """Pages are built from the payloads' UTF-8 bytes as the database holds them (not decoded
+    and encoded again): a note with Vietnamese, a backslash, quotes and a character outside
+    the BMP arrives exactly as stored, in an incremental and in a snapshot page. On
+    PostgreSQL a plain cast to bytea would read the backslash as an escape."""
+    officer = login(server, "cv.nn1")
+    docs, cursor, _ = snapshot(officer)
+    target = sorted(docs)[0]
+    text = 'Đã gọi \\ "công dân"\tC:\\hồ sơ\\nộp.pdf 😀 \u2028 xong'
+    note(officer, target, text)
+    stored = str(Peek(server).one("SELECT payload FROM dossiers WHERE id = :i", i=target).payload)
+    assert "C:\\\\h" in stored and "😀" in stored  # JSON-escaped backslash, raw UTF-8
+    incremental = officer.get("/api/v1/sync/changes", params={"cursor": cursor})
+    assert incremental.status_code == 200
+    assert stored.encode("utf-8") in incremental.content
+    assert incremental.json()["upserts"][0]["notes"][-1]["text"] == text
+    whole = officer.get("/api/v1/sync/changes", params={"limit": 2000})  # a snapshot's page
+    assert whole.json()["has_more"] is False
+    assert stored.encode("utf-8") in whole.content
+    again = [d for d in whole.json()["upserts"] if d["id"] == target]
+    assert again[0]["notes"][-1]["text"] == text
+
+
 def test_reassignment_removes_for_the_old_officer_and_adds_for_the_new(server: RunningServer) -> None:
     peek = Peek(server)
     row, other, head_name = assignable(peek)
