@@ -16,7 +16,7 @@ import sqlcipher3
 
 from wfh_client.store import keys
 from wfh_client.store.cache import Cache, account_paths, wipe_account
-from wfh_client.store.connection import CIPHER_PAGE_SIZE
+from wfh_client.store.connection import CIPHER_HMAC, CIPHER_PAGE_SIZE
 from wfh_client.store.dossiers import put_server_copy
 from wfh_client.store.errors import CacheLocked, PlaintextNotAllowed
 from wfh_client.store.outbox import enqueue
@@ -121,6 +121,47 @@ def test_new_caches_use_large_pages_and_old_small_page_caches_still_open(
             ("Lê Văn Tám",)]
     with pytest.raises(CacheLocked, match="does not match the cache file"):
         Cache(old, key=secrets.token_bytes(32))  # neither page size hides a wrong key
+
+
+def test_new_caches_use_hmac_sha256_and_sha512_caches_still_open(
+        tmp_path: Path, dossier_factory: Doc) -> None:
+    """New caches authenticate pages with HMAC-SHA256; a cache created with SQLCipher 4's
+    default HMAC-SHA512 (at 16 KiB pages, as the previous release did) opens with its data,
+    keeps its setting, and a wrong key is still refused."""
+    key = secrets.token_bytes(32)
+    doc = dossier_factory(7, applicant_name="Lê Văn Tám")
+    paths = account_paths("sha256", tmp_path)
+    with Cache(paths, key=key) as cache:
+        assert CIPHER_HMAC == "HMAC_SHA256"
+        assert cache.reader().execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == CIPHER_HMAC
+        cache.write(lambda db: put_server_copy(db, doc))
+    conn = sqlcipher3.connect(str(paths.db))  # SHA-512 cannot read what SHA-256 wrote
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}")
+    with pytest.raises(sqlcipher3.DatabaseError):
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.close()
+    old = account_paths("sha512", tmp_path)
+    old.root.mkdir(parents=True)
+    conn = sqlcipher3.connect(str(old.db))  # as connect() did before 2026-12-05
+    conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    conn.execute(f"PRAGMA cipher_page_size = {CIPHER_PAGE_SIZE}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("CREATE TABLE before (x)")
+    conn.close()
+    for _ in range(2):  # opened, migrated and written; then opened again
+        with Cache(old, key=key) as cache:
+            reader = cache.reader()
+            assert reader.execute("PRAGMA cipher_hmac_algorithm").fetchone()[0] == "HMAC_SHA512"
+            assert int(reader.execute("PRAGMA page_size").fetchone()[0]) == CIPHER_PAGE_SIZE
+            assert "before" in reader.table_names()
+            cache.write(lambda db: put_server_copy(db, doc))
+            assert reader.execute("SELECT applicant_name FROM dossiers").fetchall() == [
+                ("Lê Văn Tám",)]
+    with pytest.raises(CacheLocked, match="does not match the cache file"):
+        Cache(old, key=secrets.token_bytes(32))
+    with pytest.raises(CacheLocked, match="does not match the cache file"):
+        Cache(paths, key=secrets.token_bytes(32))
 
 
 def test_plaintext_only_when_allowed(tmp_path: Path, store_account: tuple[str, str],
