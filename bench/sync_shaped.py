@@ -51,7 +51,7 @@ def transfer_only(server: Any, profile: str, encoding: str,
                   page_limit: int) -> tuple[float, str]:
     """Seconds to download every snapshot page through the link and nothing else (the cursor
     read from each body's tail, no parsing, no storing): the least any sync needs there; and
-    the ``Content-Encoding`` of the first page."""
+    the ``Content-Encoding`` of the pages (several, comma-separated, if they differed)."""
     with ShapedLink(server.port, PROFILES[profile], seed=99) as link:
         session = session_for(SimpleNamespace(url=link.url))
         if encoding != "default":
@@ -69,7 +69,7 @@ def transfer_only(server: Any, profile: str, encoding: str,
             params["cursor"] = tail[0]
         seconds = time.perf_counter() - started
         session.http.close()
-    return seconds, codings[0]
+    return seconds, ",".join(sorted(set(codings)))
 
 
 def run_profile(root: Path, server: Any, in_scope: int, profile: str, encoding: str,
