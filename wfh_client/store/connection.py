@@ -15,11 +15,11 @@ before the file is reported as locked.
 New encrypted caches also authenticate their pages with HMAC-SHA256
 (:data:`CIPHER_HMAC`, one of the algorithms SQLCipher offers) instead of SQLCipher 4's
 default HMAC-SHA512: current x86 processors compute SHA-256 in hardware (SHA extensions),
-so each page's tag costs less to write and to check (10,000 dossiers: the writer's commits
-~0.1 CPU-s less, see the README's measurements). A 256-bit tag is the strength SQLCipher 4
-chose the default for; the page cipher (AES-256) is unchanged. Older caches keep their
-settings: the HMAC algorithm, like the page size, is not readable
-before the key is applied, so :data:`_CIPHER_SETTINGS` are tried in turn, newest first.
+so each page's tag costs less to write and to check (a first sync of 10,000 dossiers: the
+writer's commits 0.61 -> 0.50 CPU-s). The tag stays 256 bits, as long as the AES-256 key it
+protects; the page cipher is unchanged. Older caches keep their settings: the HMAC
+algorithm, like the page size, is not readable before the key is applied, so
+:data:`_CIPHER_SETTINGS` are tried in turn, newest first.
 """
 
 from __future__ import annotations
