@@ -101,12 +101,16 @@ def test_stored_answers_expire_without_repeating_the_effect(
     late = officer.action(dossier_id, "note", version, {"text": "một lần"}, key=key)
     assert late.status_code == 410 and late.json()["code"] == "idempotency.expired", late.text
     assert peek.scalar("SELECT COUNT(*) FROM notes WHERE client_id = :k", k=key) == 1
-    # the periodic purge drops the stored body (a whole dossier) and keeps the tombstone
+    # the periodic purge drops the stored body (a whole dossier) and keeps the tombstone; the
+    # server's own retention worker runs the same purge on the same (advanced) clock and may
+    # come first on a busy machine, so either run counts - the stored row is checked below
     engine = make_engine(sqlite_url(str(server.db_path)))
     try:
-        assert idempotency.purge_expired(engine, clock.now(), TTL) >= 1
+        purged = idempotency.purge_expired(engine, clock.now(), TTL)
     finally:
         engine.dispose()
+    assert purged >= 1 or peek.scalar(
+        "SELECT status_code FROM idempotency WHERE key = :k", k=key) == 410
     stored = peek.one("SELECT status_code, body FROM idempotency WHERE key = :k", k=key)
     assert stored.status_code == 410 and dossier_id.encode() not in stored.body
     again = officer.action(dossier_id, "note", version, {"text": "một lần"}, key=key)
