@@ -23,6 +23,8 @@ from collections.abc import Callable
 
 from sqlite_utils import Database
 
+from wfh_client.threadpriority import lower_current_thread
+
 __all__ = ["Checkpointer"]
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,7 @@ class Checkpointer:
         self._wake.set()
 
     def _run(self) -> None:
+        lower_current_thread()  # background copying: the writer and the GUI go first
         db: Database | None = None
         try:
             while True:

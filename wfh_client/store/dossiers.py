@@ -405,15 +405,23 @@ def document_of(doc: Mapping[str, Any]) -> dict[str, Any]:
     return doc if isinstance(doc, dict) else dict(doc)
 
 
-@dataclass(frozen=True)
+@dataclass
 class DecodedBatch:
     """A page's documents decoded without building them in Python (:func:`decode_batch`):
     the JSONB array SQLite inserts them from, one :class:`BatchCopy` each, and the values
-    the search index folds, read by SQL."""
+    the search index folds, read by SQL. :meth:`prepare` folds them ahead of need (on the
+    thread that decoded the page); :func:`prepare_copies` then returns that result."""
 
     docs: bytes
     copies: list[BatchCopy]
     fields: list[tuple[Any, ...]]
+    prepared: PreparedCopies | None = field(default=None, repr=False)
+
+    def prepare(self) -> PreparedCopies:
+        """``prepare_copies(self.copies, self)``, computed once."""
+        if self.prepared is None:
+            self.prepared = prepare_copies(self.copies, self)
+        return self.prepared
 
 
 # The values _search_fields reads, for each document of a JSONB array, and whether the
@@ -479,6 +487,10 @@ def prepare_copies(upserts: Iterable[Mapping[str, Any]],
     documents at ``$.upserts`` (see ``sync.pages.parse_page``), or the page's documents as
     :func:`decode_batch` read them (``upserts`` are then its copies)."""
     docs = list(upserts)
+    if isinstance(raw_json, DecodedBatch) and raw_json.prepared is not None \
+            and len(docs) == len(raw_json.copies) \
+            and all(doc is copy for doc, copy in zip(docs, raw_json.copies, strict=True)):
+        return raw_json.prepared  # folded already, by the thread that decoded the page
     order = [str(doc["id"]) for doc in docs]
     if isinstance(raw_json, DecodedBatch):  # already read by SQL: only the folding is left
         fts = _fts_rows_of(raw_json.fields)

@@ -1,0 +1,129 @@
+"""How a snapshot's pages flow, against the real reference server and a real SQLCipher cache:
+the page sizes ramp up from a small first page, and the search text is folded off the sync
+thread, on a thread at background priority, while the writer keeps the normal one."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+import pytest
+import requests
+
+from tests.client.sync_helpers import client_for
+from tests.server.util import Peek
+from tests.support.server import RunningServer
+from wfh_client.store import dossiers as store_dossiers
+from wfh_client.store.fts import fts_query
+from wfh_client.sync.engine import CHANGES_PATH
+from wfh_client.threadpriority import BACKGROUND_NICE, lower_current_thread
+
+LINUX = sys.platform.startswith("linux")
+
+
+class RecordLimits:
+    """The real session, recording the ``limit`` of each change-log request (a spy: every
+    request still reaches the server and its answer is returned unchanged)."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.user = session.user
+        self.limits: list[int] = []
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if path == CHANGES_PATH:
+            self.limits.append(int(kwargs["params"]["limit"]))
+        return self.session.request(method, path, **kwargs)
+
+
+def _nice() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+def test_a_snapshots_pages_ramp_up_and_later_pulls_use_the_full_size(
+        server: RunningServer, tmp_path: Path) -> None:
+    """The first page of a snapshot is small (the writer starts early), the next ones double
+    up to the page limit; every dossier of the scope arrives once. A later pull of changes,
+    and a resync's new snapshot, follow the same rules."""
+    head = Peek(server).head_of("stnmt")
+    with client_for(server, head, tmp_path / "h") as client:
+        spy = RecordLimits(client.session)
+        client.engine.session = spy
+        client.engine.page_limit = 8
+        client.engine.first_page_limit = 1
+        report = client.engine.sync_once(prefetch=False)
+        in_scope = int(Peek(server).scalar(
+            "SELECT count(*) FROM dossiers WHERE department_id = 'stnmt' AND status != 7"))
+        assert in_scope > 1 + 2 + 4 + 8, "the department fills more than the ramp"
+        assert report.pulled == in_scope == len(client.ids())
+        assert spy.limits[:4] == [1, 2, 4, 8]
+        assert set(spy.limits[4:]) == {8}
+        assert len(spy.limits) == report.pages
+
+        spy.limits.clear()
+        client.engine.sync_once(prefetch=False)  # nothing changed: one page of changes
+        assert spy.limits == [8]
+
+        spy.limits.clear()
+        client.engine.sync_once(prefetch=False, resync=True)
+        assert spy.limits[:4] == [1, 2, 4, 8] and set(spy.limits[4:]) == {8}
+        assert len(client.ids()) == in_scope
+
+
+@pytest.mark.skipif(not LINUX, reason="a per-thread nice value exists on Linux only")
+def test_lower_current_thread_lowers_only_the_calling_thread() -> None:
+    before = _nice()
+    seen: list[tuple[bool, int, bool, int]] = []
+
+    def background() -> None:
+        first = lower_current_thread()
+        after_first = _nice()
+        seen.append((first, after_first, lower_current_thread(), _nice()))
+
+    thread = threading.Thread(target=background)
+    thread.start()
+    thread.join()
+    expected = max(before, BACKGROUND_NICE)
+    assert seen == [(True, expected, True, expected)]  # twice: no change, still true
+    assert _nice() == before  # the calling thread, and so the process, are untouched
+
+
+@pytest.mark.skipif(not LINUX, reason="a per-thread nice value exists on Linux only")
+def test_a_snapshot_is_folded_off_the_sync_thread_at_background_priority(
+        server: RunningServer, tmp_path: Path) -> None:
+    """Every page of a first sync is folded (search text) on the page decoder's thread, at
+    background priority, never on the thread running the sync; WAL checkpoints run at
+    background priority too; the writer commits at the normal priority; search then finds
+    each dossier by its code."""
+    folded_on: list[tuple[int, int]] = []
+    real_fold = store_dossiers._fts_rows_of
+
+    def spy_fold(fields: Any) -> list[tuple[str, ...]]:
+        folded_on.append((threading.get_native_id(), _nice()))
+        return real_fold(fields)
+
+    head = Peek(server).head_of("stnmt")
+    with client_for(server, head, tmp_path / "h") as client, \
+            patch.object(store_dossiers, "_fts_rows_of", spy_fold):
+        client.engine.page_limit = 4
+        report = client.engine.sync_once(prefetch=False)
+        writer_nice = client.cache.writer.run(lambda _db: _nice())
+        checkpointer = client.cache._checkpointer._thread.native_id
+        assert checkpointer is not None
+        assert os.getpriority(os.PRIO_PROCESS, checkpointer) == max(_nice(), BACKGROUND_NICE)
+        assert report.pages >= 3
+        assert len(folded_on) == report.pages
+        assert threading.get_native_id() not in {tid for tid, _ in folded_on}
+        assert {nice for _, nice in folded_on} == {max(_nice(), BACKGROUND_NICE)}
+        assert writer_nice == _nice()  # the sync's critical path keeps the normal priority
+        db = client.cache.reader()
+        for dossier_id in client.ids():
+            code = client.doc(dossier_id)["code"].split(".")[-1]
+            found = {r[0] for r in db.execute(
+                "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
+                "WHERE dossier_fts MATCH ?", [fts_query(code)])}
+            assert dossier_id in found, code
