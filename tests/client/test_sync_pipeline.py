@@ -127,3 +127,33 @@ def test_a_snapshot_is_folded_off_the_sync_thread_at_background_priority(
                 "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
                 "WHERE dossier_fts MATCH ?", [fts_query(code)])}
             assert dossier_id in found, code
+
+
+def test_a_page_that_fails_stops_the_pages_queued_behind_it(server: RunningServer,
+                                                           tmp_path: Path) -> None:
+    """Pages are queued on the writer while the one before is committing; when one fails
+    (fault injected: the store cannot be made to fail on cue), the pages behind it never run,
+    so no later page's cursor is stored over the missing page, and the next sync completes
+    the snapshot from the last committed page."""
+    calls: list[int] = []
+    real_apply = store_dossiers.apply_server_page
+
+    def failing_second(db: Any, upserts: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(len(upserts))
+        if len(calls) == 2:
+            raise RuntimeError("injected: the second page's write fails")
+        return real_apply(db, upserts, *args, **kwargs)
+
+    head = Peek(server).head_of("stnmt")
+    with client_for(server, head, tmp_path / "h") as client:
+        client.engine.page_limit = client.engine.first_page_limit = 4
+        with patch.object(store_dossiers, "apply_server_page", failing_second), \
+                pytest.raises(RuntimeError, match="injected"):
+            client.engine.sync_once(prefetch=False)
+        assert calls == [4, 4]  # the third page, queued or not yet, was never written
+        assert len(client.ids()) == 4
+        report = client.engine.sync_once(prefetch=False)
+        in_scope = int(Peek(server).scalar(
+            "SELECT count(*) FROM dossiers WHERE department_id = 'stnmt' AND status != 7"))
+        assert len(client.ids()) == in_scope
+        assert report.pulled == in_scope - 4  # resumed after the first page, nothing twice

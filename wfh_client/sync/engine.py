@@ -19,6 +19,7 @@ Neighbours: ``local`` (optimistic replay), ``documents`` (downloads/uploads),
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import gc
@@ -551,7 +552,8 @@ class SyncEngine:
         elif get_state(db, KEY_CURSOR) is None and not get_state(db, KEY_SNAPSHOT_IN_PROGRESS):
             self.cache.write(self._begin_snapshot)
         state = _PullState()
-        in_flight: _PageWrite | None = None
+        in_flight: collections.deque[_PageWrite] = collections.deque()  # queued, in order
+        failed = _FailedWrite()
         resyncs = 0
         cursor = get_state(self.cache.reader(), KEY_CURSOR)
         # A snapshot's pages are decoded by the reader's thread, as soon as they arrive
@@ -568,8 +570,8 @@ class SyncEngine:
                     resyncs += 1
                     if resyncs > 2:
                         raise
-                    self._settle(in_flight, report, state)
-                    in_flight = None
+                    while in_flight:
+                        self._settle(in_flight.popleft(), report, state)
                     log.info("server asked for a full resync; the outbox is kept")
                     self.cache.write(self._begin_snapshot)
                     report.resynced = True
@@ -585,35 +587,40 @@ class SyncEngine:
                 # writer task decides what is new; what it cannot use is rebuilt there.
                 snapshot = bool(get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS))
                 prepared = store_dossiers.prepare_copies(upserts, raw) if snapshot else None
-                # The previous page was being committed while this one travelled and was
-                # prepared: wait for it (in order, one writer) before checking and queueing
-                # this one.
-                self._settle(in_flight, report, state)
-                in_flight = None
                 removals = [str(r["id"]) if isinstance(r, dict) else str(r)
                             for r in page.get("removals") or []]
                 cursor = page.get("cursor")
                 # Outside a snapshot, removals are only recorded with the page; they are
                 # applied together at the end of the run, once their total is known to pass
                 # the mass-deletion fail-safe (see _apply_removals).
-                in_flight = _PageWrite(
+                # Queued behind the previous page, which may still be committing: the writer
+                # goes on with this one without waiting for this thread to wake up, account
+                # for the previous one and queue it (~10 ms a page). It runs only if every
+                # page before it committed (see _FailedWrite): never a later page's cursor
+                # over a page rolled back.
+                in_flight.append(_PageWrite(
                     self.cache.writer.submit(functools.partial(
-                        self._apply_page, upserts=upserts, removals=removals, cursor=cursor,
-                        prepared=prepared, defer_removals=not snapshot)),
-                    upserts, [] if not snapshot else removals, page, snapshot)
+                        failed.guard, functools.partial(
+                            self._apply_page, upserts=upserts, removals=removals,
+                            cursor=cursor, prepared=prepared, defer_removals=not snapshot))),
+                    upserts, [] if not snapshot else removals, page, snapshot))
+                # At most two pages on the writer: wait for the older one, in order.
+                while len(in_flight) > 1:
+                    self._settle(in_flight.popleft(), report, state)
                 if not page.get("has_more"):
                     break
         except BaseException:
-            # The page in flight is committed (or rolled back) before the error propagates;
-            # the error raised is the first one.
-            if in_flight is not None:
+            # The pages in flight are committed (or rolled back, or skipped after one that
+            # failed) before the error propagates; the error raised is the first one.
+            while in_flight:
                 with contextlib.suppress(Exception):
-                    self._settle(in_flight, report, state)
+                    self._settle(in_flight.popleft(), report, state)
             raise
         finally:
             reader.close()
             report.requests += reader.requests
-        self._settle(in_flight, report, state)
+        while in_flight:
+            self._settle(in_flight.popleft(), report, state)
         if get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS):
             self._finish_snapshot(report, allow_mass_delete=explicit_resync)
         else:
@@ -755,6 +762,28 @@ class SyncEngine:
 class _PullState:
     done: int = 0  # dossiers received or removed so far in this pull
     removed: int = 0  # removals applied page by page (snapshots)
+
+
+class _PageSkipped(Exception):
+    """A queued page not written because a page before it failed (never reaches a caller:
+    the earlier page's error is the one raised)."""
+
+
+class _FailedWrite:
+    """Whether a page write of this pull failed; read and set on the writer thread only, where
+    the pages run one after the other, so a page queued behind a failed one never runs."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def guard(self, write: Callable[[Database], list[str]], db: Database) -> list[str]:
+        if self.failed:
+            raise _PageSkipped
+        try:
+            return write(db)
+        except BaseException:
+            self.failed = True
+            raise
 
 
 @dataclass
