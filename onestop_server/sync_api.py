@@ -156,7 +156,9 @@ def log_head(conn: Connection) -> int:
 def compact_changes(conn: Connection, keep_after_seq: int) -> int:
     """Delete change rows at or before ``keep_after_seq``; cursors older than it get 410.
 
-    Returns the number of rows deleted. Call inside a transaction (``engine.begin()``).
+    Returns the number of rows deleted. It reads the log's bounds before it deletes, so call it
+    inside ``db.write_transaction``: on SQLite a plain (deferred) transaction whose read snapshot
+    another writer overtakes fails at the DELETE with "database is locked", without waiting.
     """
     horizon = min(max(keep_after_seq, min_seq(conn)), log_head(conn))
     deleted = conn.execute(delete(db.changes).where(db.changes.c.seq <= horizon)).rowcount

@@ -444,7 +444,7 @@ def test_failsafe_refuses_a_pull_that_would_empty_the_cache(server: RunningServe
         assert len(before) >= 5
         # The department's dossiers all move away (e.g. withdrawn): most of the cache would go.
         engine = server_db.make_engine(server_db.sqlite_url(str(server.db_path)))
-        with engine.begin() as conn:
+        with server_db.write_transaction(engine) as conn:
             from sqlalchemy import update
 
             from onestop_server.db import dossiers, record_change
@@ -468,7 +468,7 @@ def test_resync_required_keeps_the_outbox(server: RunningServer, officer: SyncCl
     head = server_login(server, Peek(server).head_of(officer.session.user["department_id"]))
     assert head.action(dossier_id, "note", 0, {"text": "x"}).status_code == 200
     engine = server_db.make_engine(server_db.sqlite_url(str(server.db_path)))
-    with engine.begin() as conn:
+    with server_db.write_transaction(engine) as conn:
         compact_changes(conn, server_db.max_seq(conn))
     engine.dispose()
     # Unsent work recorded before the server forgot our cursor survives the resync.

@@ -422,7 +422,7 @@ def test_a_conflict_on_a_dossier_that_left_the_scope_is_closed(
         # The applicant withdraws the dossier (status 7: out of everybody's scope).
         engine = server_db.make_engine(server_db.sqlite_url(str(server.db_path)))
         user_id = client.session.user["id"]
-        with engine.begin() as conn:
+        with server_db.write_transaction(engine) as conn:
             conn.execute(update(server_db.dossiers)
                          .where(server_db.dossiers.c.id == dossier_id).values(status=7))
             server_db.record_change(conn, dossier_id, department_id="stnmt",

@@ -101,7 +101,7 @@ def _move_away(server: RunningServer, ids: list[str], to: str = "snn") -> None:
     """Reassign ``ids`` to another department on the server, one change-log row each."""
     peek = Peek(server)
     engine = server_db.make_engine(server_db.sqlite_url(str(server.db_path)))
-    with engine.begin() as conn:
+    with server_db.write_transaction(engine) as conn:
         for dossier_id in ids:
             before = peek.dossier(dossier_id)
             conn.execute(update(server_db.dossiers).where(server_db.dossiers.c.id == dossier_id)

@@ -292,7 +292,7 @@ def test_compacted_cursor_requires_a_resync(server: RunningServer) -> None:
     note(officer, page["upserts"][0]["id"])
     engine = db.make_engine(server.database_url)
     try:
-        with engine.begin() as conn:
+        with db.write_transaction(engine) as conn:
             head = db.max_seq(conn)
             compact_changes(conn, head)
     finally:
