@@ -181,3 +181,77 @@ def test_filter_rids_intersects_the_search_with_the_other_filters(filled: Cache)
     assert filter_rids(db, DossierFilter(text="xyzzy", view="open"), th) == set()
     assert filter_rids(db, DossierFilter(text="X01", statuses=frozenset({5})), th) == set()
     assert filter_rids(db, DossierFilter(text="X01"), th) == {rid_of["X01.1-1"]}
+
+
+def test_numbers_are_found_anywhere_in_their_own_table(keyless_cache: Cache,
+                                                       dossier_factory: Doc) -> None:
+    """Phone and ID numbers live in ``dossier_numbers`` (not as FTS5 endings): three digits
+    or more find them anywhere, ANDed with the other words; edits and removals follow."""
+    from datetime import UTC, datetime
+
+    from wfh_client.domain.calendar import WorkingCalendar
+    from wfh_client.store.dossiers import _fts_values
+    from wfh_client.store.fts import NumberIndex, rid_query
+    from wfh_client.store.listing import DossierFilter, Thresholds, filter_rids
+
+    def person(n: int, name: str, phone: str, id_number: str) -> dict[str, Any]:
+        doc = dossier_factory(n)
+        doc["applicant"] = {**doc["applicant"], "name": name, "phone": phone,
+                            "id_number": id_number}
+        return doc
+
+    docs = [person(1, "Nguyễn Văn An", "0912 345 678", "001203004567"),
+            person(2, "Trần Thị Bích", "0903.111.222", "079188001234"),
+            person(3, "Nguyễn Thị Cúc", "+84 281 111 111", "038000111333")]
+    keyless_cache.write(lambda db: [put_server_copy(db, d) for d in docs])
+    db = keyless_cache.reader()
+    rid_of = {code: rid for rid, code in db.conn.execute("SELECT rid, code FROM dossiers")}
+    rid = [rid_of[d["code"]] for d in docs]
+    assert dict(db.conn.execute("SELECT rid, digits FROM dossier_numbers")) == {
+        rid[0]: "001203004567 0912345678", rid[1]: "079188001234 0903111222",
+        rid[2]: "038000111333 84281111111"}
+    # the FTS5 row keeps the text as written, without the endings
+    assert "45678" not in " ".join(_fts_values(docs[0])[:5])
+
+    def found(text: str) -> list[int]:
+        query = rid_query(text)
+        assert query is not None
+        return [r[0] for r in db.execute(query.sql, query.params)]
+
+    assert found("2030045") == [rid[0]]  # the middle of an ID number
+    assert found("345678") == [rid[0]]  # the end of a phone number stored with spaces
+    assert found("0903111222") == [rid[1]]  # stored with dots
+    assert found("0903.111") == [rid[1]]  # typed with dots: its compact form
+    assert found("111") == [rid[1], rid[2]]  # in two numbers, once each, in rid order
+    assert found("nguyen 111") == [rid[2]]  # ANDed with the name
+    assert found('"nguyen van an" 4567') == [rid[0]]
+    assert found("nguyen 9999") == []
+    assert rid_query("nguyen") == rid_query("nguyen")  # no number term: FTS5 alone, ranked
+    assert rid_query("nguyen").match == '"nguyen"*'  # type: ignore[union-attr]
+    assert rid_query("nguyen 111").match is None  # type: ignore[union-attr]
+    assert count_search(db, "111") == 2 and count_search(db, "111", statuses=[99]) == 0
+    assert codes(search(db, "111", order_by="rank")) == sorted(d["code"] for d in docs[1:])
+    th = Thresholds.compute(WorkingCalendar(), datetime(2026, 2, 2, 3, tzinfo=UTC))
+    assert filter_rids(db, DossierFilter(text="tran 111"), th) == {rid[1]}
+    # as the list searches while the user types: the numbers in memory, loaded at the first
+    # number searched and kept in the model's memo until the data changes
+    memo: dict[Any, Any] = {}
+    assert filter_rids(db, DossierFilter(text="tran"), th, memo=memo) == {rid[1]}
+    assert "numbers" not in memo
+    for typed in ("tran 111", "111", "2030045", "0903.111", "nguyen 9999"):
+        assert filter_rids(db, DossierFilter(text=typed), th, memo=memo) \
+            == filter_rids(db, DossierFilter(text=typed), th), typed
+    assert isinstance(memo["numbers"], NumberIndex)
+    assert NumberIndex([1, 2], ["123", "456"]).find("34") == []  # never across two rows
+    assert NumberIndex([1, 5], ["1212 12", "912"]).find("12") == [1, 5]  # each once
+    assert NumberIndex([], []).find("123") == []
+    # a new phone number replaces the old one; a removed dossier takes its numbers along
+    edited = {**docs[1], "applicant": {**docs[1]["applicant"], "phone": "0977 000 555"}}
+    keyless_cache.write(lambda w: set_local_data(w, docs[1]["id"], edited))
+    assert found("0903111222") == [] and found("000555") == [rid[1]]
+    keyless_cache.write(lambda w: remove_dossier(w, docs[2]["id"]))
+    assert found("111") == [] and found("038000") == []
+    assert db.execute("SELECT count(*) FROM dossier_numbers").fetchone()[0] == 2
+    assert NumberIndex.load(db).find("000555") == [rid[1]]
+    keyless_cache.write(lambda w: [remove_dossier(w, d["id"]) for d in docs[:2]])
+    assert NumberIndex.load(db).find("0") == []  # an empty table

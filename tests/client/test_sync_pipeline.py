@@ -19,6 +19,7 @@ from tests.server.util import Peek
 from tests.support.server import RunningServer
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.fts import fts_query
+from wfh_client.store.search import match_rowids
 from wfh_client.sync.engine import CHANGES_PATH
 from wfh_client.threadpriority import BACKGROUND_NICE, lower_current_thread
 
@@ -127,6 +128,14 @@ def test_a_snapshot_is_folded_off_the_sync_thread_at_background_priority(
                 "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
                 "WHERE dossier_fts MATCH ?", [fts_query(code)])}
             assert dossier_id in found, code
+        # and by the end of the applicant's phone number (the batch's dossier_numbers rows)
+        phones = 0
+        for dossier_id in client.ids():
+            phone = "".join(filter(str.isdigit, client.doc(dossier_id)["applicant"]["phone"]))
+            rid = db.execute("SELECT rid FROM dossiers WHERE id = ?", [dossier_id]).fetchone()[0]
+            assert rid in match_rowids(db, phone[-6:]), phone
+            phones += 1
+        assert phones == len(client.ids()) >= 3
 
 
 def test_a_page_that_fails_stops_the_pages_queued_behind_it(server: RunningServer,

@@ -17,6 +17,7 @@ from wfh_client.events import EventBus
 from wfh_client.store import Cache
 from wfh_client.store.dossiers import put_server_copy
 from wfh_client.store.fts import fts_query
+from wfh_client.store.migrations import applied_migrations
 from wfh_client.ui.app import ClientApp
 
 
@@ -96,7 +97,10 @@ def test_a_phrase_in_quotes_matches_as_a_phrase(
     assert fts_query('"') is None and fts_query('""  "*"') is None  # nothing to look for
 
 
-def test_an_older_cache_is_reindexed_once(tmp_path: Path, calendar: Any) -> None:
+def test_an_older_cache_gets_its_numbers_table_once(tmp_path: Path, calendar: Any) -> None:
+    """A cache from before migration 0009 (numbers as FTS5 endings, no ``dossier_numbers``)
+    finds a number's middle and end once reopened: the table is filled from the documents."""
+    from wfh_client.store.search import match_rowids
     from wfh_client.ui.sample_data import sample_dossiers
 
     def opened() -> Cache:
@@ -106,25 +110,25 @@ def test_an_older_cache_is_reindexed_once(tmp_path: Path, calendar: Any) -> None
     try:
         doc = next(sample_dossiers(1, calendar=calendar, now=NOW, seed=9))
         doc["applicant"]["phone"] = "0912 345 678"
+        doc["applicant"]["id_number"] = "001203004567"
         cache.writer.run(lambda db: put_server_copy(db, doc))
 
-        def make_old(db: Any) -> None:  # the index as the previous version wrote it
-            rid = db.execute("SELECT rid FROM dossiers").fetchone()[0]
+        def make_old(db: Any) -> int:  # the index without endings, and no numbers table
+            rid = int(db.execute("SELECT rid FROM dossiers").fetchone()[0])
             db.execute("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, "
                        "address, summary) VALUES (?, '', 'nguyen 0912 345 678', '', '', '')",
                        [rid])
-            db.execute("DELETE FROM migrations WHERE name = '0006_search_numbers'")
+            db.execute("DROP TABLE dossier_numbers")
+            db.execute("DELETE FROM migrations WHERE name = '0009_numbers_table'")
+            return rid
 
-        cache.writer.run(make_old)
-        match = fts_query("345678")
-
-        def hits(db: Any) -> int:
-            return int(db.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH ?",
-                                  [match]).fetchone()[0])
-
-        assert cache.writer.run(hits) == 0
+        rid = cache.writer.run(make_old)
         cache.close()
         cache = opened()  # the migration runs once, at open
-        assert cache.writer.run(hits) == 1
+        for typed in ("345678", "2030045", "4567", "0912345678", "0912 345 678"):
+            assert cache.writer.run(lambda db, t=typed: match_rowids(db, t)) == [rid], typed
+        assert cache.writer.run(lambda db: match_rowids(db, "7654321")) == []
+        assert [name for name, _ in applied_migrations(cache.reader())].count(
+            "0009_numbers_table") == 1
     finally:
         cache.wipe()

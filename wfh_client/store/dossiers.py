@@ -30,7 +30,7 @@ from typing import Any, Literal
 import sqlcipher3
 from sqlite_utils import Database
 
-from wfh_client.store.fts import digit_tokens, index_text, index_texts
+from wfh_client.store.fts import index_text, index_texts, number_digits
 from wfh_client.store.state import KEY_CURSOR, KEY_SNAPSHOT_GEN, get_state, now_iso, set_state
 
 orjson: Any
@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - a build without it parses with json
     orjson = None
 
 __all__ = [
+    "fill_numbers",
     "reindex_search",
     "scratch_connection",
     "LOCAL_STATES",
@@ -157,17 +158,20 @@ def dossier_ids_with_pending_edits(db: Database) -> list[str]:
     return [r[0] for r in rows]
 
 
+def _numbers(id_number: str, phone: str) -> str:
+    """``dossier_numbers.digits``: the ID and phone numbers' digits, space-separated."""
+    return " ".join(filter(None, (number_digits(id_number), number_digits(phone))))
+
+
 def _fts_values(doc: Mapping[str, Any]) -> list[str]:
+    """The dossier's search row: the five FTS5 columns' folded text, then its numbers'
+    digits (``dossier_numbers``, see ``store.fts``)."""
     applicant = doc.get("applicant") or {}
     who = " ".join(_s(applicant.get(k)) for k in ("name", "id_number", "phone", "email"))
-    numbers = digit_tokens(_s(applicant.get("id_number"))) + digit_tokens(
-        _s(applicant.get("phone")))
-    who_text = index_text(who)
-    if numbers:
-        who_text = f"{who_text} {' '.join(numbers)}"
-    return [index_text(_s(doc.get("code"))), who_text,
+    return [index_text(_s(doc.get("code"))), index_text(who),
             index_text(doc.get("procedure_name")), index_text(applicant.get("address")),
-            index_text(doc.get("summary"))]
+            index_text(doc.get("summary")),
+            _numbers(_s(applicant.get("id_number")), _s(applicant.get("phone")))]
 
 
 def _search_fields(doc: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -188,20 +192,14 @@ def _fts_rows_of(fields: Iterable[tuple[Any, ...]]) -> list[tuple[str, ...]]:
     """:func:`_fts_rows` from each document's :func:`_search_fields` (or the same values
     read by SQL from a decoded batch, see :func:`decode_batch`)."""
     texts: list[str] = []
-    numbers: list[list[str]] = []
+    numbers: list[str] = []
     for code, name, id_number, phone, email, procedure, address, summary in fields:
         id_number, phone = _s(id_number), _s(phone)
         texts += (_s(code), " ".join((_s(name), id_number, phone, _s(email))),
                   _s(procedure), _s(address), _s(summary))
-        numbers.append(digit_tokens(id_number) + digit_tokens(phone))
+        numbers.append(_numbers(id_number, phone))
     folded = index_texts(texts)
-    rows = []
-    for k, extra in enumerate(numbers):
-        row = folded[5 * k:5 * k + 5]
-        if extra:
-            row[1] = f"{row[1]} {' '.join(extra)}"
-        rows.append(tuple(row))
-    return rows
+    return [(*folded[5 * k:5 * k + 5], digits) for k, digits in enumerate(numbers)]
 
 
 _COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "department_id",
@@ -220,6 +218,16 @@ _DOCUMENTS_SQL = """
           sha256 = excluded.sha256, updated_at = excluded.updated_at"""
 _FTS_SQL = ("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, "
             "summary) VALUES (?, ?, ?, ?, ?, ?)")
+
+
+def _write_search_row(db: Database, rid: int, values: list[str]) -> None:
+    """The dossier's FTS5 row and its ``dossier_numbers`` row (none without digits)."""
+    db.execute(_FTS_SQL, [rid, *values[:5]])
+    if values[5]:
+        db.execute("INSERT OR REPLACE INTO dossier_numbers (rid, digits) VALUES (?, ?)",
+                   [rid, values[5]])
+    else:
+        db.execute("DELETE FROM dossier_numbers WHERE rid = ?", [rid])
 
 
 def _row_values(data: Mapping[str, Any], base: Mapping[str, Any] | None, local_state: str,
@@ -270,7 +278,7 @@ def _write(db: Database, data: Mapping[str, Any], *, base: Mapping[str, Any] | N
                    f"AND {json_text('data')} <> ?", [rid, data_json])
         db.execute("INSERT INTO dossier_json (rid, data) VALUES (?, ?) "
                    "ON CONFLICT(rid) DO UPDATE SET data = excluded.data", [rid, data_json])
-    db.execute(_FTS_SQL, [rid, *_fts_values(data)])
+    _write_search_row(db, rid, _fts_values(data))
     _write_children(db, str(data["id"]), data)
 
 
@@ -291,7 +299,8 @@ _BULK_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
 @dataclass(frozen=True)
 class PreparedCopy:
     """What :func:`apply_server_page` needs of a new server copy beyond its JSON text, computed
-    outside the writer (see :func:`prepare_copies`): the folded FTS values (Python: ``fold``)."""
+    outside the writer (see :func:`prepare_copies`): the folded FTS values (Python: ``fold``)
+    and the numbers' digits (:func:`_fts_values`' order)."""
 
     version: int
     data_json: str | None  # the document's JSON text (None: only in its page's batch)
@@ -547,6 +556,9 @@ _BATCH_FTS = """
     INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, summary)
     SELECT :first + key, value->>0, value->>1, value->>2, value->>3, value->>4
     FROM jsonb_each(:fts)"""
+_BATCH_NUMBERS = """
+    INSERT OR REPLACE INTO dossier_numbers (rid, digits) SELECT :first + key, value->>5
+    FROM jsonb_each(:fts) WHERE value->>5 <> ''"""
 
 
 def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int,
@@ -571,6 +583,7 @@ def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int,
         db.execute(sql, params)
     fts = batch.fts if batch is not None else _BULK_ENCODE([c.fts for c in copies])
     db.execute(_BATCH_FTS, {"first": first, "fts": fts})
+    db.execute(_BATCH_NUMBERS, {"first": first, "fts": fts})
 
 
 def put_server_copy(db: Database, doc: Mapping[str, Any], *, data: Mapping[str, Any] | None = None,
@@ -628,6 +641,7 @@ def remove_dossier(db: Database, dossier_id: str) -> list[str]:
         "SELECT local_name FROM documents WHERE dossier_id = ? AND local_name IS NOT NULL",
         [dossier_id])]
     db.execute("DELETE FROM dossier_fts WHERE rowid = ?", [row[0]])
+    db.execute("DELETE FROM dossier_numbers WHERE rid = ?", [row[0]])
     db.execute("DELETE FROM documents WHERE dossier_id = ?", [dossier_id])
     db.execute("DELETE FROM notes WHERE dossier_id = ?", [dossier_id])
     db.execute("DELETE FROM dossier_json WHERE rid = ?", [row[0]])
@@ -776,11 +790,23 @@ def apply_server_page(db: Database, upserts: Iterable[Mapping[str, Any]],
     return result
 
 
+def fill_numbers(db: Database) -> int:
+    """Fill ``dossier_numbers`` from every dossier's local document (a migration runs it once,
+    when the table is new); returns how many dossiers have numbers."""
+    rows = [(rid, _numbers(_s(id_number), _s(phone))) for rid, id_number, phone in db.execute(
+        "SELECT rid, data->>'$.applicant.id_number', data->>'$.applicant.phone' "
+        "FROM dossier_json")]
+    found = [(rid, digits) for rid, digits in rows if digits]
+    db.conn.executemany("INSERT OR REPLACE INTO dossier_numbers (rid, digits) VALUES (?, ?)",
+                        found)
+    return len(found)
+
+
 def reindex_search(db: Database) -> int:
     """Rebuild every dossier's search row from its local document (after the indexed text
     changed shape); returns how many. A migration runs it once."""
     rows = db.execute(f"SELECT d.rid, {json_text('j.data')} FROM dossiers d JOIN dossier_json j "  # noqa: S608
                       "ON j.rid = d.rid").fetchall()
     for rid, data in rows:
-        db.execute(_FTS_SQL, [rid, *_fts_values(json.loads(data))])
+        _write_search_row(db, rid, _fts_values(json.loads(data)))
     return len(rows)

@@ -42,7 +42,8 @@ from wfh_client.domain.calendar import WorkingCalendar
 from wfh_client.domain.deadlines import CLOCK_RUNNING_STATUSES
 from wfh_client.domain.statuses import FINAL_STATUSES, Role
 from wfh_client.domain.turns import TURNS, Party
-from wfh_client.store.search import fts_query, rid_list
+from wfh_client.store.fts import NumberIndex
+from wfh_client.store.search import rid_list, rid_query
 from wfh_client.store.state import KEY_LAST_SUCCESS_AT, get_state, set_state
 
 _T = TypeVar("_T")
@@ -227,12 +228,25 @@ def _view_rids(db: Any, view: str, viewer: Viewer | None) -> set[int] | None:
     return None
 
 
+def _numbers_finder(db: Any, memo: dict[Any, Any]) -> Callable[[str], list[int]]:
+    """:meth:`NumberIndex.find` over the cache's numbers, loaded into ``memo`` at the first
+    number searched (once per state of the data, like the view's set)."""
+    def find(digits: str) -> list[int]:
+        index = memo.get("numbers")
+        if index is None:
+            index = memo["numbers"] = NumberIndex.load(db)
+        found: list[int] = index.find(digits)
+        return found
+    return find
+
+
 def filter_rids(db: Any, f: DossierFilter, th: Thresholds, viewer: Viewer | None = None,
-                memo: dict[Any, set[int] | None] | None = None) -> set[int] | None:
+                memo: dict[Any, Any] | None = None) -> set[int] | None:
     """The rids passing every filter of ``f`` (None: no filter, everything passes).
 
     ``memo`` (cleared by the caller when the data changes) keeps the view's set between calls:
-    typing in the search box must not re-read the 80,000 open dossiers at every keystroke."""
+    typing in the search box must not re-read the 80,000 open dossiers at every keystroke (nor
+    scan the 100,000 numbers: :class:`~.fts.NumberIndex`)."""
     sets: list[set[int]] = []
     key = ("view", f.view, viewer)
     if memo is not None and key in memo:
@@ -245,12 +259,11 @@ def filter_rids(db: Any, f: DossierFilter, th: Thresholds, viewer: Viewer | None
         sets.append(view)
     found: list[int] | None = None  # the search's rids: a list, not a set (see the end)
     if f.text.strip():
-        match = fts_query(f.text)
-        if match is None:
+        query = rid_query(f.text, None if memo is None else _numbers_finder(db, memo))
+        if query is None:
             sets.append(set())
         else:
-            found = rid_list(db, "SELECT rowid AS rid FROM dossier_fts WHERE dossier_fts MATCH ?",
-                             [match])
+            found = rid_list(db, query.sql, query.params)
     if f.statuses:
         wanted = sorted(int(x) for x in f.statuses)
         sets.append(_rid_set(db, f"SELECT rid FROM dossiers WHERE status IN "  # noqa: S608

@@ -1,7 +1,7 @@
 """Diacritics-insensitive search over the cached dossiers (FTS5 over folded text).
 
-The query is folded and turned into ANDed prefix terms by :func:`~.fts.fts_query` (hostile
-input cannot raise). :func:`search` returns narrow list rows (no JSON documents) ordered by a
+The query is folded and turned into ANDed prefix terms by :func:`~.fts.rid_query` (hostile
+input cannot raise; a term of three digits or more also looks into the phone and ID numbers). :func:`search` returns narrow list rows (no JSON documents) ordered by a
 whitelisted, indexed column; an empty query lists everything with the same filters and order.
 
 Plan: the first ``SCAN_THRESHOLD + 1`` FTS5 matches are probed. Few matches are fetched by
@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from wfh_client.store.fts import fts_query
+from wfh_client.store.fts import RidQuery, fts_query, rid_query
 
 orjson: Any
 try:  # the same lists as json, three times faster
@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - a build without it decodes with json
     orjson = None
 
 __all__ = ["LIST_COLUMNS", "ORDER_COLUMNS", "SCAN_THRESHOLD", "count_search", "fts_query",
-           "match_rowids", "rid_list", "search"]
+           "match_rowids", "rid_list", "rid_query", "search"]
 
 LIST_COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "department_id",
                 "procedure_name", "field_name", "applicant_name", "received_at", "due_at",
@@ -56,25 +56,25 @@ def match_rowids(db: Database, query: str, cap: int | None = None) -> list[int] 
     query (no filter)."""
     if not query.strip():
         return None
-    match = fts_query(query)
-    if match is None:
+    found = rid_query(query)
+    if found is None:
         return []
-    sql = "SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?"
-    params: list[Any] = [match]
+    sql = found.sql
+    params: list[Any] = list(found.params)
     if cap is not None:
-        sql += " LIMIT ?"
+        sql = f"SELECT rid FROM ({sql}) LIMIT ?"  # noqa: S608 - rid_query's own SQL
         params.append(cap)
     return [r[0] for r in db.execute(sql, params)]
 
 
-def _filters(rowids: list[int] | str | None, statuses: Sequence[int] | None,
+def _filters(rowids: list[int] | RidQuery | None, statuses: Sequence[int] | None,
              local_states: Sequence[str] | None) -> tuple[str, list[Any]]:
-    """WHERE clause; ``rowids`` is a list of rids or an FTS5 match expression."""
+    """WHERE clause; ``rowids`` is a list of rids or a search (:func:`~.fts.rid_query`)."""
     clauses: list[str] = []
     params: list[Any] = []
-    if isinstance(rowids, str):
-        clauses.append("d.rid IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
-        params.append(rowids)
+    if isinstance(rowids, RidQuery):
+        clauses.append(f"d.rid IN ({rowids.sql})")
+        params.extend(rowids.params)
     elif rowids is not None:
         clauses.append("d.rid IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(rowids))
@@ -94,13 +94,15 @@ def search(db: Database, query: str = "", *, limit: int = 100, offset: int = 0,
     """Dossiers matching every word of ``query`` (as prefixes, diacritics ignored) and the
     filters, ordered by ``order_by`` (ties: insertion order); dicts with :data:`LIST_COLUMNS`.
 
-    ``order_by="rank"`` orders by FTS relevance (``received_at`` without a query).
+    ``order_by="rank"`` orders by FTS relevance (``received_at`` without a query, or when a
+    term also looks into the phone and ID numbers, which have no FTS rank).
     """
     if order_by not in ORDER_COLUMNS:
         raise ValueError(f"cannot order by {order_by!r}")
     direction = "DESC" if descending else "ASC"
     limits = [max(0, int(limit)), max(0, int(offset))]
-    match = fts_query(query) if query.strip() else None
+    found = rid_query(query) if query.strip() else None
+    match = found.match if found is not None else None
     if order_by == "rank" and match is not None:
         where, params = _filters(None, statuses, local_states)
         where = where.replace(" WHERE ", " AND ", 1)
@@ -116,9 +118,9 @@ def search(db: Database, query: str = "", *, limit: int = 100, offset: int = 0,
     if rowids is not None and not rowids:
         return []
     hint = ""
-    selector: list[int] | str | None = rowids
-    if rowids is not None and len(rowids) > SCAN_THRESHOLD and match is not None:
-        selector = match
+    selector: list[int] | RidQuery | None = rowids
+    if rowids is not None and len(rowids) > SCAN_THRESHOLD and found is not None:
+        selector = found
         if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
                       [f"ix_dossiers_{key}"]).fetchone():  # built at the end of a first sync
             hint = f" INDEXED BY ix_dossiers_{key}"
@@ -134,11 +136,11 @@ def count_search(db: Database, query: str = "", *, statuses: Sequence[int] | Non
     if not query.strip():
         where, params = _filters(None, statuses, local_states)
     else:
-        match = fts_query(query)
-        if match is None:
+        found = rid_query(query)
+        if found is None:
             return 0
         if statuses is None and local_states is None:
-            return int(db.execute("SELECT count(*) FROM dossier_fts WHERE dossier_fts MATCH ?",
-                                  [match]).fetchone()[0])
-        where, params = _filters(match, statuses, local_states)
+            return int(db.execute(f"SELECT count(*) FROM ({found.sql})",  # noqa: S608
+                                  found.params).fetchone()[0])
+        where, params = _filters(found, statuses, local_states)
     return int(db.execute(f"SELECT count(*) FROM dossiers d{where}", params).fetchone()[0])  # noqa: S608

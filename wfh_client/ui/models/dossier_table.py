@@ -214,7 +214,8 @@ class DossierTableModel(QAbstractTableModel):
         # sort key -> the reader's data_version just before its order was read here
         self._versions: dict[str, int] = {}
         self._positions: dict[str, dict[int, int]] = {}  # sort key -> rid -> index
-        self._memo: dict[Any, set[int] | None] = {}  # the view's rids, until the data changes
+        # the view's rids and the numbers searched (store.fts.NumberIndex), until the data changes
+        self._memo: dict[Any, Any] = {}
         self._indexes = sort_indexes(cache.reader())
         self._row_of: dict[int, int] | None = None
         # a block holds the raw SQL rows; each becomes a Row when first asked for
