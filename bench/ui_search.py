@@ -42,7 +42,11 @@ QUERIES = [
     "Phạm Quốc", "Võ Thị", "Bùi Xuân", "Hồ Kim", "Ngô Đức", "Dương Thu", "Phan Thanh",
     "Huỳnh Ngọc", "Vũ Minh", "Đỗ Hữu", "ly lich tu phap", "trich luc", "xay dung nha o",
     "cho thue lai", "n", "ng",
+    # phone and ID numbers: their start, middle and end (store.fts: dossier_numbers)
+    "0123", "345678", "0903 111", "8812345", "nguyen 456",
 ]
+#: The queries that also look into the phone and ID numbers (a term of 3 digits or more).
+NUMBER_QUERIES = {q for q in QUERIES if any(len(w) >= 3 and w.isdigit() for w in q.split())}
 
 
 def bench_cache(root: Path | None, count: int) -> tuple[Cache, Path, bytes, float]:
@@ -101,6 +105,7 @@ def main() -> None:
     cpu: list[float] = []  # the GUI thread's CPU time: less skewed than wall time on a busy box
     load_before = [round(x, 2) for x in os.getloadavg()]
     hits: dict[str, int] = {}
+    number_times: list[float] = []
     for _ in range(args.rounds):
         for query in QUERIES:
             bar.search.setText("")
@@ -113,6 +118,8 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
             cpu.append((time.thread_time() - start_cpu) * 1000)
             hits[query] = model.rowCount()
+            if query in NUMBER_QUERIES:
+                number_times.append(times[-1])
     shell.shutdown()
     cache.close()
     times.sort()
@@ -124,10 +131,13 @@ def main() -> None:
         "keystroke_max_ms": round(times[-1], 1),
         "keystroke_cpu_median_ms": round(statistics.median(cpu), 1),
         "keystroke_cpu_p95_ms": round(cpu[int(len(cpu) * 0.95) - 1], 1),
+        "number_queries": len(number_times),
+        "number_median_ms": round(statistics.median(number_times), 1),
+        "number_max_ms": round(max(number_times), 1),
         "load_before": load_before,
         "load_after": [round(x, 2) for x in os.getloadavg()],
         "fill_seconds": round(fill_s, 1),
-        "hits_sample": {q: hits[q] for q in QUERIES[:8] + ["n", "nguyen"]},
+        "hits_sample": {q: hits[q] for q in [*QUERIES[:8], "n", "nguyen", *sorted(NUMBER_QUERIES)]},
     }, ensure_ascii=False))
 
 
