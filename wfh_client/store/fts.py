@@ -36,6 +36,7 @@ Words in double quotes match as a phrase: those tokens, consecutive, in one fiel
 
 from __future__ import annotations
 
+import array
 import bisect
 import itertools
 import json
@@ -236,9 +237,11 @@ class NumberIndex:
     def __init__(self, rids: list[int], texts: list[str]) -> None:
         if len(rids) != len(texts):
             raise ValueError("one text per rid")
-        self._rids = rids
+        # arrays, not lists: no objects for the garbage collector to walk at every pass
+        self._rids = array.array("q", rids)
         self._text = "\n".join(texts)  # never a digit: a search never spans two rows
-        self._starts = list(itertools.accumulate((len(t) + 1 for t in texts), initial=0))
+        self._starts = array.array("q", itertools.accumulate((len(t) + 1 for t in texts),
+                                                             initial=0))
 
     @classmethod
     def load(cls, db: Any) -> NumberIndex:
