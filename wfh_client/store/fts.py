@@ -231,7 +231,7 @@ class NumberIndex:
     """``dossier_numbers`` held in memory, for searching as the user types: SQLite scans the
     table's 100,000 rows in 15-30 ms (its cost per row); a C ``str.find`` over their digits,
     joined in one string, takes 3-20 ms depending on the hits. Load it once per state of the
-    data (:meth:`load`: one query, ~50 ms at 100,000) and drop it when the data changes;
+    data (:meth:`load`: one query, 50-130 ms at 100,000) and drop it when the data changes;
     :func:`rid_query` without one scans the table."""
 
     def __init__(self, rids: list[int], texts: list[str]) -> None:
