@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.client.conftest import make_dossier
 from wfh_client.domain.folding import fold
-from wfh_client.store import Cache, account_paths
+from wfh_client.store import Cache, account_paths, fts
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.fts import fast_fold, index_text, index_texts
 from wfh_client.sync import pages
@@ -112,7 +112,7 @@ def test_a_decoded_page_is_the_parsed_page(docs: list[dict[str, Any]], removals:
             store_dossiers.prepare_copies(upserts, batch)
         return
     mine = store_dossiers.prepare_copies(upserts, batch)
-    assert mine == theirs and mine.fts == theirs.fts and mine.docs == theirs.docs
+    assert mine == theirs and mine.fts == theirs.fts and mine.numbers == theirs.numbers and mine.docs == theirs.docs
 
 
 @pytest.mark.parametrize("body", [
@@ -275,7 +275,8 @@ def test_index_text_is_fold_plus_compact_tokens(text: str) -> None:
     assert index_text(text) == (expected if text else "")
 
 
-_FIELD_TEXT = (st.text(alphabet=VIETNAMESE + "abcXYZ09 _,./-+()@\t\x1f\u0301\u0308Σ²½٣", max_size=30)
+_FIELD_TEXT = (st.text(alphabet=VIETNAMESE + "abcXYZ09 _,./-+()@\t\x1f\u0301\u0308Σ²½٣ðÐ",
+                       max_size=30)
                | st.text(alphabet=st.characters(), max_size=12) | st.none())
 
 
@@ -311,6 +312,27 @@ def test_vietnamese_text_takes_the_batch_fold() -> None:
     assert folded == ["000.00.22.h57-261008-0067 0000022h572610080067",
                       "nguyen thi mong tuyen 079 0912.345.678 0912345678",
                       "dang ky bien dong dat dai", "12/5 le loi, phuong ben nghe 125", ""]
+
+
+def test_repeated_texts_are_folded_once() -> None:
+    """A page repeats texts (its department's few procedure names, shared addresses): each
+    distinct text is folded once, and every occurrence gets the same result."""
+    procedure = "Đăng ký biến động quyền sử dụng đất"
+    texts = [procedure, "H57-1", procedure, "Ấp 3, xã Tân Thới", procedure, "H57-2",
+             "Ấp 3, xã Tân Thới"]
+    folded_inputs: list[str] = []
+    real = fts._fold_ascii
+
+    def spy(text: str) -> str | None:
+        folded_inputs.append(text)
+        return real(text)
+
+    with patch("wfh_client.store.fts._fold_ascii", side_effect=spy):
+        folded = index_texts(texts)
+    assert folded == [index_text(t) for t in texts]
+    assert len(folded_inputs) == 1
+    assert folded_inputs[0].count("biến động") == 1
+    assert folded_inputs[0].count("Tân Thới") == 1
 
 
 # Values a JSON round trip could bend: NUL and control characters, quotes, non-BMP text,

@@ -104,23 +104,31 @@ _SEP = "\x1f"  # between the texts; whitespace to str.split, so never inside a w
 # The combining marks Vietnamese text decomposes into (NFD): tones, breve, circumflex, horn.
 _VIETNAMESE_MARKS = ("\u0300", "\u0301", "\u0302", "\u0303", "\u0306", "\u0309", "\u031b",
                      "\u0323")
-# A letter/digit run, punctuation, another run: in folded ASCII text, exactly the words
-# index_text gives a compact token (more than one run of [^\W_]); then the rest of the word,
-# so a word matches once (\s includes the separator).
-_ASCII_PUNCTUATED = re.compile(r"[a-z0-9][^a-z0-9\s]+[a-z0-9]\S*")
+# Punctuation after a letter/digit run, then another run: in folded ASCII text, exactly the
+# words index_text gives a compact token (more than one run of [^\W_]); then the rest of the
+# word, so a word matches once (\s includes the separator). It starts with the punctuation,
+# rare, so the search skips ahead in C instead of trying a match at every letter (10,000
+# dossiers' texts: 58 -> 33 ms); the look-behind checks the run before it.
+_ASCII_PUNCTUATED = re.compile(r"[^a-z0-9\s](?<=[a-z0-9].)[^a-z0-9\s]*[a-z0-9]\S*")
 
 
 def _fold_ascii(text: str) -> str | None:
     """``fold(text)`` if that is ASCII, computed with a few whole-string C calls; else None.
 
-    When only ASCII is left once đ/Đ/ð/Ð are mapped, the text decomposed and the Vietnamese
-    marks removed, no other combining mark was there: removing them was all ``fold`` strips,
-    and lowering ASCII is ASCII again (``fold``'s second decomposition changes nothing)."""
-    mapped = text.replace("đ", "d").replace("Đ", "d").replace("ð", "d").replace("Ð", "d")
+    When the only characters beyond ASCII left once đ/Đ/ð/Ð are mapped and the text is
+    decomposed are Vietnamese marks, removing them was all ``fold`` strips, and lowering
+    ASCII is ASCII again (``fold``'s second decomposition changes nothing). Encoding to ASCII
+    drops every character beyond it in one pass; counting the marks checks that nothing else
+    was dropped (a third less time than removing the eight marks one by one)."""
+    mapped = text.replace("đ", "d").replace("Đ", "d")
+    if "ð" in mapped or "Ð" in mapped:
+        mapped = mapped.replace("ð", "d").replace("Ð", "d")
     decomposed = unicodedata.normalize("NFD", mapped)
-    for mark in _VIETNAMESE_MARKS:
-        decomposed = decomposed.replace(mark, "")
-    return decomposed.lower() if decomposed.isascii() else None
+    ascii_only = decomposed.encode("ascii", "ignore")
+    marks = sum(decomposed.count(mark) for mark in _VIETNAMESE_MARKS)
+    if len(ascii_only) + marks != len(decomposed):
+        return None
+    return ascii_only.decode("ascii").lower()
 
 
 def index_texts(texts: list[str]) -> list[str]:
@@ -128,7 +136,13 @@ def index_texts(texts: list[str]) -> list[str]:
     folded as one string, and only the texts holding a punctuated word take the word-by-word
     path for their compact tokens (codes, house numbers, e-mail addresses). Text that does not
     fold to ASCII (another script, a stray mark) goes one by one through :func:`index_text`.
-    A first sync folds 50,000 texts per 10,000 dossiers; this took half their time."""
+    A first sync folds 50,000 texts per 10,000 dossiers; this took half their time.
+    Repeated texts (a department's few procedure names, shared addresses: a fifth of the
+    characters) are folded once."""
+    unique = list(dict.fromkeys(texts))
+    if len(unique) < len(texts):
+        folded_once = dict(zip(unique, index_texts(unique), strict=True))
+        return [folded_once[t] for t in texts]
     joined = _SEP.join(texts)
     folded = _fold_ascii(joined)
     parts = folded.split(_SEP) if folded is not None else []
