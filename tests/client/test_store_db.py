@@ -6,6 +6,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlcipher3
@@ -65,6 +66,32 @@ def test_list_indexes_a_finished_first_sync_left_out_are_rebuilt_at_open(
     cache = Cache(paths, key=key)
     try:
         assert names(cache) == full
+        # built with a larger page cache (store.dossiers.INDEX_BUILD_CACHE_KIB), given back
+        cache_size = cache.write(lambda db: db.execute("PRAGMA cache_size").fetchone()[0])
+        assert 0 < -cache_size < store_dossiers.INDEX_BUILD_CACHE_KIB
+        cache.write(lambda db: [db.execute(f"DROP INDEX ix_dossiers_{c}")
+                                for c in store_dossiers.DEFERRED_INDEXES])
+
+        class Watch:  # the page cache as each index is built
+            def __init__(self, db: Database) -> None:
+                self.db, self.sizes = db, list[int]()
+
+            def execute(self, sql: str, *args: Any) -> Any:
+                if sql.startswith("CREATE INDEX"):
+                    self.sizes.append(self.db.execute("PRAGMA cache_size").fetchone()[0])
+                return self.db.execute(sql, *args)
+
+        def rebuild(db: Database) -> list[int]:
+            watch = Watch(db)
+            store_dossiers.restore_list_indexes(watch)  # type: ignore[arg-type]
+            return watch.sizes
+
+        sizes = cache.write(rebuild)
+        assert len(sizes) == len(store_dossiers.DEFERRED_INDEXES)
+        assert all(-size >= store_dossiers.INDEX_BUILD_CACHE_KIB for size in sizes)
+        assert names(cache) == full
+        assert cache.write(lambda db: db.execute("PRAGMA cache_size").fetchone()[0]) \
+            == cache_size
         # a cache that holds dossiers never loses them
         cache.write(lambda db: store_dossiers.put_server_copy(db, make_dossier(1)))
         assert cache.write(store_dossiers.defer_list_indexes) is False
