@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from tests.client.conftest import make_dossier
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.cache import Cache, account_paths
+from wfh_client.store.fts import fts_query
 from wfh_client.store.migrations import MIGRATIONS, applied_migrations, migrate
 from wfh_client.store.state import KEY_SNAPSHOT_IN_PROGRESS, delete_state, set_state
 from wfh_client.store.writer import Writer
@@ -118,6 +119,49 @@ def test_history_rows_are_dropped_the_entries_stay_in_the_json(tmp_path: Path) -
     assert db.execute("SELECT h.value->>'actor_id' FROM dossier_json j, "
                       "json_each(j.data, '$.history') h ORDER BY h.key").fetchall() \
         == [(42,), (None,)]
+
+
+def _search_index_sql(db: Database) -> str:
+    return str(db.execute("SELECT sql FROM sqlite_master WHERE name = 'dossier_fts'")
+               .fetchone()[0])
+
+
+def _found(db: Database, text: str) -> list[str]:
+    return [r[0] for r in db.execute(
+        "SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
+        "WHERE dossier_fts MATCH ? ORDER BY d.id", [fts_query(text)])]
+
+
+def test_a_new_cache_indexes_one_letter_prefixes_an_older_one_keeps_its_index(
+        tmp_path: Path) -> None:
+    """0010: a new cache's search index keeps a prefix index for one-letter prefixes only
+    (a first sync's FTS5 writes a third lighter); a cache that already holds dossiers keeps
+    the index it has. Both find the same dossiers by one, two and three letters."""
+    new = Cache(account_paths("new", tmp_path), key=b"n" * 32)
+    upto = [name for name, _ in MIGRATIONS].index("0010_search_prefix_1")
+    old = Database(sqlcipher3.connect(str(tmp_path / "old.db"), isolation_level=None))
+    migrate(old, MIGRATIONS[:upto])
+    assert "prefix='1 2 3'" in _search_index_sql(old)
+    try:
+        assert "prefix='1')" in _search_index_sql(new.reader())
+        docs = [make_dossier(n, applicant={"name": name}, procedure_name="Cấp phép",
+                             summary="Hồ sơ")
+                for n, name in ((1, "Nguyễn Văn An"), (2, "Trần Thị Hà"))]
+        for doc in docs:
+            new.write(lambda db, doc=doc: store_dossiers.put_server_copy(db, doc))
+            store_dossiers.put_server_copy(old, doc)
+        assert migrate(old) == ["0010_search_prefix_1"]
+        assert "prefix='1 2 3'" in _search_index_sql(old)  # it held dossiers: kept
+        for db in (new.reader(), old):
+            ids = [str(d["id"]) for d in docs]
+            assert _found(db, "n") == [ids[0]]
+            assert _found(db, "ng") == [ids[0]]
+            assert _found(db, "ngu") == [ids[0]]
+            assert _found(db, "th") == [ids[1]]
+            assert _found(db, "tran thi h") == [ids[1]]
+    finally:
+        new.close()
+        old.conn.close()
 
 
 def test_failed_migration_rolls_back(tmp_path: Path) -> None:
