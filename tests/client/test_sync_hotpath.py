@@ -125,8 +125,14 @@ def test_a_decoded_page_is_the_parsed_page(docs: list[dict[str, Any]], removals:
     b'{"upserts":[{"code":"a"}],"removals":[],"cursor":"c","has_more":false}',
     b'{"upserts":{"id":"a"},"removals":[],"cursor":"c","has_more":false}',
     b'[{"upserts":[]}]',
+    b'"upserts"',
+    b'{"upserts":[{"id":"a"}],"cursor":"c","has_more":false',
+    b'{"upserts":[{"id":"a"},],"cursor":"c","has_more":false}',
+    b"{upserts:[{'id':'a'}],'cursor':'c','has_more':false}",
+    b'',
 ], ids=["nan", "lone-surrogate", "not-utf8", "boolean", "array", "not-a-document", "no-id",
-        "not-a-list", "not-an-object"])
+        "not-a-list", "not-an-object", "a-string", "cut-short", "json5-comma", "json5-quotes",
+        "empty"])
 def test_what_sqlite_would_read_otherwise_is_left_to_the_parser(body: bytes) -> None:
     """Pages the plain parser reads differently, or refuses, are not decoded by SQLite."""
     assert pages.decode_page(body) is None

@@ -119,12 +119,14 @@ def parse_page(body: bytes) -> tuple[dict[str, Any], RawDocs]:
     return page, None
 
 
-# The page parsed once into JSONB by SQLite (strict JSON only, as orjson would accept): its
-# documents' array and everything else as JSON text (the cursor, removals, total: small).
-_DECODE_PAGE = """
-    SELECT json_type(p), json_type(p, '$.upserts'), jsonb_extract(p, '$.upserts'),
-           json_remove(p, '$.upserts')
-    FROM (SELECT CASE WHEN json_valid(CAST(:t AS TEXT), 1) THEN jsonb(CAST(:t AS TEXT)) END p)"""
+# The page parsed once into JSONB by SQLite (strict JSON only, as orjson would accept; the
+# validity check reuses the parse), then read apart in a second statement: its documents'
+# array and everything else as JSON text (the cursor, removals, total: small). In one
+# statement, SQLite evaluated the parse again for each use of it (10,000 dossiers: ~25 ms).
+_PARSE_PAGE = "SELECT CASE WHEN json_valid(CAST(:t AS TEXT), 1) THEN jsonb(CAST(:t AS TEXT)) END"
+_SPLIT_PAGE = """
+    SELECT json_type(:p), json_type(:p, '$.upserts'), jsonb_extract(:p, '$.upserts'),
+           json_remove(:p, '$.upserts')"""
 # A \uD800-\uDFFF escape: SQLite would store a lone surrogate as invalid UTF-8; the plain path
 # refuses it (orjson) or fails the page, so such a page takes that path.
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -149,8 +151,12 @@ def decode_page(body: bytes) -> tuple[dict[str, Any], DecodedBatch] | None:
         return None
     if _SURROGATE_ESCAPE.search(body):
         return None
-    row = _scratch().execute(_DECODE_PAGE, {"t": body}).fetchone()
-    if row is None or row[0] != "object" or row[1] != "array":
+    conn = _scratch()
+    parsed = conn.execute(_PARSE_PAGE, {"t": body}).fetchone()[0]
+    if parsed is None:
+        return None
+    row = conn.execute(_SPLIT_PAGE, {"p": parsed}).fetchone()
+    if row[0] != "object" or row[1] != "array":
         return None
     rest = json.loads(row[3])
     batch = decode_batch(row[2])
