@@ -169,9 +169,10 @@ _DOSSIER_NUMBERS = "CREATE TABLE IF NOT EXISTS dossier_numbers (rid INTEGER PRIM
 #: ``prefix='1 2 3'`` (0001) four entries per token were 40 % of a first sync's FTS5 writes
 #: beyond ``'1'`` (10,000 dossiers: 0.165 -> 0.110 CPU-s) and 8.6 MB of index instead of
 #: 4.6 MB. Longer prefixes are read from the terms themselves, sorted in the index: over
-#: 100,000 dossiers ``ng``* takes 7.7 ms instead of 2.8, ``tha``* 3.1 instead of 1.3, and the
-#: list's keystroke median and p95 did not move (bench/ui_search.py). A one-letter prefix
-#: (``n``*: 82,774 of 100,000 dossiers) would take 16 ms instead of 3-5 from the terms.
+#: 100,000 dossiers ``ng``* takes 7.7 ms instead of 2.8, ``tha``* 3.1 instead of 1.3; the
+#: list's keystroke p95 (bench/ui_search.py) 23-24 ms instead of 20, its median +0.5-1 ms.
+#: A one-letter prefix (``n``*: 82,774 of 100,000 dossiers) would take 16 ms instead of 3-5
+#: from the terms.
 _SEARCH_INDEX = ("CREATE VIRTUAL TABLE dossier_fts USING fts5(code, applicant, procedure, "
                  "address, summary, content='', contentless_delete=1, tokenize='unicode61', "
                  "prefix='1')")
