@@ -134,14 +134,22 @@ def measure_floor(root: Path, bodies: list[bytes]) -> dict[str, float]:
     """The least any client must do with a snapshot: parse every page (with the client's
     parser: orjson when installed, else ``json.loads``), and store each
     dossier's JSON under its id in ONE transaction of a fresh SQLCipher database opened like
-    the cache (same driver, key, page cipher, WAL). Seconds of each half and their sum."""
+    the cache (same driver, key, page cipher, WAL). Seconds of each half and their sum.
+
+    A page at a time, as a client would: each page's objects are dropped once its rows'
+    texts are made (not timed), so the parse does not pay for a heap that holds the whole
+    snapshot (at 10,000 dossiers, keeping every page made it ~15 % slower: the garbage
+    collector walked a growing heap; the floor was that much easier to beat)."""
     loads = orjson.loads if orjson is not None else json.loads  # the client's parser
-    started = time.perf_counter()
-    pages = [loads(body) for body in bodies]
-    parse = time.perf_counter() - started
-    rows = [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":")))
-            for page in pages for d in page["upserts"]]
-    del pages
+    parse = 0.0
+    rows: list[tuple[str, str]] = []
+    for body in bodies:
+        started = time.perf_counter()
+        page = loads(body)
+        parse += time.perf_counter() - started
+        rows += [(d["id"], json.dumps(d, ensure_ascii=False, separators=(",", ":")))
+                 for d in page["upserts"]]
+        del page
     path = root / f"floor-{secrets.token_hex(4)}.db"
     db = connect(path, secrets.token_bytes(32))
     try:
