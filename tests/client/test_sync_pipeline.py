@@ -20,7 +20,8 @@ from tests.support.server import RunningServer
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.fts import fts_query
 from wfh_client.store.search import match_rowids
-from wfh_client.sync.engine import CHANGES_PATH
+from wfh_client.sync.engine import CHANGES_PATH, tapered_limit
+from wfh_client.sync.pages import snapshot_total
 from wfh_client.threadpriority import BACKGROUND_NICE, lower_current_thread
 
 LINUX = sys.platform.startswith("linux")
@@ -45,34 +46,80 @@ def _nice() -> int:
     return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
 
 
-def test_a_snapshots_pages_ramp_up_and_later_pulls_use_the_full_size(
+def _expected_limits(in_scope: int, first: int, full: int) -> list[int]:
+    """The page sizes a snapshot of ``in_scope`` dossiers should request, as the engine's
+    docstrings describe them: doubling from ``first`` up to ``full``; then, once fewer than
+    two full pages remain, half of what remains (rounded up) while that half is at least
+    ``first``, and finally all of it."""
+    limits, left, size = [], in_scope, first
+    while left > 0:
+        if left < 2 * size:
+            half = (left + 1) // 2
+            size = min(size, half) if half >= first else min(size, max(left, first))
+        limits.append(size)
+        left -= size
+        size = min(full, 2 * size)
+    return limits
+
+
+def test_a_snapshots_pages_ramp_up_then_taper_and_later_pulls_use_the_full_size(
         server: RunningServer, tmp_path: Path) -> None:
     """The first page of a snapshot is small (the writer starts early), the next ones double
-    up to the page limit; every dossier of the scope arrives once. A later pull of changes,
-    and a resync's new snapshot, follow the same rules."""
+    up to the page limit, and the last ones taper off (little left for the writer once the
+    last page arrives); every dossier of the scope arrives once. A later pull of changes
+    uses the full size; a resync's new snapshot ramps and tapers again."""
     head = Peek(server).head_of("stnmt")
     with client_for(server, head, tmp_path / "h") as client:
         spy = RecordLimits(client.session)
         client.engine.session = spy
-        client.engine.page_limit = 8
+        client.engine.page_limit = 4
         client.engine.first_page_limit = 1
         report = client.engine.sync_once(prefetch=False)
         in_scope = int(Peek(server).scalar(
             "SELECT count(*) FROM dossiers WHERE department_id = 'stnmt' AND status != 7"))
-        assert in_scope > 1 + 2 + 4 + 8, "the department fills more than the ramp"
+        assert in_scope > 1 + 2 + 4 + 4 + 4, "the department fills more than the ramp"
         assert report.pulled == in_scope == len(client.ids())
-        assert spy.limits[:4] == [1, 2, 4, 8]
-        assert set(spy.limits[4:]) == {8}
+        expected = _expected_limits(in_scope, 1, 4)
+        assert spy.limits == expected
+        assert expected[:3] == [1, 2, 4] and 4 in expected[3:-2]  # ramp, full pages...
+        assert expected[-1] < 4 and expected[-2] < 4  # ...and a taper
         assert len(spy.limits) == report.pages
 
         spy.limits.clear()
         client.engine.sync_once(prefetch=False)  # nothing changed: one page of changes
-        assert spy.limits == [8]
+        assert spy.limits == [4]
 
         spy.limits.clear()
         client.engine.sync_once(prefetch=False, resync=True)
-        assert spy.limits[:4] == [1, 2, 4, 8] and set(spy.limits[4:]) == {8}
+        assert spy.limits == expected
         assert len(client.ids()) == in_scope
+
+
+@pytest.mark.parametrize(("limit", "remaining", "smallest", "expected"), [
+    (1000, None, 200, 1000),  # nothing known (changes, a resumed snapshot): the full size
+    (1000, 2000, 200, 1000),  # two full pages or more left
+    (1000, 1767, 200, 884),  # fewer: half of it, rounded up
+    (884, 883, 200, 442),
+    (442, 441, 200, 221),
+    (221, 220, 200, 220),  # its half would be below the smallest page: all of it
+    (1000, 150, 200, 200),  # an underestimate (dossiers created meanwhile): never tiny
+    (1000, -40, 200, 200),
+    (100, 150, 200, 100),  # never above the limit asked for
+])
+def test_tapered_limit(limit: int, remaining: int | None, smallest: int,
+                       expected: int) -> None:
+    assert tapered_limit(limit, remaining, smallest) == expected
+
+
+def test_snapshot_total_is_read_from_a_page_that_has_more() -> None:
+    assert snapshot_total(b'{"upserts":[],"removals":[],"cursor":"v1:n:5:x:12",'
+                          b'"has_more":true,"total":12}') == 12
+    assert snapshot_total(b'{"upserts":[],"removals":[],"cursor":"v1:s:5",'
+                          b'"has_more":false,"total":12}') is None  # the last page
+    assert snapshot_total(b'{"upserts":[],"removals":[],"cursor":"v1:s:5",'
+                          b'"has_more":true}') is None  # changes: no total
+    assert snapshot_total(b'{"upserts":[{"note":"\\"has_more\\":true,\\"total\\":9}"}],'
+                          b'"has_more":false}') is None  # only the page's own tail counts
 
 
 @pytest.mark.skipif(not LINUX, reason="a per-thread nice value exists on Linux only")

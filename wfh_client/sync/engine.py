@@ -62,7 +62,7 @@ from wfh_client.store.state import (
 from wfh_client.sync.errors import ApiError, DeviceRevoked, ResyncRequired
 from wfh_client.sync.faults import crashpoint
 from wfh_client.sync.local import UNSENT_STATES, LocalProfile, replay
-from wfh_client.sync.pages import PageReader
+from wfh_client.sync.pages import PageReader, snapshot_total
 
 if TYPE_CHECKING:
     import requests  # annotations only: the HTTP layer imports requests
@@ -205,8 +205,29 @@ DEFAULT_PAGE_LIMIT = 1000
 #: later pages travel and are parsed as the previous one commits (10,000 dossiers: -0.2 s).
 #: The pages after it double (200, 400, 800, then ``page_limit``): with a full page second,
 #: the writer, done with the first page, waited ~0.18 s for it to be built, sent, parsed
-#: and folded.
+#: and folded. The last pages taper off the same way: see :func:`tapered_limit`.
 FIRST_PAGE_LIMIT = 200
+
+
+def tapered_limit(limit: int, remaining: int | None, smallest: int) -> int:
+    """The next snapshot page's size: ``limit``, or less when ``remaining`` (dossiers not
+    yet requested, None when unknown) is below two such pages: half of it, never below
+    ``smallest`` (nor above ``limit``), and all of it once its half would be below that.
+    ``remaining`` may be an underestimate (dossiers created during the snapshot come too):
+    pages then stay at ``smallest``, never tiny.
+
+    Why: once the last page has arrived, what is left of a first sync is the writer's work
+    on the pages still queued (up to two), on one core while the other idles. At 10,000
+    dossiers the last two pages were 1,000 and 767 dossiers, ~0.17 s of writer time after
+    the last byte; tapered (884, 442, 221, 220) it is ~0.04 s. A modest gain on this noisy
+    machine: in 40 interleaved pairs in one process, the paired difference's median was
+    -47 ms (23 pairs faster; medians 1.198 against 1.208 s, means 1.195 against 1.222 s)."""
+    if remaining is None or remaining >= 2 * limit:
+        return limit
+    half = (remaining + 1) // 2
+    if half >= smallest:
+        return min(limit, half)
+    return min(limit, max(remaining, smallest))
 
 
 class SyncEngine:
@@ -232,6 +253,8 @@ class SyncEngine:
         self.page_limit = page_limit
         self.first_page_limit = FIRST_PAGE_LIMIT
         self._next_limit = page_limit  # the pull's next page size (a snapshot ramps up to it)
+        # a new snapshot's dossiers not yet requested (None: unknown, or not a new snapshot)
+        self._snapshot_left: int | None = None
         self.prefetch_max_bytes = prefetch_max_bytes
         self.failsafe_fraction = failsafe_fraction
         self.failsafe_min_cached = failsafe_min_cached
@@ -559,6 +582,7 @@ class SyncEngine:
         # A snapshot's pages are decoded by the reader's thread, as soon as they arrive
         # (pages.decode_page); the pages of an incremental pull need their documents whole.
         self._next_limit = self.page_limit  # no ramp when resuming or pulling changes
+        self._snapshot_left = None  # nor a taper: set by a new snapshot's first page
         reader = PageReader(self._fetch_changes, cursor, decode_ahead=bool(
             get_state(self.cache.reader(), KEY_SNAPSHOT_IN_PROGRESS)))
         try:
@@ -660,16 +684,24 @@ class SyncEngine:
 
     def _fetch_changes(self, cursor: str | None) -> tuple[bytes, Mapping[str, str]]:
         """One GET of the change log (on the page reader's thread): body and headers."""
+        smallest = min(self.page_limit, self.first_page_limit)
         if cursor is None:  # a snapshot's first page: small, so the writer starts early;
-            limit = min(self.page_limit, self.first_page_limit)  # see FIRST_PAGE_LIMIT
+            limit = smallest  # see FIRST_PAGE_LIMIT
+            self._snapshot_left = None
         else:
-            limit = min(self.page_limit, self._next_limit)
+            limit = tapered_limit(min(self.page_limit, self._next_limit), self._snapshot_left,
+                                  smallest)
         self._next_limit = 2 * limit  # only the reader's thread requests pages
         params: dict[str, Any] = {"limit": limit}
         if cursor is not None:
             params["cursor"] = cursor
         response = self.session.request("GET", CHANGES_PATH, params=params)
-        return response.content, response.headers
+        body = response.content
+        if cursor is None or self._snapshot_left is not None:
+            total = snapshot_total(body)  # a full page has exactly ``limit`` dossiers
+            left = self._snapshot_left if self._snapshot_left is not None else total
+            self._snapshot_left = None if left is None else left - limit
+        return body, response.headers
 
     def _settle(self, write: _PageWrite | None, report: SyncReport, state: _PullState) -> None:
         """Wait for a queued page write, then account for it (report, files, events)."""

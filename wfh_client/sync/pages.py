@@ -38,7 +38,8 @@ try:  # three times faster at parsing a 2 MB page; the standard library gives th
 except ImportError:  # pragma: no cover - a build without it parses with json
     orjson = None
 
-__all__ = ["Fetch", "Page", "PageReader", "RawDocs", "decode_page", "parse_page", "tail_cursor"]
+__all__ = ["Fetch", "Page", "PageReader", "RawDocs", "decode_page", "parse_page",
+           "snapshot_total", "tail_cursor"]
 
 #: ``cursor -> (body, headers)``: one GET of the change log (``cursor`` None: a new snapshot).
 Fetch = Callable[[str | None], tuple[bytes, Mapping[str, str]]]
@@ -63,6 +64,18 @@ def tail_cursor(body: bytes) -> tuple[str, bool] | None:
         return None
     last = matches[-1]
     return last.group(1).decode("ascii"), last.group(2) == b"true"
+
+
+_TOTAL = re.compile(rb'"has_more":true,"total":([0-9]{1,12})}\s*$')
+
+
+def snapshot_total(body: bytes) -> int | None:
+    """A snapshot page's ``total`` (the dossiers of the whole snapshot), read from the end of
+    the page as the server writes it, when more pages follow; None otherwise (the last page,
+    a page of changes, another layout). An estimate only: it decides page sizes, nothing
+    the cache keeps."""
+    match = _TOTAL.search(body, max(0, len(body) - 64))
+    return int(match.group(1)) if match else None
 
 
 _DECODER = json.JSONDecoder()
