@@ -15,7 +15,7 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.client.conftest import make_dossier
@@ -306,6 +306,18 @@ def test_a_pages_search_rows_are_each_dossiers_own(docs: list[dict[str, Any]]) -
     dossier's own (_fts_values): folded text, compact tokens, phone and ID number endings."""
     assert store_dossiers._fts_rows(docs) == [
         tuple(store_dossiers._fts_values(d)) for d in docs]
+
+
+@settings(max_examples=200, deadline=None)
+@example([["a\ud800", 1], ["đ\x1f\n\""]])
+@given(st.lists(st.lists(st.text() | st.integers(min_value=-(2**63), max_value=2**63 - 1),
+                         max_size=6), max_size=6))
+def test_batch_json_is_the_standard_librarys(rows: list[list[Any]]) -> None:
+    """The search rows' JSON the writer's statements read (orjson's when installed) is the
+    standard library's compact text, character for character - lone surrogates included
+    (orjson refuses them: the standard library answers)."""
+    expected = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    assert store_dossiers._bulk_json(rows) == expected
 
 
 def test_vietnamese_text_takes_the_batch_fold() -> None:

@@ -327,8 +327,20 @@ def _search_batch(copies: list[PreparedCopy]) -> tuple[str, str]:
     """The batch's search rows as the writer's statements read them: the FTS5 columns of every
     copy, and apart, only the copies with numbers (a tenth of the text: the numbers'
     statement no longer parses every row's folded text again)."""
-    return (_BULK_ENCODE([c.fts[:5] for c in copies]),
-            _BULK_ENCODE([[k, c.fts[5]] for k, c in enumerate(copies) if c.fts[5]]))
+    return (_bulk_json([c.fts[:5] for c in copies]),
+            _bulk_json([[k, c.fts[5]] for k, c in enumerate(copies) if c.fts[5]]))
+
+
+def _bulk_json(value: list[Any]) -> str:
+    """Compact JSON text of a batch's lists of strings and integers: orjson's when installed
+    (a first sync's 10,000 dossiers' search rows: ~6 ms instead of ~30 ms, on the decoding
+    thread), else the standard library's; the same text for SQLite either way. A lone
+    surrogate, which orjson refuses, gets the standard library's answer (and SQLite its
+    error)."""
+    if orjson is not None:
+        with contextlib.suppress(orjson.JSONEncodeError):
+            return str(orjson.dumps(value), "utf-8")
+    return _BULK_ENCODE(value)
 
 
 _SCRATCH = threading.local()  # per-thread in-memory SQLite: JSON -> JSONB, no file involved
