@@ -38,11 +38,14 @@ import collections
 import contextlib
 import json
 import random
-import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from proxyproc import ProxyProcess  # noqa: E402
 
 MSS = 1448  # Ethernet MTU 1500 - IP/TCP headers with timestamps
 INITIAL_WINDOW = 10 * MSS  # RFC 6928
@@ -217,41 +220,14 @@ async def _serve(profile: Profile, target_port: int, port: int, seed: int) -> No
                 return
 
 
-class ShapedLink:
+class ShapedLink(ProxyProcess):
     """The proxy in its own process; ``url`` goes through it to ``127.0.0.1:target_port``."""
 
     def __init__(self, target_port: int, profile: Profile, seed: int = 1) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, str(Path(__file__).resolve()), "--target-port", str(target_port),
-             "--rate-mbit", str(profile.rate_mbit), "--rtt-ms", str(profile.rtt_ms),
-             "--loss", str(profile.loss), "--name", profile.name, "--seed", str(seed)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None and self.proc.stdin is not None
-        self.port = int(json.loads(self.proc.stdout.readline())["port"])
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def counters(self) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write("counters\n")
-        self.proc.stdin.flush()
-        return dict(json.loads(self.proc.stdout.readline()))
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            with contextlib.suppress(OSError):
-                self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self) -> ShapedLink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().__init__(str(Path(__file__).resolve()), [
+            "--target-port", str(target_port), "--rate-mbit", str(profile.rate_mbit),
+            "--rtt-ms", str(profile.rtt_ms), "--loss", str(profile.loss),
+            "--name", profile.name, "--seed", str(seed)])
 
 
 def _calibrate() -> dict[str, Any]:

@@ -21,15 +21,17 @@ decompression, parsing, storing).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
-import subprocess
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from proxyproc import ProxyProcess  # noqa: E402
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
                "proxy-authenticate", "proxy-authorization", "content-length"}
@@ -112,33 +114,11 @@ def _main() -> int:
     return 0
 
 
-class ReplayServer:
+class ReplayServer(ProxyProcess):
     """The recording proxy in its own process, in front of ``127.0.0.1:upstream_port``."""
 
     def __init__(self, upstream_port: int) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, str(Path(__file__).resolve()), "--upstream-port",
-             str(upstream_port)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        assert self.proc.stdout is not None
-        self.port = int(json.loads(self.proc.stdout.readline())["port"])
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def counters(self) -> dict[str, int]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.proc.stdin.write("counters\n")
-        self.proc.stdin.flush()
-        return dict(json.loads(self.proc.stdout.readline()))
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            assert self.proc.stdin is not None
-            with contextlib.suppress(OSError):
-                self.proc.stdin.close()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        super().__init__(str(Path(__file__).resolve()), ["--upstream-port", str(upstream_port)])
 
 
 if __name__ == "__main__":
