@@ -138,7 +138,7 @@ def measure_floor(root: Path, bodies: list[bytes]) -> dict[str, float]:
 
     A page at a time, as a client would: each page's objects are dropped once its rows'
     texts are made (not timed), so the parse does not pay for a heap that holds the whole
-    snapshot (at 10,000 dossiers, keeping every page made it ~15 % slower: the garbage
+    snapshot (at 10,000 dossiers, keeping every page made it ~40 % slower: the garbage
     collector walked a growing heap; the floor was that much easier to beat)."""
     loads = orjson.loads if orjson is not None else json.loads  # the client's parser
     parse = 0.0
