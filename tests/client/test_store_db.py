@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from tests.client.conftest import make_dossier
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store.cache import Cache, account_paths
+from wfh_client.store.document_rows import document_rows
 from wfh_client.store.fts import fts_query
 from wfh_client.store.migrations import MIGRATIONS, applied_migrations, migrate
 from wfh_client.store.state import KEY_SNAPSHOT_IN_PROGRESS, delete_state, set_state
@@ -150,7 +151,7 @@ def test_a_new_cache_indexes_one_letter_prefixes_an_older_one_keeps_its_index(
         for doc in docs:
             new.write(lambda db, doc=doc: store_dossiers.put_server_copy(db, doc))
             store_dossiers.put_server_copy(old, doc)
-        assert migrate(old) == ["0010_search_prefix_1"]
+        assert migrate(old, MIGRATIONS[:upto + 1]) == ["0010_search_prefix_1"]
         assert "prefix='1 2 3'" in _search_index_sql(old)  # it held dossiers: kept
         for db in (new.reader(), old):
             ids = [str(d["id"]) for d in docs]
@@ -162,6 +163,33 @@ def test_a_new_cache_indexes_one_letter_prefixes_an_older_one_keeps_its_index(
     finally:
         new.close()
         old.conn.close()
+
+
+def test_documents_rows_are_kept_only_for_held_documents(tmp_path: Path) -> None:
+    """0011: an old cache's rows for documents never fetched go (the dossier's JSON lists
+    them); the rows of documents held, partly held or failed stay, and the window still
+    lists every document with its state."""
+    upto = [name for name, _ in MIGRATIONS].index("0011_documents_held_only")
+    db = Database(sqlcipher3.connect(str(tmp_path / "old.db"), isolation_level=None))
+    migrate(db, MIGRATIONS[:upto])
+    doc = make_dossier(1)
+    doc["documents"] = [dict(doc["documents"][0], id=f"doc-1-{n}", name=f"{n}.pdf")
+                        for n in range(1, 5)]
+    store_dossiers.put_server_copy(db, doc)
+    # the rows the old write path kept: one for each document, most never fetched
+    for name, state, held in (("doc-1-1", "remote", 0), ("doc-1-2", "downloaded", 100),
+                              ("doc-1-3", "partial", 40), ("doc-1-4", "failed", 0)):
+        db.execute("INSERT INTO documents (id, dossier_id, name, size, state, downloaded_bytes, "
+                   "local_name) VALUES (?, ?, ?, 100, ?, ?, CASE WHEN ? > 0 THEN ? END)",
+                   [name, doc["id"], name, state, held, held, name])
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 4
+    assert migrate(db, MIGRATIONS[:upto + 1]) == ["0011_documents_held_only"]
+    assert db.execute("SELECT id, state FROM documents ORDER BY id").fetchall() == [
+        ("doc-1-2", "downloaded"), ("doc-1-3", "partial"), ("doc-1-4", "failed")]
+    assert [(r["id"], r["name"], r["state"], r["downloaded_bytes"])
+            for r in document_rows(db, doc["id"])] == [
+        ("doc-1-1", "1.pdf", "remote", 0), ("doc-1-2", "2.pdf", "downloaded", 100),
+        ("doc-1-3", "3.pdf", "partial", 40), ("doc-1-4", "4.pdf", "failed", 0)]
 
 
 def test_failed_migration_rolls_back(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from wfh_client.domain import ActionInvalid
 from wfh_client.store import DocumentIntegrityError, keys
 from wfh_client.store import dossiers as store_dossiers
 from wfh_client.store import outbox as store_outbox
+from wfh_client.store.document_rows import document_rows, get_document_row
 from wfh_client.store.fts import fts_query
 from wfh_client.store.listing import ordered_ids, sort_indexes
 from wfh_client.store.state import counts
@@ -495,9 +496,15 @@ def test_documents_prefetch_verify_and_resume(server: RunningServer, officer: Sy
     officer.engine.prefetch_max_bytes = 50_000_000
     report = officer.engine.sync_once()
     db = officer.cache.reader()
+    # every document of the officer's dossiers is held, each with its row
+    mine = [r for (dossier,) in db.execute("SELECT id FROM dossiers WHERE assignee_id = ?",
+                                           [user["id"]])
+            for r in document_rows(db, dossier)]
+    assert big_id in {r["id"] for r in mine}
+    assert mine and all(r["state"] == "downloaded" and r["local_name"] == r["id"] for r in mine)
     rows = db.execute("SELECT doc.id, doc.sha256, doc.state FROM documents doc JOIN dossiers d "
                       "ON d.id = doc.dossier_id").fetchall()
-    assert rows and all(state == "downloaded" for _, _, state in rows)
+    assert sorted(rows) == sorted((r["id"], r["sha256"], r["state"]) for r in mine)
     assert report.documents == len(rows)
     for doc_id, sha, _ in rows:
         assert hashlib.sha256(officer.cache.documents.read_all(doc_id)).hexdigest() == sha
@@ -522,13 +529,71 @@ def test_documents_prefetch_verify_and_resume(server: RunningServer, officer: Sy
     assert transferred == len(big) - held  # only the rest came over the wire
     assert officer.cache.documents.read_all(big_id) == big
 
-    # A corrupted copy on the server side is caught by the SHA-256 check.
+    # A corrupted copy on the server side is caught by the SHA-256 check: the dossier (its
+    # JSON, where the metadata is read) lists another SHA-256 than the bytes served have.
     officer.cache.documents.delete(big_id)
     officer.cache.write(lambda w: w.execute(
         "UPDATE documents SET state = 'remote', sha256 = ? WHERE id = ?", ["0" * 64, big_id]))
+    officer.cache.write(lambda w: w.execute(
+        "UPDATE dossier_json SET data = json_set(data, (SELECT '$.documents[' || f.key || "
+        "'].sha256' FROM json_each(dossier_json.data, '$.documents') f "
+        "WHERE CAST(f.value->>'id' AS TEXT) = ?), ?) WHERE rid = (SELECT d.rid FROM dossiers d "
+        "JOIN documents x ON x.dossier_id = d.id WHERE x.id = ?)", [big_id, "0" * 64, big_id]))
+    assert get_document_row(officer.cache.reader(), big_id)["sha256"] == "0" * 64
     with pytest.raises(DocumentIntegrityError):
         download_document(officer.engine, big_id)
     assert not officer.cache.documents.exists(big_id)
+
+
+def test_a_first_sync_lists_every_document_from_the_json_and_writes_no_row(
+        server: RunningServer, officer: SyncClient) -> None:
+    """No prefetch: the cache holds no document, so no ``documents`` row; each dossier's
+    documents are listed from its JSON exactly as the server has them, all remote, and one
+    is found by its id alone. A download records its row; a new SHA-256 from the server
+    resets it to remote; a document gone from the dossier loses its row."""
+    officer.engine.sync_once(prefetch=False)
+    db = officer.cache.reader()
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    expected = Peek(server).rows(
+        "SELECT id, dossier_id, name, kind, mime, size, sha256 FROM documents "
+        "WHERE dossier_id IN (SELECT id FROM dossiers WHERE assignee_id = :u) "
+        "ORDER BY dossier_id, id", u=officer.session.user["id"])
+    listed = [r for (dossier,) in db.execute("SELECT id FROM dossiers ORDER BY id")
+              for r in document_rows(db, dossier)]
+    assert len(listed) >= len(expected) > 0
+    by_id = {r["id"]: r for r in listed}
+    for e in expected:
+        row = by_id[str(e.id)]
+        assert (row["dossier_id"], row["name"], row["kind"], row["mime"], row["size"],
+                row["sha256"]) == (e.dossier_id, e.name, e.kind, e.mime, e.size, e.sha256)
+        assert (row["state"], row["downloaded_bytes"], row["local_name"]) == ("remote", 0, None)
+    first = expected[0]
+    assert get_document_row(db, str(first.id)) == by_id[str(first.id)]  # by its id alone
+    assert get_document_row(db, "no-such-document") is None
+
+    assert download_document(officer.engine, str(first.id), dossier_id=first.dossier_id) > 0
+    held = get_document_row(db, str(first.id), first.dossier_id)
+    assert held is not None and held["state"] == "downloaded"
+    assert held["downloaded_bytes"] == first.size and held["local_name"] == str(first.id)
+    assert db.execute("SELECT id, sha256 FROM documents").fetchall() == [
+        (str(first.id), first.sha256)]
+    # The server's copy of the dossier lists another SHA-256: what is held is another file.
+    record = store_dossiers.get_dossier(db, first.dossier_id)
+    assert record is not None
+    changed = {**record.data, "version": record.data["version"] + 1, "documents": [
+        dict(d, sha256="f" * 64) if str(d["id"]) == str(first.id) else d
+        for d in record.data["documents"]]}
+    officer.cache.write(lambda w: store_dossiers.put_server_copy(w, changed))
+    again = get_document_row(db, str(first.id), first.dossier_id)
+    assert again is not None
+    assert (again["state"], again["downloaded_bytes"], again["sha256"]) == ("remote", 0, "f" * 64)
+    # Gone from the dossier: its row goes (the file is an orphan, purged by maintenance).
+    gone = {**changed, "version": changed["version"] + 1, "documents": [
+        d for d in changed["documents"] if str(d["id"]) != str(first.id)]}
+    officer.cache.write(lambda w: store_dossiers.put_server_copy(w, gone))
+    assert get_document_row(db, str(first.id)) is None
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert officer.cache.purge_orphan_documents() == 1
 
 
 def test_result_upload_recorded_offline(server: RunningServer, officer: SyncClient,

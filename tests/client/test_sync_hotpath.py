@@ -22,6 +22,7 @@ from tests.client.conftest import make_dossier
 from wfh_client.domain.folding import fold
 from wfh_client.store import Cache, account_paths, fts
 from wfh_client.store import dossiers as store_dossiers
+from wfh_client.store.document_rows import document_rows
 from wfh_client.store.fts import fast_fold, index_text, index_texts
 from wfh_client.sync import pages
 from wfh_client.sync.pages import parse_page as _parse_page
@@ -163,8 +164,11 @@ def _dump(cache: Cache) -> dict[str, list[Any]]:
         "fts": db.execute("SELECT d.id FROM dossier_fts f JOIN dossiers d ON d.rid = f.rowid "
                           "WHERE dossier_fts MATCH '\"dang\"*' ORDER BY d.id").fetchall(),
         "notes": db.execute("SELECT * FROM notes ORDER BY dossier_id, position").fetchall(),
-        "documents": db.execute("SELECT id, dossier_id, name, kind, mime, size, sha256, state "
-                                "FROM documents ORDER BY id").fetchall(),
+        # each dossier's documents as the window lists them (from its JSON: no row is held)
+        "documents": [[(r["id"], r["dossier_id"], r["name"], r["kind"], r["mime"], r["size"],
+                        r["sha256"], r["state"]) for r in document_rows(db, dossier_id)]
+                      for (dossier_id,) in db.execute("SELECT id FROM dossiers ORDER BY id")],
+        "held": db.execute("SELECT count(*) FROM documents").fetchone()[0],
     }
 
 
@@ -366,6 +370,11 @@ _HISTORY_READ = ("d.id, h.key, typeof(h.value->>'at'), h.value->>'at', h.value->
                  "typeof(h.value->>'actor_id'), h.value->>'actor_id'")
 
 
+_DOCUMENTS_READ = ("d.id, f.key, CAST(f.value->>'id' AS TEXT), coalesce(f.value->>'name', ''), "
+                   "typeof(f.value->>'kind'), f.value->>'kind', typeof(f.value->>'size'), "
+                   "f.value->>'size', f.value->>'sha256'")
+
+
 def _typed(cache: Cache) -> list[Any]:
     db = cache.reader()
     return [db.execute(f"SELECT {cols} FROM {table} ORDER BY 1, 2").fetchall()  # noqa: S608
@@ -374,8 +383,9 @@ def _typed(cache: Cache) -> list[Any]:
                  "json_each(j.data, '$.history') h", _HISTORY_READ),
                 ("notes", "dossier_id, position, id, client_id, typeof(author_name), "
                           "author_name, text, created_at, pending"),
-                ("documents", "id, dossier_id, name, typeof(kind), kind, typeof(size), size, "
-                              "sha256"),
+                # the documents as the window and the prefetch read them (from the JSON)
+                ("dossiers d JOIN dossier_json j ON j.rid = d.rid, "
+                 "json_each(j.data, '$.documents') f", _DOCUMENTS_READ),
                 ("dossiers", "id, code, typeof(status), status, typeof(step), step, summary, "
                              "applicant_name"))]
 

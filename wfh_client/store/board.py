@@ -101,7 +101,8 @@ _APPROVAL_SQL = (
     "SELECT d.id, d.code, d.procedure_name, d.applicant_name, d.assignee_id, "  # noqa: S608
     "json_extract(j.data, '$.assignee_name'), json_extract(j.data, '$.proposed_decision'), "
     f"({_SUBMISSION.format(col='content')}), ({_SUBMISSION.format(col='at')}) AS submitted, "
-    "(SELECT COUNT(*) FROM documents x WHERE x.dossier_id = d.id AND x.kind = 'result'), "
+    "(SELECT COUNT(*) FROM json_each(j.data, '$.documents') x "
+    "WHERE x.value->>'kind' = 'result'), "
     f"d.due_at, d.local_state {_FROM} WHERE {BUCKETS[AWAITING_APPROVAL]} "
     "ORDER BY submitted IS NULL, submitted, d.code"
 )

@@ -6,10 +6,12 @@ share its transaction; read functions work on any connection. The store does not
 passes the merged ``data`` itself, and :func:`apply_server_page` calls an optional ``merge``
 callback for such dossiers inside the page's single transaction.
 
-Every write of ``data`` keeps the list columns, the FTS row (folded text), and the ``notes`` and
-``documents`` child rows in step. The history (the slip's entries) is read from the document's
-JSON where needed: a table copying it was a fifth of a first sync's writes for two queries that
-only ever look at a few dossiers (the unread marker, the approvals' submission).
+Every write of ``data`` keeps the list columns, the FTS row (folded text), the ``notes`` rows
+and the ``documents`` rows of the documents this device holds in step. The history (the slip's
+entries) and the documents' metadata are read from the document's JSON where needed: a table
+copying the history was a fifth of a first sync's writes for two queries that only ever look at
+a few dossiers (the unread marker, the approvals' submission); a row per document, its costliest
+statement (see ``document_rows``).
 
 ``local_state``: ``synced`` (data == base), ``pending`` (optimistic local changes waiting in
 the outbox), ``conflict`` (waiting for the user), ``rejected`` (a local change was refused; the
@@ -207,15 +209,14 @@ _COLUMNS = ("id", "code", "version", "status", "step", "assignee_id", "departmen
             "server_version", "local_state", "updated_at", "cached_at", "snapshot_gen")
 _NOTES_SQL = ("INSERT INTO notes (dossier_id, position, id, client_id, author_name, text, "
               "created_at, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-_DOCUMENTS_SQL = """
-        INSERT INTO documents (id, dossier_id, name, kind, mime, size, sha256, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(id) DO UPDATE SET dossier_id = excluded.dossier_id, name = excluded.name,
-          kind = excluded.kind, mime = excluded.mime, size = excluded.size,
-          state = CASE WHEN documents.sha256 IS excluded.sha256 THEN documents.state ELSE 'remote' END,
-          downloaded_bytes = CASE WHEN documents.sha256 IS excluded.sha256
-                             THEN documents.downloaded_bytes ELSE 0 END,
-          sha256 = excluded.sha256, updated_at = excluded.updated_at"""
+# Only the documents this device holds have a row (see ``document_rows``): a new copy of the
+# dossier updates theirs; a new SHA-256 means the held bytes are another document's.
+_HELD_DOCUMENTS_SQL = """
+        UPDATE documents SET dossier_id = ?, name = ?, kind = ?, mime = ?, size = ?,
+          state = CASE WHEN sha256 IS ? THEN state ELSE 'remote' END,
+          downloaded_bytes = CASE WHEN sha256 IS ? THEN downloaded_bytes ELSE 0 END,
+          sha256 = ?, updated_at = ?
+        WHERE id = ?"""
 _FTS_SQL = ("INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, "
             "summary) VALUES (?, ?, ?, ?, ?, ?)")
 
@@ -252,10 +253,11 @@ def _note_rows(dossier_id: str, data: Mapping[str, Any]) -> list[tuple[Any, ...]
             for i, n in enumerate(data.get("notes") or [])]
 
 
-def _document_rows(dossier_id: str, docs: list[Mapping[str, Any]],
-                   now: str) -> list[tuple[Any, ...]]:
-    return [(str(d["id"]), dossier_id, _s(d.get("name")), d.get("kind"), d.get("mime"),
-             d.get("size"), d.get("sha256"), now) for d in docs]
+def _held_document_rows(dossier_id: str, docs: list[Mapping[str, Any]],
+                        now: str) -> list[tuple[Any, ...]]:
+    """:data:`_HELD_DOCUMENTS_SQL`'s parameters for each of ``docs``."""
+    return [(dossier_id, _s(d.get("name")), d.get("kind"), d.get("mime"), d.get("size"),
+             d.get("sha256"), d.get("sha256"), d.get("sha256"), now, str(d["id"])) for d in docs]
 
 
 def _write(db: Database, data: Mapping[str, Any], *, base: Mapping[str, Any] | None,
@@ -289,7 +291,8 @@ def _write_children(db: Database, dossier_id: str, data: Mapping[str, Any]) -> N
     ids = [str(d["id"]) for d in docs]
     db.execute(f"DELETE FROM documents WHERE dossier_id = ? AND id NOT IN "  # noqa: S608
                f"({', '.join('?' * len(ids))})", [dossier_id, *ids])
-    db.conn.executemany(_DOCUMENTS_SQL, _document_rows(dossier_id, docs, now_iso()))
+    if db.execute("SELECT 1 FROM documents LIMIT 1").fetchone() is not None:  # any held
+        db.conn.executemany(_HELD_DOCUMENTS_SQL, _held_document_rows(dossier_id, docs, now_iso()))
 
 
 _BULK_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"),
@@ -544,9 +547,9 @@ def prepare_copies(upserts: Iterable[Mapping[str, Any]],
 
 
 # A batch of new server copies, straight from their JSON text (``jsonb_each`` over the array
-# of documents, parsed once into JSONB): every column as ``_row_values``, ``_note_rows`` and
-# ``_document_rows`` compute it, in SQLite's C code instead of Python (no
-# row tuples built, no JSON re-encoded).
+# of documents, parsed once into JSONB): every column as ``_row_values`` and ``_note_rows``
+# compute it, in SQLite's C code instead of Python (no row tuples built, no JSON re-encoded).
+# A new dossier has no held document: no ``documents`` row.
 _BATCH_DOSSIERS = f"""
     INSERT INTO dossiers (rid, {', '.join(_COLUMNS)})
     SELECT :first + d.key, d.value->>'id', coalesce(d.value->>'code', ''),
@@ -565,13 +568,6 @@ _BATCH_NOTES = """
     SELECT d.value->>'id', n.key, n.value->>'id', n.value->>'client_id', n.value->>'author_name',
            n.value->>'text', n.value->>'created_at', (n.value->>'id') IS NULL
     FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.notes') n"""
-_BATCH_DOCUMENTS = _DOCUMENTS_SQL.replace("""
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", """
-        SELECT f.value->>'id', d.value->>'id', coalesce(f.value->>'name', ''), f.value->>'kind',
-               f.value->>'mime', f.value->>'size', f.value->>'sha256', :now
-        FROM jsonb_each(:docs) d, jsonb_each(d.value, '$.documents') f WHERE true""")
-
-
 _BATCH_FTS = """
     INSERT OR REPLACE INTO dossier_fts (rowid, code, applicant, procedure, address, summary)
     SELECT :first + key, value->>0, value->>1, value->>2, value->>3, value->>4
@@ -599,7 +595,7 @@ def _insert_new(db: Database, copies: list[PreparedCopy], snapshot_gen: int,
             _write(db, doc, base=doc, local_state="synced", snapshot_gen=snapshot_gen)
         return
     params = {"docs": docs, "first": first, "now": now_iso(), "gen": snapshot_gen}
-    for sql in (_BATCH_DOSSIERS, _BATCH_JSON, _BATCH_NOTES, _BATCH_DOCUMENTS):
+    for sql in (_BATCH_DOSSIERS, _BATCH_JSON, _BATCH_NOTES):
         db.execute(sql, params)
     fts, numbers = (batch.fts, batch.numbers) if batch is not None else _search_batch(copies)
     db.execute(_BATCH_FTS, {"first": first, "fts": fts})

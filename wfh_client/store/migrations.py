@@ -277,6 +277,11 @@ MIGRATIONS: tuple[tuple[str, Sequence[str | Callable[[Database], None]]], ...] =
     # one prefix length indexed instead of three, for caches not yet filled: a first sync's
     # FTS5 writes a third lighter (_SEARCH_INDEX)
     ("0010_search_prefix_1", (_search_index_for_new_caches,)),
+    # a documents row only for a document this device holds (store.document_rows): the rest
+    # said nothing the dossier's JSON does not, and cost a first sync its costliest statement
+    ("0011_documents_held_only", (
+        "DELETE FROM documents WHERE state = 'remote' AND local_name IS NULL",
+    )),
 )
 
 

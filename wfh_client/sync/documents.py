@@ -53,6 +53,15 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: Prefetching never leaves less than this free on the disk (the cache, the system and other
 #: programs need room; a full disk is how a database write fails).
 MIN_FREE_BYTES = 512 * 1024 * 1024
+# The documents of the user's dossiers not held whole, from the dossiers' JSON (a documents row
+# exists only for one held: store.document_rows), most urgent dossier first, smallest first.
+_PREFETCH_SQL = """
+    SELECT CAST(f.value->>'id' AS TEXT) AS doc_id, f.value->>'size' AS size, d.id
+    FROM dossiers d JOIN dossier_json j ON j.rid = d.rid, json_each(j.data, '$.documents') f
+    LEFT JOIN documents l ON l.id = CAST(f.value->>'id' AS TEXT) AND l.dossier_id = d.id
+    WHERE d.assignee_id = ? AND f.type = 'object'
+      AND coalesce(l.state, 'remote') IN ('remote', 'partial')
+    ORDER BY d.due_at IS NULL, d.due_at, size"""
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 Progress = Callable[[int, int], None]
 
@@ -62,22 +71,25 @@ def content_path(dossier_id: str, doc_id: str) -> str:
 
 
 def download_document(engine: SyncEngine, doc_id: str, *, progress: Progress | None = None,
-                      cancel: threading.Event | None = None) -> int:
+                      cancel: threading.Event | None = None,
+                      dossier_id: str | None = None) -> int:
     """Fetch one document into the encrypted store (resuming a partial one); returns the
     bytes transferred. Raises ``DocumentIntegrityError`` if the SHA-256 does not match.
+    ``dossier_id``: the dossier listing it, when known (else it is looked up).
 
     Downloads of one document are serialised (the window and the prefetch may ask at once):
     the second waits and finds the first one's verified file."""
     with engine.cache.documents.lock(doc_id):
-        return _download(engine, doc_id, progress, cancel)
+        return _download(engine, doc_id, dossier_id, progress, cancel)
 
 
-def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
-              cancel: threading.Event | None) -> int:
+def _download(engine: SyncEngine, doc_id: str, dossier_id: str | None,
+              progress: Progress | None, cancel: threading.Event | None) -> int:
     cache = engine.cache
-    row = get_document_row(cache.reader(), doc_id)
+    row = get_document_row(cache.reader(), doc_id, dossier_id)
     if row is None:
         raise KeyError(f"document {doc_id} is not in the cache")
+    dossier_id = str(row["dossier_id"])
     if row["state"] == "downloaded" and cache.documents.exists(doc_id):
         return 0
     held = cache.documents.partial_size(doc_id) if row["state"] == "partial" else 0
@@ -105,14 +117,16 @@ def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
         writer.finish()
     except DocumentIntegrityError:
         cache.documents.delete(doc_id)
-        cache.write(lambda db: set_document_state(db, doc_id, "failed", downloaded_bytes=0))
+        cache.write(lambda db: set_document_state(db, doc_id, "failed", downloaded_bytes=0,
+                                                  dossier_id=dossier_id))
         raise
     except BaseException:
         writer.abort()
         kept = cache.documents.partial_size(doc_id)
         try:  # best effort (on a full disk this write fails too): the first error is raised
             cache.write(lambda db: set_document_state(db, doc_id, "partial",
-                                                      downloaded_bytes=kept, local_name=doc_id))
+                                                      downloaded_bytes=kept, local_name=doc_id,
+                                                      dossier_id=dossier_id))
         except Exception:  # noqa: BLE001 - see above; a resume re-reads the .part size anyway
             log.warning("could not record the partial download of %s", doc_id, exc_info=True)
         raise
@@ -121,7 +135,8 @@ def _download(engine: SyncEngine, doc_id: str, progress: Progress | None,
     if not cache.documents.exists(doc_id):  # never mark downloaded what is not there
         raise DocumentIntegrityError(f"document {doc_id}: the verified file is missing")
     cache.write(lambda db: set_document_state(db, doc_id, "downloaded",
-                                              downloaded_bytes=total, local_name=doc_id))
+                                              downloaded_bytes=total, local_name=doc_id,
+                                              dossier_id=dossier_id))
     return transferred
 
 
@@ -135,11 +150,7 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
     held = int(db.execute("SELECT coalesce(sum(size), 0) FROM documents "
                           "WHERE state = 'downloaded'").fetchone()[0])
     budget = engine.prefetch_max_bytes - held
-    rows = db.execute(
-        "SELECT doc.id, doc.size, doc.dossier_id FROM documents doc "
-        "JOIN dossiers d ON d.id = doc.dossier_id "
-        "WHERE doc.state IN ('remote', 'partial') AND d.assignee_id = ? "
-        "ORDER BY d.due_at IS NULL, d.due_at, doc.size", [me]).fetchall()
+    rows = db.execute(_PREFETCH_SQL, [me]).fetchall()
     todo = []
     for doc_id, size, dossier_id in rows:
         if size is not None and size <= budget:
@@ -156,7 +167,8 @@ def prefetch(engine: SyncEngine, report: SyncReport, cancel: threading.Event) ->
         engine.bus.publish("sync.progress", done=done, total=len(todo), phase="documents")
         try:
             report.requests += 1
-            report.document_bytes += download_document(engine, doc_id, cancel=cancel)
+            report.document_bytes += download_document(engine, doc_id, cancel=cancel,
+                                                       dossier_id=dossier_id)
             report.documents += 1
             # an open dossier window shows it held at once (it re-reads on this event)
             engine.bus.publish("dossiers.changed", ids=[dossier_id])

@@ -192,7 +192,8 @@ class DocumentsPanel(QWidget):
             self._update_buttons()
             self._fail(self.tr("The download failed: %1").replace("%1", words))
 
-        Op(self, lambda: download_document(engine, doc_id, cancel=cancel)) \
+        Op(self, lambda: download_document(engine, doc_id, cancel=cancel,
+                                             dossier_id=row.get("dossier_id"))) \
             .success(done).failure(failed).run()
 
     def cancel_downloads(self) -> None:
