@@ -22,7 +22,7 @@ from wfh_client.store.fts import fts_query
 from wfh_client.store.search import match_rowids
 from wfh_client.sync.engine import CHANGES_PATH, tapered_limit
 from wfh_client.sync.pages import snapshot_total
-from wfh_client.threadpriority import BACKGROUND_NICE, lower_current_thread
+from wfh_client.threadpriority import BACKGROUND_NICE, PIPELINE_NICE, lower_current_thread
 
 LINUX = sys.platform.startswith("linux")
 
@@ -141,12 +141,12 @@ def test_lower_current_thread_lowers_only_the_calling_thread() -> None:
 
 
 @pytest.mark.skipif(not LINUX, reason="a per-thread nice value exists on Linux only")
-def test_a_snapshot_is_folded_off_the_sync_thread_at_background_priority(
+def test_a_snapshot_is_folded_off_the_sync_thread_at_a_lower_priority(
         server: RunningServer, tmp_path: Path) -> None:
     """Every page of a first sync is folded (search text) on the page decoder's thread, at
-    background priority, never on the thread running the sync; WAL checkpoints run at
-    background priority too; the writer commits at the normal priority; search then finds
-    each dossier by its code."""
+    the pipeline's lower priority, never on the thread running the sync; WAL checkpoints run
+    at background priority, lower still; the writer commits at the normal priority; search
+    then finds each dossier by its code."""
     folded_on: list[tuple[int, int]] = []
     real_fold = store_dossiers._fts_rows_of
 
@@ -166,7 +166,7 @@ def test_a_snapshot_is_folded_off_the_sync_thread_at_background_priority(
         assert report.pages >= 3
         assert len(folded_on) == report.pages
         assert threading.get_native_id() not in {tid for tid, _ in folded_on}
-        assert {nice for _, nice in folded_on} == {max(_nice(), BACKGROUND_NICE)}
+        assert {nice for _, nice in folded_on} == {max(_nice(), PIPELINE_NICE)}
         assert writer_nice == _nice()  # the sync's critical path keeps the normal priority
         db = client.cache.reader()
         for dossier_id in client.ids():

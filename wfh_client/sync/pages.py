@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import json
 import re
 import threading
@@ -30,7 +31,7 @@ from typing import Any
 from wfh_client.store.dossiers import DecodedBatch, decode_batch
 from wfh_client.store.dossiers import scratch_connection as _scratch
 from wfh_client.sync.errors import ApiError
-from wfh_client.threadpriority import lower_current_thread
+from wfh_client.threadpriority import PIPELINE_NICE, lower_current_thread
 
 orjson: Any
 try:  # three times faster at parsing a 2 MB page; the standard library gives the same result
@@ -153,7 +154,7 @@ def decode_page(body: bytes) -> tuple[dict[str, Any], DecodedBatch] | None:
     :class:`~wfh_client.store.dossiers.BatchCopy` objects, parsed (the page's together, once)
     only if one is asked for more. A first sync never asks: its rows are built by SQL from the
     same JSONB.
-    The page reader runs this on its own thread (at background priority), and folds the
+    The page reader runs this on its own thread (at a lower priority), and folds the
     page's search text there too (``DecodedBatch.prepare``); orjson's parse on the sync thread
     was a third of a first sync.
     None (take :func:`parse_page`) for anything but the server's strict JSON, valid UTF-8
@@ -205,7 +206,7 @@ class PageReader:
 
     ``decode_ahead`` (settable at any time; it applies to the answers that arrive after):
     each body is decoded with :func:`decode_page` as soon as it has arrived, on a decoding
-    thread of the reader's (background priority, see ``wfh_client.threadpriority``), while
+    thread of the reader's (``PIPELINE_NICE``, see ``wfh_client.threadpriority``), while
     the next request travels; the caller gets a snapshot page already parsed and folded.
     Either way the pages are the same; only who parses them, and when, differs. (Decoding on the requesting thread delayed each next request by the decoding:
     a 10,000-dossier first sync's requests took 1.4 s, their decoding 0.45 s more.)"""
@@ -250,7 +251,8 @@ class PageReader:
                 if self.decode_ahead and not isinstance(answer, BaseException):
                     if self._decoder is None:
                         self._decoder = ThreadPoolExecutor(
-                            1, "wfh-sync-decode", initializer=lower_current_thread)
+                            1, "wfh-sync-decode",
+                            initializer=functools.partial(lower_current_thread, PIPELINE_NICE))
                     decoded = self._decoder.submit(_decode_quietly, answer[0])
                 self._ready.append((answer, tail, decoded))
                 if tail is None or not tail[1]:
