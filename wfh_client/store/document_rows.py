@@ -23,20 +23,26 @@ from sqlite_utils import Database
 
 from wfh_client.store.state import now_iso
 
-__all__ = ["DOCUMENT_STATES", "document_rows", "get_document_row", "set_document_state"]
+__all__ = ["DOCUMENTS_FROM_JSON", "DOC_ID", "DOCUMENT_STATES", "document_rows",
+           "get_document_row", "set_document_state"]
 
 DOCUMENT_STATES = ("remote", "partial", "downloaded", "failed")
 _COLS = ("id", "dossier_id", "name", "kind", "mime", "size", "sha256", "local_name",
          "downloaded_bytes", "state", "updated_at")
-# A document's id in the table (TEXT) from its JSON (a number or a string).
-_DOC_ID = "CAST(f.value->>'id' AS TEXT)"
-# Each document of the dossier's JSON in its order, with its download state (none held: remote).
+#: A document's id as the table keeps it (TEXT), from its JSON ``f`` (a number or a string).
+DOC_ID = "CAST(f.value->>'id' AS TEXT)"
+#: Each cached dossier ``d`` with each document ``f`` its JSON lists (``f.type = 'object'``
+#: for a well-formed one) and that document's row ``l`` if it is held (NULLs otherwise): what
+#: the window's list and the prefetch read.
+DOCUMENTS_FROM_JSON = f"""
+    FROM dossiers d JOIN dossier_json j ON j.rid = d.rid, json_each(j.data, '$.documents') f
+    LEFT JOIN documents l ON l.id = {DOC_ID} AND l.dossier_id = d.id"""
+# Each document of one dossier, in its JSON's order, with its download state (not held: remote).
 _ROWS_SQL = f"""
-    SELECT {_DOC_ID}, d.id, coalesce(f.value->>'name', ''), f.value->>'kind', f.value->>'mime',
+    SELECT {DOC_ID}, d.id, coalesce(f.value->>'name', ''), f.value->>'kind', f.value->>'mime',
            f.value->>'size', f.value->>'sha256', l.local_name, coalesce(l.downloaded_bytes, 0),
            coalesce(l.state, 'remote'), coalesce(l.updated_at, d.cached_at)
-    FROM dossiers d JOIN dossier_json j ON j.rid = d.rid, json_each(j.data, '$.documents') f
-    LEFT JOIN documents l ON l.id = {_DOC_ID} AND l.dossier_id = d.id
+    {DOCUMENTS_FROM_JSON}
     WHERE d.id = ? AND f.type = 'object' {{extra}} ORDER BY f.key"""  # noqa: S608 - constants
 
 
@@ -54,14 +60,12 @@ def get_document_row(db: Database, doc_id: str,
     if dossier_id is None:
         held = db.execute("SELECT dossier_id FROM documents WHERE id = ?", [doc_id]).fetchone()
         if held is None:
-            held = db.execute(
-                "SELECT d.id FROM dossiers d JOIN dossier_json j ON j.rid = d.rid, "  # noqa: S608
-                f"json_each(j.data, '$.documents') f WHERE {_DOC_ID} = ? LIMIT 1",
-                [doc_id]).fetchone()
+            held = db.execute(f"SELECT d.id {DOCUMENTS_FROM_JSON} WHERE {DOC_ID} = ? LIMIT 1",  # noqa: S608
+                              [doc_id]).fetchone()
         if held is None:
             return None
         dossier_id = str(held[0])
-    row = db.execute(_ROWS_SQL.format(extra=f"AND {_DOC_ID} = ?"), [dossier_id, doc_id]).fetchone()
+    row = db.execute(_ROWS_SQL.format(extra=f"AND {DOC_ID} = ?"), [dossier_id, doc_id]).fetchone()
     return None if row is None else dict(zip(_COLS, row, strict=True))
 
 

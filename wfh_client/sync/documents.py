@@ -33,7 +33,12 @@ from wfh_client.domain.filetypes import (
 from wfh_client.domain.workflow import may_attach_result
 from wfh_client.store import DocumentIntegrityError
 from wfh_client.store import outbox as store_outbox
-from wfh_client.store.document_rows import get_document_row, set_document_state
+from wfh_client.store.document_rows import (
+    DOC_ID,
+    DOCUMENTS_FROM_JSON,
+    get_document_row,
+    set_document_state,
+)
 from wfh_client.sync.errors import ApiError, NetworkError
 
 if TYPE_CHECKING:
@@ -55,13 +60,11 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MIN_FREE_BYTES = 512 * 1024 * 1024
 # The documents of the user's dossiers not held whole, from the dossiers' JSON (a documents row
 # exists only for one held: store.document_rows), most urgent dossier first, smallest first.
-_PREFETCH_SQL = """
-    SELECT CAST(f.value->>'id' AS TEXT) AS doc_id, f.value->>'size' AS size, d.id
-    FROM dossiers d JOIN dossier_json j ON j.rid = d.rid, json_each(j.data, '$.documents') f
-    LEFT JOIN documents l ON l.id = CAST(f.value->>'id' AS TEXT) AND l.dossier_id = d.id
+_PREFETCH_SQL = f"""
+    SELECT {DOC_ID}, f.value->>'size' AS size, d.id {DOCUMENTS_FROM_JSON}
     WHERE d.assignee_id = ? AND f.type = 'object'
       AND coalesce(l.state, 'remote') IN ('remote', 'partial')
-    ORDER BY d.due_at IS NULL, d.due_at, size"""
+    ORDER BY d.due_at IS NULL, d.due_at, size"""  # noqa: S608 - constants
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f/\\]")
 Progress = Callable[[int, int], None]
 
