@@ -250,6 +250,16 @@ def test_the_feeds_fast_path_answers_like_the_route(oncall: OncallServer) -> Non
     start = events_of(officer)["last_id"]  # the first lookup fills the worker's cache
     ids = [recall(head, oncall, officer.user["id"], message=f"Lần {i}") for i in range(3)]
     cache = oncall.app.state.auth_cache
+    # On PostgreSQL the logins' auth writes are announced by NOTIFY, which a busy machine may
+    # deliver after the first lookup, emptying the cache once: look up again until a lookup is
+    # answered from it.
+    deadline = time.monotonic() + 10
+    while True:
+        before = cache.hits
+        events_of(officer)
+        if cache.hits > before or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     hits, counted = cache.hits, _feed_count(oncall.url)
     fast = officer.get("/api/v1/events", params={"after": start, "limit": 2, "wait": 0})
     assert cache.hits > hits  # answered from the cache
